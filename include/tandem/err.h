@@ -1,0 +1,98 @@
+/* tandem error codes: the one table of every failure the project can name.
+ *
+ * Owns: the numeric value, the symbolic name and the one-line message of each error.
+ * Never: holds positive values (0 or a positive size means success) or layer-private codes.
+ *
+ * Rule: every function that can fail returns `int`: 0 (or a positive size/count) on success,
+ * one of the negative TDM_E_* codes below on failure. Ranges group the layers:
+ *   1..19 generic, 20..39 nand/sim, 40..59 store, 60..89 pkg, 90..109 fetch, 110..129 boot, 130..149 host.
+ * Add a code by adding one X() line in the right range; never reuse a number.
+ */
+#ifndef TANDEM_ERR_H
+#define TANDEM_ERR_H
+
+#define TDM_ERROR_TABLE(X)                                                                        \
+    /* generic */                                                                                 \
+    X(TDM_E_INVAL, 1, "invalid argument")                                                         \
+    X(TDM_E_RANGE, 2, "address or length out of range")                                          \
+    X(TDM_E_IO, 3, "input/output error")                                                          \
+    X(TDM_E_POWER, 4, "power lost (simulated power cut)")                                         \
+    X(TDM_E_BUFFER, 5, "buffer too small")                                                        \
+    X(TDM_E_STATE, 6, "operation not allowed in the current state")                               \
+    X(TDM_E_NOT_FOUND, 7, "not found")                                                            \
+    X(TDM_E_CORRUPT, 8, "data fails its CRC or digest")                                           \
+    X(TDM_E_UNSUPPORTED, 9, "not supported")                                                      \
+    X(TDM_E_CONFIG, 10, "invalid configuration")                                                  \
+    X(TDM_E_CRYPTO, 11, "crypto backend failure")                                                 \
+    /* nand and the simulated chip */                                                             \
+    X(TDM_E_NAND_ECC, 20, "uncorrectable ECC error")                                              \
+    X(TDM_E_NAND_PROGRAM, 21, "NAND program failed (status fail)")                                \
+    X(TDM_E_NAND_ERASE, 22, "NAND erase failed (status fail)")                                    \
+    X(TDM_E_NAND_NOT_ERASED, 23, "NAND rule: programming bits that are not erased")               \
+    X(TDM_E_NAND_NOP, 24, "NAND rule: too many partial programs of one page")                     \
+    X(TDM_E_NAND_ORDER, 25, "NAND rule: pages of a block programmed out of order")                \
+    X(TDM_E_NAND_BAD_BLOCK, 26, "block is marked bad")                                            \
+    X(TDM_E_NAND_GEOMETRY, 27, "unsupported NAND geometry")                                       \
+    X(TDM_E_SIM_FILE, 28, "simulator file is missing, truncated or not a tandem chip")            \
+    X(TDM_E_SIM_PART, 29, "unknown NAND part name")                                               \
+    /* store */                                                                                   \
+    X(TDM_E_STORE_FORMATTED, 40, "store is already formatted (use force)")                        \
+    X(TDM_E_STORE_UNFORMATTED, 41, "no valid store found")                                        \
+    X(TDM_E_STORE_NO_RESERVE, 42, "out of reserve blocks")                                        \
+    X(TDM_E_STORE_FULL, 43, "slot is full")                                                       \
+    X(TDM_E_STORE_SLOT, 44, "slot is not in a state that allows this")                            \
+    X(TDM_E_STORE_JOURNAL, 45, "journal has no valid record")                                     \
+    /* pkg */                                                                                     \
+    X(TDM_E_PKG_MAGIC, 60, "bad magic number")                                                    \
+    X(TDM_E_PKG_VERSION, 61, "unsupported format version")                                        \
+    X(TDM_E_PKG_TRUNCATED, 62, "package is truncated")                                            \
+    X(TDM_E_PKG_TRAILING, 63, "trailing data after the package")                                  \
+    X(TDM_E_PKG_CRITICAL, 64, "unknown critical field")                                           \
+    X(TDM_E_PKG_UNSIGNED, 65, "package is not signed")                                            \
+    X(TDM_E_PKG_SIG, 66, "signature does not verify")                                             \
+    X(TDM_E_PKG_KEY, 67, "signed with an unknown key")                                            \
+    X(TDM_E_PKG_DIGEST, 68, "component digest mismatch")                                          \
+    X(TDM_E_PKG_DOWNGRADE, 69, "security counter or version is a downgrade")                      \
+    X(TDM_E_PKG_HW_ID, 70, "package is for another hardware id")                                  \
+    X(TDM_E_PKG_TOO_BIG, 71, "component or package larger than its slot")                         \
+    X(TDM_E_PKG_DUPLICATE, 72, "duplicate component")                                             \
+    X(TDM_E_PKG_MISSING, 73, "required component missing")                                        \
+    X(TDM_E_PKG_IMAGE, 74, "component is not a valid MCUboot image")                              \
+    X(TDM_E_PKG_DEPENDENCY, 75, "image dependency not satisfied")                                 \
+    X(TDM_E_PKG_MALFORMED, 76, "malformed field")                                                 \
+    X(TDM_E_PKG_BOOTLOADER, 77, "package needs a newer bootloader")                               \
+    /* fetch */                                                                                   \
+    X(TDM_E_FETCH_URL, 90, "bad URL")                                                             \
+    X(TDM_E_FETCH_NET, 91, "network error")                                                       \
+    X(TDM_E_FETCH_TIMEOUT, 92, "network timeout")                                                 \
+    X(TDM_E_FETCH_TLS, 93, "TLS verification failed")                                             \
+    X(TDM_E_FETCH_HTTP, 94, "unexpected HTTP status")                                             \
+    X(TDM_E_FETCH_CHANGED, 95, "file on the server changed")                                      \
+    X(TDM_E_FETCH_CANCELLED, 96, "download cancelled")                                            \
+    X(TDM_E_FETCH_LENGTH, 97, "wrong content length")                                             \
+    X(TDM_E_FETCH_RETRIES, 98, "gave up after retries")                                           \
+    /* boot */                                                                                    \
+    X(TDM_E_BOOT_LAYOUT, 110, "invalid device layout")                                            \
+    X(TDM_E_BOOT_FLASH_RULE, 111, "internal flash rule violated")                                 \
+    X(TDM_E_BOOT_PROTO, 112, "transfer protocol error")                                           \
+    X(TDM_E_BOOT_TIMEOUT, 113, "peer core did not answer")                                        \
+    X(TDM_E_BOOT_VERIFY, 114, "installed image does not verify")                                  \
+    X(TDM_E_BOOT_NO_IMAGE, 115, "no bootable image")                                              \
+    X(TDM_E_BOOT_REJECTED, 116, "candidate was rejected before")                                  \
+    /* host tools */                                                                              \
+    X(TDM_E_HOST_FILE, 130, "cannot read or write file")                                          \
+    X(TDM_E_HOST_USAGE, 131, "bad command line")                                                  \
+    X(TDM_E_HOST_KEY, 132, "cannot load or write key")
+
+enum tdm_err {
+#define TDM_ERR_ENUM_(name, num, msg) name = -(num),
+    TDM_ERROR_TABLE(TDM_ERR_ENUM_)
+#undef TDM_ERR_ENUM_
+};
+
+/* Message for a code ("success" for >= 0, "unknown error" for a value not in the table). Never NULL. */
+const char *tdm_strerror(int err);
+/* Symbolic name, e.g. "TDM_E_NAND_ECC". Never NULL. */
+const char *tdm_errname(int err);
+
+#endif

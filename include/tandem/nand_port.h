@@ -1,0 +1,62 @@
+/* The NAND port: the one interface every SPI NAND driver implements (the simulated chip in sim/,
+ * a real W25N01GV driver on a board). Device code reaches NAND through nothing else.
+ *
+ * Owns: the contract of each chip operation. Never: policy (bad-block handling, ECC thresholds and
+ * relocation live in nand/ and store/), globals (all state is behind `ctx`, so two chips can live in
+ * one process).
+ *
+ * Addressing. A page is addressed by its row: row = block * pages_per_block + page_in_block. Inside a
+ * page, a column addresses the chip's cache register: columns [0, page_size) are the data area,
+ * [page_size, page_size + oob_size) the spare (OOB) area, as on the SPI NAND parts we target.
+ *
+ * Power loss. A program or erase is durable only when its call has returned 0. A call interrupted by a
+ * power cut may leave the page (program) or the block (erase) in any intermediate state: some bits
+ * programmed, some not; the driver reports TDM_E_POWER and the caller must treat the target as unstable.
+ * Reads never change the chip.
+ */
+#ifndef TANDEM_NAND_PORT_H
+#define TANDEM_NAND_PORT_H
+
+#include <stdint.h>
+
+struct tdm_nand_geometry {
+    uint32_t page_size;         /* data bytes per page, a power of two (2048 on our parts) */
+    uint32_t oob_size;          /* spare bytes per page (64 or 128) */
+    uint32_t pages_per_block;   /* ppb, a power of two (64) */
+    uint32_t blocks;            /* blocks on the chip (1024) */
+    uint32_t nop;               /* max partial programs of one page between erases (4) */
+    uint32_t ecc_bits;          /* on-die ECC strength: correctable bits per ECC sector */
+    uint32_t ecc_sector;        /* ECC sector size in data bytes (512) */
+    uint32_t max_bad_blocks;    /* datasheet bound on factory bad blocks (20) */
+};
+
+struct tdm_nand_ops {
+    void *ctx; /* passed as the first argument of every call */
+
+    /* Fill *geo. Never fails on a working chip; TDM_E_IO if the chip does not answer (no NAND fitted). */
+    int (*geometry)(void *ctx, struct tdm_nand_geometry *geo);
+
+    /* Read `len` bytes at column `col` of page `row` into `buf` (caller-owned, >= len bytes).
+     * col + len <= page_size + oob_size. Costs one array read (tR) plus the bus transfer of len bytes.
+     * Returns: >= 0 ECC clean (0) or the number of bits the on-die ECC corrected in the worst sector
+     *          touched (data in buf is corrected);
+     *          TDM_E_NAND_ECC uncorrectable: buf holds the raw, wrong data and must not be trusted;
+     *          TDM_E_RANGE bad row/col/len; TDM_E_POWER after a power cut; TDM_E_IO chip gone. */
+    int (*read)(void *ctx, uint32_t row, uint32_t col, void *buf, uint32_t len);
+
+    /* Program `len` bytes at column `col` of page `row` (a partial program when len < page size).
+     * Preconditions (datasheet rules; the simulator refuses violations with the named error):
+     *  - every bit to be programmed is erased (bytes of buf equal to 0xFF program nothing) -> TDM_E_NAND_NOT_ERASED
+     *  - at most `nop` programs of the page since its block was erased -> TDM_E_NAND_NOP
+     *  - no higher page of the same block has been programmed since the erase -> TDM_E_NAND_ORDER
+     * Costs the bus transfer of len bytes plus tPROG. Durable when 0 is returned.
+     * Returns 0; TDM_E_NAND_PROGRAM when the chip reports program fail (the block should be retired);
+     * TDM_E_RANGE, TDM_E_POWER, TDM_E_IO as for read. */
+    int (*program)(void *ctx, uint32_t row, uint32_t col, const void *buf, uint32_t len);
+
+    /* Erase block `block` (all bytes of all its pages, data and OOB, to 0xFF). Costs tBERS.
+     * Returns 0; TDM_E_NAND_ERASE on erase fail status; TDM_E_RANGE, TDM_E_POWER, TDM_E_IO. */
+    int (*erase)(void *ctx, uint32_t block);
+};
+
+#endif

@@ -1,0 +1,10 @@
+/* The `tandem` host CLI: one function per top-level command, each in its own tools/cmd_*.c file.
+ * Owns: the command table's declarations. Never: device logic (tools call the layers). */
+#ifndef TANDEM_TOOLS_COMMANDS_H
+#define TANDEM_TOOLS_COMMANDS_H
+
+/* Each command gets argv starting at its own name (argv[0] = "nand", ...) and returns the process exit
+ * code: 0 success, 1 the thing checked/asked failed (e.g. verify refused), 2 bad usage or I/O error. */
+int tdm_cmd_nand(int argc, char **argv);
+
+#endif

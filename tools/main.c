@@ -1,0 +1,40 @@
+/* `tandem` entry point: dispatches to the command named by argv[1].
+ * Owns: the command table and the top-level help. Never: parses a command's own options. */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+
+struct tdm_command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+};
+
+static const struct tdm_command tdm_commands[] = {
+    {"nand", tdm_cmd_nand, "simulated SPI NAND chip: create, info, scan"},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: tandem COMMAND [ARGS...]   (tandem COMMAND --help for each)\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof tdm_commands / sizeof tdm_commands[0]; i++) {
+        fprintf(out, "  %-10s %s\n", tdm_commands[i].name, tdm_commands[i].summary);
+    }
+    fprintf(out, "\nexit codes: 0 success, 1 check failed (refused, not verified), 2 usage or I/O error\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    for (size_t i = 0; i < sizeof tdm_commands / sizeof tdm_commands[0]; i++) {
+        if (!strcmp(argv[1], tdm_commands[i].name)) {
+            return tdm_commands[i].run(argc - 1, argv + 1);
+        }
+    }
+    fprintf(stderr, "tandem: unknown command '%s' (try tandem --help)\n", argv[1]);
+    return 2;
+}
