@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "domain.h"
 #include "tandem/clock_port.h"
 #include "tandem/nand_port.h"
 
@@ -32,7 +33,6 @@ const struct tdm_sim_part *tdm_sim_part_find(const char *name);
 const struct tdm_sim_part *tdm_sim_part_at(unsigned i); /* NULL past the end */
 
 enum tdm_sim_timing { TDM_SIM_TYPICAL = 0, TDM_SIM_WORST = 1 };
-enum tdm_sim_cut { TDM_SIM_CUT_BEFORE = 0, TDM_SIM_CUT_TORN = 1 };
 
 /* Seeded faults; all zero = a perfect chip. */
 struct tdm_sim_faults {
@@ -62,12 +62,10 @@ struct tdm_sim_nand {
     enum tdm_sim_timing timing;
     struct tdm_sim_faults faults;
     struct tdm_sim_stats stats;
-    uint64_t clock_ns; /* simulated clock, advanced by chip operations and tdm_sim_clock sleeps */
     uint64_t rng;
-    uint64_t ops;      /* mutating operations (programs + erases) since creation: the cut points */
-    uint64_t cut_at;   /* 0 = no cut armed; else cut at the op with this number */
-    enum tdm_sim_cut cut_mode;
-    bool powered;
+    uint64_t reads_seen;        /* page reads since creation (bitflip_at_read counts these) */
+    struct tdm_sim_domain own;  /* the chip's own power/clock domain, used unless shared */
+    struct tdm_sim_domain *dom; /* power cuts, op counter and simulated clock: &own, or a device's */
     /* physical state */
     uint8_t **block_data;  /* blocks * (ppb * (page + oob)), NULL = fully erased */
     uint32_t *erase_count; /* per block */
@@ -103,11 +101,12 @@ struct tdm_clock_ops tdm_sim_nand_clock(struct tdm_sim_nand *chip);
 /* Bus: hz <= part's max, width 1 or 4. Returns 0 or TDM_E_INVAL. */
 int tdm_sim_nand_set_bus(struct tdm_sim_nand *chip, uint32_t hz, uint32_t width);
 
-/* Power cuts. Arm a cut at mutating op number `at` (compare chip->ops): BEFORE = the op does not happen,
- * TORN = the op happens partly (program: a random subset of the bits it would program; erase: some
- * pages erased, the others random). From then on every call fails with TDM_E_POWER until power_on. */
-void tdm_sim_nand_cut_at(struct tdm_sim_nand *chip, uint64_t at, enum tdm_sim_cut mode);
-void tdm_sim_nand_power_on(struct tdm_sim_nand *chip);
+/* Power cuts go through chip->dom (sim/domain.h): arm a cut at mutating op number `at` (compare
+ * chip->dom->ops; programs and erases count, reads do not change the chip and do not count).
+ * BEFORE = the op does not happen; TORN = it happens partly (program: a random subset of the bits it
+ * would program, the page left unstable; erase: some pages erased, the others random). From then on every
+ * call fails with TDM_E_POWER until tdm_sim_domain_power_on(chip->dom).
+ * A device shares one domain among its flashes: point chip->dom at it after create/load. */
 
 /* Make a block go bad during life: its next programs and erases fail with status fail. */
 void tdm_sim_nand_make_weak(struct tdm_sim_nand *chip, uint32_t block);
