@@ -1,0 +1,406 @@
+/* The simulated SPI NAND chip (sim/nand_sim.h): the NAND port on host memory.
+ *
+ * Owns: the chip's bytes, the datasheet rules (erased bits only, NOP, in-order pages, ranges), the
+ * timing model, seeded faults (grown bad blocks, wear-out, bit flips) and the effect of power cuts on a
+ * page or a block. Never: decides policy for its user, or lets an operation happen after a cut.
+ */
+#include "nand_sim.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "rng.h"
+#include "tandem/err.h"
+
+#define NS_PER_S 1000000000ull
+#define CMD_BYTES_READ 8    /* 13h + 3 address bytes, then 0Bh/6Bh + 2 column + 1 dummy */
+#define CMD_BYTES_PROGRAM 8 /* 06h write enable, 02h/32h + 2 column, 10h + 3 address */
+#define CMD_BYTES_ERASE 5   /* 06h, D8h + 3 address */
+#define CMD_BYTES_STATUS 3  /* 0Fh C0h + status byte, one poll at the end of a busy time */
+
+static uint32_t span(const struct tdm_sim_nand *c)
+{
+    return c->geo.page_size + c->geo.oob_size;
+}
+
+static uint32_t block_bytes(const struct tdm_sim_nand *c)
+{
+    return c->geo.pages_per_block * span(c);
+}
+
+static uint32_t total_pages(const struct tdm_sim_nand *c)
+{
+    return c->geo.blocks * c->geo.pages_per_block;
+}
+
+/* Time to move `bytes` over the bus: commands on one line, data on bus_width lines. */
+static uint64_t bus_ns(const struct tdm_sim_nand *c, uint32_t cmd_bytes, uint32_t data_bytes)
+{
+    uint64_t bits = (uint64_t)cmd_bytes * 8 + ((uint64_t)data_bytes * 8 + c->bus_width - 1) / c->bus_width;
+    return (bits * NS_PER_S + c->spi_hz - 1) / c->spi_hz;
+}
+
+static void spend(struct tdm_sim_nand *c, uint64_t ns)
+{
+    tdm_sim_domain_advance(c->dom, ns);
+    c->stats.time_ns += ns;
+}
+
+static uint8_t *page_ptr(struct tdm_sim_nand *c, uint32_t row, int alloc)
+{
+    uint32_t b = row / c->geo.pages_per_block;
+    if (!c->block_data[b]) {
+        if (!alloc) {
+            return NULL;
+        }
+        c->block_data[b] = malloc(block_bytes(c));
+        if (!c->block_data[b]) {
+            return NULL;
+        }
+        memset(c->block_data[b], 0xFF, block_bytes(c));
+    }
+    return c->block_data[b] + (size_t)(row % c->geo.pages_per_block) * span(c);
+}
+
+static int chance_ppm(struct tdm_sim_nand *c, uint32_t ppm)
+{
+    return ppm && tdm_rng_below(&c->rng, 1000000) < ppm;
+}
+
+int tdm_sim_nand_create(struct tdm_sim_nand *c, const struct tdm_sim_part *part, uint32_t bad_blocks, uint64_t seed)
+{
+    memset(c, 0, sizeof *c);
+    c->part = part ? part : tdm_sim_part_at(0);
+    c->geo = c->part->geo;
+    if (bad_blocks >= c->geo.blocks) {
+        return TDM_E_INVAL;
+    }
+    c->spi_hz = c->part->spi_max_hz;
+    c->bus_width = 4;
+    c->timing = TDM_SIM_TYPICAL;
+    c->rng = seed ^ 0x7A4E44ull;
+    tdm_sim_domain_init(&c->own);
+    c->dom = &c->own;
+    c->block_data = calloc(c->geo.blocks, sizeof *c->block_data);
+    c->erase_count = calloc(c->geo.blocks, sizeof *c->erase_count);
+    c->block_flags = calloc(c->geo.blocks, 1);
+    c->block_top = malloc(c->geo.blocks * sizeof *c->block_top);
+    c->page_nprog = calloc(total_pages(c), 1);
+    c->page_flags = calloc(total_pages(c), 1);
+    if (!c->block_data || !c->erase_count || !c->block_flags || !c->block_top || !c->page_nprog || !c->page_flags) {
+        tdm_sim_nand_destroy(c);
+        return TDM_E_BUFFER;
+    }
+    for (uint32_t b = 0; b < c->geo.blocks; b++) {
+        c->block_top[b] = -1;
+    }
+    /* Factory bad blocks: never block 0 (the datasheets guarantee it), marked in the first spare byte. */
+    uint64_t pick = seed;
+    for (uint32_t n = 0; n < bad_blocks;) {
+        uint32_t b = 1 + tdm_rng_below(&pick, c->geo.blocks - 1);
+        if (c->block_flags[b] & TDM_SIM_BLOCK_FACTORY) {
+            continue;
+        }
+        c->block_flags[b] |= TDM_SIM_BLOCK_FACTORY;
+        uint8_t *p = page_ptr(c, b * c->geo.pages_per_block, 1);
+        if (!p) {
+            tdm_sim_nand_destroy(c);
+            return TDM_E_BUFFER;
+        }
+        p[c->geo.page_size] = 0x00;
+        n++;
+    }
+    return 0;
+}
+
+void tdm_sim_nand_destroy(struct tdm_sim_nand *c)
+{
+    if (c->block_data) {
+        for (uint32_t b = 0; b < c->geo.blocks; b++) {
+            free(c->block_data[b]);
+        }
+    }
+    free(c->block_data);
+    free(c->erase_count);
+    free(c->block_flags);
+    free(c->block_top);
+    free(c->page_nprog);
+    free(c->page_flags);
+    memset(c, 0, sizeof *c);
+}
+
+int tdm_sim_nand_set_bus(struct tdm_sim_nand *c, uint32_t hz, uint32_t width)
+{
+    if (hz == 0 || hz > c->part->spi_max_hz || (width != 1 && width != 4)) {
+        return TDM_E_INVAL;
+    }
+    c->spi_hz = hz;
+    c->bus_width = width;
+    return 0;
+}
+
+void tdm_sim_nand_make_weak(struct tdm_sim_nand *c, uint32_t block)
+{
+    if (block < c->geo.blocks) {
+        c->block_flags[block] |= TDM_SIM_BLOCK_WEAK;
+    }
+}
+
+bool tdm_sim_nand_marker_bad(const struct tdm_sim_nand *c, uint32_t block)
+{
+    const uint8_t *d = c->block_data[block];
+    return d && d[c->geo.page_size] != 0xFF;
+}
+
+uint64_t tdm_sim_nand_program_limit_ns(const struct tdm_sim_nand *c, uint64_t bytes)
+{
+    uint64_t pages = (bytes + c->geo.page_size - 1) / c->geo.page_size;
+    return pages * (bus_ns(c, 0, c->geo.page_size) + c->part->t_prog_typ_ns);
+}
+
+static uint64_t t_read(const struct tdm_sim_nand *c)
+{
+    return c->timing == TDM_SIM_WORST ? c->part->t_read_max_ns : c->part->t_read_typ_ns;
+}
+
+static uint64_t t_prog(const struct tdm_sim_nand *c)
+{
+    return c->timing == TDM_SIM_WORST ? c->part->t_prog_max_ns : c->part->t_prog_typ_ns;
+}
+
+static uint64_t t_erase(const struct tdm_sim_nand *c)
+{
+    return c->timing == TDM_SIM_WORST ? c->part->t_erase_max_ns : c->part->t_erase_typ_ns;
+}
+
+/* ---- the port ---- */
+
+static int sim_geometry(void *ctx, struct tdm_nand_geometry *geo)
+{
+    struct tdm_sim_nand *c = ctx;
+    *geo = c->geo;
+    return 0;
+}
+
+static int check_addr(const struct tdm_sim_nand *c, uint32_t row, uint32_t col, uint32_t len)
+{
+    if (row >= total_pages(c) || col > span(c) || len > span(c) - col) {
+        return TDM_E_RANGE;
+    }
+    return 0;
+}
+
+/* Flip `bits` distinct bits of buf[0..len) (a bit-flip event inside the bytes read). */
+static void flip_bits(struct tdm_sim_nand *c, uint8_t *buf, uint32_t len, uint32_t bits)
+{
+    for (uint32_t i = 0; i < bits && len; i++) {
+        uint32_t at = tdm_rng_below(&c->rng, len * 8);
+        buf[at / 8] ^= (uint8_t)(1u << (at % 8));
+    }
+}
+
+static int sim_read(void *ctx, uint32_t row, uint32_t col, void *buf, uint32_t len)
+{
+    struct tdm_sim_nand *c = ctx;
+    if (!tdm_sim_domain_powered(c->dom)) {
+        return TDM_E_POWER;
+    }
+    int err = check_addr(c, row, col, len);
+    if (err < 0) {
+        c->stats.rule_violations++;
+        return err;
+    }
+    c->stats.reads++;
+    c->stats.read_bytes += len;
+    c->reads_seen++;
+    spend(c, t_read(c) + bus_ns(c, CMD_BYTES_READ + CMD_BYTES_STATUS, len));
+    const uint8_t *p = page_ptr(c, row, 0);
+    if (p) {
+        memcpy(buf, p + col, len);
+    } else {
+        memset(buf, 0xFF, len);
+    }
+    uint8_t pf = c->page_flags[row];
+    if (pf & TDM_SIM_PAGE_ECC_FAILS) {
+        c->stats.ecc_uncorrectable++;
+        return TDM_E_NAND_ECC;
+    }
+    int event = (c->faults.bitflip_at_read && c->reads_seen == c->faults.bitflip_at_read) ||
+                chance_ppm(c, c->faults.bitflip_ppm);
+    if (!event || len == 0) {
+        return 0;
+    }
+    uint32_t bits = c->faults.bitflip_bits ? c->faults.bitflip_bits : 1;
+    if (bits <= c->geo.ecc_bits) {
+        c->stats.ecc_corrected++;
+        return (int)bits; /* the on-die ECC repaired them: data is good */
+    }
+    flip_bits(c, buf, len < c->geo.ecc_sector ? len : c->geo.ecc_sector, bits);
+    c->stats.ecc_uncorrectable++;
+    return TDM_E_NAND_ECC;
+}
+
+/* Program a random subset of the 1->0 transitions of buf into p (torn or failed program). */
+static void program_partly(struct tdm_sim_nand *c, uint8_t *p, const uint8_t *buf, uint32_t len)
+{
+    for (uint32_t i = 0; i < len; i++) {
+        uint8_t keep = (uint8_t)tdm_rng_next(&c->rng);
+        p[i] &= (uint8_t)(buf[i] | keep);
+    }
+}
+
+static void mark_unstable(struct tdm_sim_nand *c, uint32_t row)
+{
+    /* A page whose program did not complete: half the time the ECC notices, half the time it does not
+     * (unstable bits that happen to match a codeword); users must not trust either way. */
+    c->page_flags[row] |= TDM_SIM_PAGE_UNSTABLE;
+    if (tdm_rng_next(&c->rng) & 1) {
+        c->page_flags[row] |= TDM_SIM_PAGE_ECC_FAILS;
+    }
+}
+
+static int sim_program(void *ctx, uint32_t row, uint32_t col, const void *buf, uint32_t len)
+{
+    struct tdm_sim_nand *c = ctx;
+    if (!tdm_sim_domain_powered(c->dom)) {
+        return TDM_E_POWER;
+    }
+    int err = check_addr(c, row, col, len);
+    if (err < 0) {
+        c->stats.rule_violations++;
+        return err;
+    }
+    uint32_t b = row / c->geo.pages_per_block;
+    int32_t pg = (int32_t)(row % c->geo.pages_per_block);
+    uint8_t *p = page_ptr(c, row, 1);
+    if (!p) {
+        return TDM_E_BUFFER;
+    }
+    const uint8_t *src = buf;
+    for (uint32_t i = 0; i < len; i++) {
+        /* A byte of 0xFF programs nothing; any other byte needs an erased cell (strict, as a driver must be). */
+        if (src[i] != 0xFF && p[col + i] != 0xFF) {
+            c->stats.rule_violations++;
+            return TDM_E_NAND_NOT_ERASED;
+        }
+    }
+    if (c->page_nprog[row] >= c->geo.nop) {
+        c->stats.rule_violations++;
+        return TDM_E_NAND_NOP;
+    }
+    if (c->block_top[b] > pg) {
+        c->stats.rule_violations++;
+        return TDM_E_NAND_ORDER;
+    }
+    int tick = tdm_sim_domain_tick(c->dom);
+    if (tick < 0) {
+        return tick;
+    }
+    c->stats.programs++;
+    c->stats.program_bytes += len;
+    c->page_nprog[row]++;
+    c->block_top[b] = pg;
+    if (tick == TDM_SIM_TEAR) {
+        spend(c, bus_ns(c, CMD_BYTES_PROGRAM, len) + t_prog(c) / 2);
+        program_partly(c, p + col, src, len);
+        mark_unstable(c, row);
+        return TDM_E_POWER;
+    }
+    spend(c, bus_ns(c, CMD_BYTES_PROGRAM + CMD_BYTES_STATUS, len) + t_prog(c));
+    int fail = (c->block_flags[b] & TDM_SIM_BLOCK_WEAK) ||
+               (c->faults.program_fail_at && c->dom->ops == c->faults.program_fail_at) ||
+               chance_ppm(c, c->faults.program_fail_ppm) ||
+               ((c->block_flags[b] & TDM_SIM_BLOCK_FACTORY) && (tdm_rng_next(&c->rng) & 1)) ||
+               c->erase_count[b] > c->part->endurance;
+    if (fail) {
+        c->block_flags[b] |= TDM_SIM_BLOCK_WEAK;
+        c->stats.program_fails++;
+        program_partly(c, p + col, src, len);
+        mark_unstable(c, row);
+        return TDM_E_NAND_PROGRAM;
+    }
+    for (uint32_t i = 0; i < len; i++) {
+        p[col + i] &= src[i];
+    }
+    return 0;
+}
+
+static void erase_pages(struct tdm_sim_nand *c, uint32_t b)
+{
+    uint32_t first = b * c->geo.pages_per_block;
+    memset(c->page_nprog + first, 0, c->geo.pages_per_block);
+    memset(c->page_flags + first, 0, c->geo.pages_per_block);
+    c->block_top[b] = -1;
+}
+
+static int sim_erase(void *ctx, uint32_t block)
+{
+    struct tdm_sim_nand *c = ctx;
+    if (!tdm_sim_domain_powered(c->dom)) {
+        return TDM_E_POWER;
+    }
+    if (block >= c->geo.blocks) {
+        c->stats.rule_violations++;
+        return TDM_E_RANGE;
+    }
+    int tick = tdm_sim_domain_tick(c->dom);
+    if (tick < 0) {
+        return tick;
+    }
+    c->stats.erases++;
+    c->erase_count[block]++;
+    if (tick == TDM_SIM_TEAR) {
+        /* Torn erase: the first pages are erased, the rest hold random bits and cannot be programmed. */
+        spend(c, bus_ns(c, CMD_BYTES_ERASE, 0) + t_erase(c) / 2);
+        uint32_t ppb = c->geo.pages_per_block;
+        uint32_t done = tdm_rng_below(&c->rng, ppb);
+        erase_pages(c, block);
+        uint8_t *d = page_ptr(c, block * ppb, 1);
+        if (d) {
+            memset(d, 0xFF, (size_t)done * span(c));
+            tdm_rng_fill(&c->rng, d + (size_t)done * span(c), (size_t)(ppb - done) * span(c));
+            for (uint32_t pg = done; pg < ppb; pg++) {
+                c->page_flags[block * ppb + pg] = TDM_SIM_PAGE_UNSTABLE | TDM_SIM_PAGE_ECC_FAILS;
+                c->page_nprog[block * ppb + pg] = (uint8_t)c->geo.nop;
+            }
+            c->block_top[block] = (int32_t)ppb - 1;
+        }
+        return TDM_E_POWER;
+    }
+    spend(c, bus_ns(c, CMD_BYTES_ERASE + CMD_BYTES_STATUS, 0) + t_erase(c));
+    int fail = (c->block_flags[block] & TDM_SIM_BLOCK_WEAK) ||
+               (c->faults.erase_fail_at && c->dom->ops == c->faults.erase_fail_at) ||
+               chance_ppm(c, c->faults.erase_fail_ppm) || c->erase_count[block] > c->part->endurance;
+    if (fail) {
+        c->block_flags[block] |= TDM_SIM_BLOCK_WEAK;
+        c->stats.erase_fails++;
+        return TDM_E_NAND_ERASE; /* contents left as they were: the block did not erase */
+    }
+    free(c->block_data[block]); /* an erased block costs no memory; the factory mark is gone */
+    c->block_data[block] = NULL;
+    erase_pages(c, block);
+    return 0;
+}
+
+struct tdm_nand_ops tdm_sim_nand_ops(struct tdm_sim_nand *c)
+{
+    struct tdm_nand_ops ops = {
+        .ctx = c, .geometry = sim_geometry, .read = sim_read, .program = sim_program, .erase = sim_erase};
+    return ops;
+}
+
+static uint64_t sim_now(void *ctx)
+{
+    return ((struct tdm_sim_nand *)ctx)->dom->clock_ns;
+}
+
+static void sim_sleep(void *ctx, uint64_t ns)
+{
+    tdm_sim_domain_advance(((struct tdm_sim_nand *)ctx)->dom, ns);
+}
+
+struct tdm_clock_ops tdm_sim_nand_clock(struct tdm_sim_nand *c)
+{
+    struct tdm_clock_ops ops = {.ctx = c, .now_ns = sim_now, .sleep_ns = sim_sleep};
+    return ops;
+}
