@@ -79,6 +79,9 @@
     X(TDM_E_BOOT_VERIFY, 114, "installed image does not verify")                                  \
     X(TDM_E_BOOT_NO_IMAGE, 115, "no bootable image")                                              \
     X(TDM_E_BOOT_REJECTED, 116, "candidate was rejected before")                                  \
+    X(TDM_E_BOOT_COUNTER, 117, "security counter can only go up")                                 \
+    X(TDM_E_BOOT_COUNTER_FULL, 118, "security counter has no update slot left")                  \
+    X(TDM_E_BOOT_MIXED_SET, 119, "application and network images are from different packages")  \
     /* host tools */                                                                              \
     X(TDM_E_HOST_FILE, 130, "cannot read or write file")                                          \
     X(TDM_E_HOST_USAGE, 131, "bad command line")                                                  \
