@@ -71,6 +71,7 @@
     X(TDM_E_FETCH_CANCELLED, 96, "download cancelled")                                            \
     X(TDM_E_FETCH_LENGTH, 97, "wrong content length")                                             \
     X(TDM_E_FETCH_RETRIES, 98, "gave up after retries")                                           \
+    X(TDM_E_FETCH_TOO_BIG, 99, "download larger than allowed")                                    \
     /* boot */                                                                                    \
     X(TDM_E_BOOT_LAYOUT, 110, "invalid device layout")                                            \
     X(TDM_E_BOOT_FLASH_RULE, 111, "internal flash rule violated")                                 \
