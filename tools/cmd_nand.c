@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "nand_sim.h"
+#include "rng.h"
 #include "tandem/err.h"
 #include "tandem/nand.h"
 
@@ -15,6 +16,7 @@ static void nand_usage(FILE *out)
     fprintf(out, "usage: tandem nand create FILE [--part NAME] [--bad-blocks N] [--seed S]\n"
                  "       tandem nand info FILE [--json]\n"
                  "       tandem nand scan FILE\n"
+                 "       tandem nand exercise FILE [--mib N] [--seed S]   write, read back and check N MiB\n"
                  "parts:");
     for (unsigned i = 0; tdm_sim_part_at(i); i++) {
         fprintf(out, " %s%s", tdm_sim_part_at(i)->name, i == 0 ? " (default)" : "");
@@ -192,6 +194,84 @@ static int nand_scan(int argc, char **argv)
     return 0;
 }
 
+/* Write `mib` MiB of seeded data through the driver layer into the good blocks (scanned first), read
+ * it back, compare, and report the cost against the datasheet limit. The chip file is updated. */
+static int nand_exercise(int argc, char **argv)
+{
+    const char *file = NULL;
+    uint64_t mib = 4, seed = 1;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--mib") && i + 1 < argc) {
+            if (tdm_cli_number(argv[++i], 1, 100, &mib) < 0) {
+                return tdm_cli_fail("nand exercise", "--mib: not a number from 1 to 100: '%s'", argv[i]);
+            }
+        } else if (!strcmp(argv[i], "--seed") && i + 1 < argc) {
+            if (tdm_cli_number(argv[++i], 0, UINT64_MAX, &seed) < 0) {
+                return tdm_cli_fail("nand exercise", "--seed: not a number: '%s'", argv[i]);
+            }
+        } else if (argv[i][0] == '-' || file) {
+            return tdm_cli_fail("nand exercise", "unexpected argument '%s'", argv[i]);
+        } else {
+            file = argv[i];
+        }
+    }
+    struct tdm_sim_nand chip;
+    if (!file) {
+        return tdm_cli_fail("nand exercise", "missing FILE");
+    }
+    if (load_chip("nand exercise", file, &chip)) {
+        return 2;
+    }
+    struct tdm_nand_ops ops = tdm_sim_nand_ops(&chip);
+    struct tdm_nand nand;
+    static uint8_t bitmap[1024], page[TDM_NAND_MAX_PAGE], back[TDM_NAND_MAX_PAGE];
+    int err = tdm_nand_init(&nand, &ops);
+    err = err < 0 ? err : tdm_nand_scan(&nand, 0, nand.geo.blocks, bitmap);
+    uint32_t ps = nand.geo.page_size, ppb = nand.geo.pages_per_block;
+    uint32_t pages = (uint32_t)(mib << 20) / ps, done = 0, blocks_used = 0;
+    uint64_t t0 = chip.dom->clock_ns, prog_ns = 0, read_ns = 0;
+    for (uint32_t b = 0; err >= 0 && b < nand.geo.blocks && done < pages; b++) {
+        if (bitmap[b / 8] & (1u << (b % 8))) {
+            continue; /* factory bad: never erased, never used */
+        }
+        err = tdm_nand_erase(&nand, b);
+        for (uint32_t p = 0; err >= 0 && p < ppb && done + p < pages; p++) {
+            uint64_t st = seed * 0x9E3779B97F4A7C15ull + done + p;
+            tdm_rng_fill(&st, page, ps);
+            uint64_t tp = chip.dom->clock_ns;
+            err = tdm_nand_program(&nand, tdm_nand_row(&nand, b, p), 0, page, ps);
+            prog_ns += chip.dom->clock_ns - tp;
+        }
+        for (uint32_t p = 0; err >= 0 && p < ppb && done < pages; p++, done++) {
+            uint64_t st = seed * 0x9E3779B97F4A7C15ull + done;
+            tdm_rng_fill(&st, page, ps);
+            uint64_t tr = chip.dom->clock_ns;
+            err = tdm_nand_read(&nand, tdm_nand_row(&nand, b, p), 0, back, ps);
+            read_ns += chip.dom->clock_ns - tr;
+            if (err >= 0 && memcmp(page, back, ps) != 0) {
+                err = TDM_E_CORRUPT;
+            }
+        }
+        blocks_used++;
+    }
+    if (err >= 0 && done < pages) {
+        err = TDM_E_RANGE;
+    }
+    if (err < 0) {
+        tdm_sim_nand_destroy(&chip);
+        return tdm_cli_fail("nand exercise", "%s", tdm_strerror(err));
+    }
+    uint64_t limit = tdm_sim_nand_program_limit_ns(&chip, (uint64_t)pages * ps);
+    printf("wrote and read back %llu MiB in %u good blocks: all %u pages match\n", (unsigned long long)mib,
+           blocks_used, pages);
+    printf("simulated time %.1f ms in all: program %.1f ms (datasheet limit %.1f ms, ratio %.3f), read %.1f ms\n",
+           (chip.dom->clock_ns - t0) / 1e6, prog_ns / 1e6, limit / 1e6, (double)prog_ns / (double)limit,
+           read_ns / 1e6);
+    err = tdm_sim_nand_save(&chip, file);
+    tdm_sim_nand_destroy(&chip);
+    return err < 0 ? tdm_cli_fail("nand exercise", "cannot write '%s'", file) : 0;
+}
+
 int tdm_cmd_nand(int argc, char **argv)
 {
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
@@ -207,5 +287,8 @@ int tdm_cmd_nand(int argc, char **argv)
     if (!strcmp(argv[1], "scan")) {
         return nand_scan(argc - 1, argv + 1);
     }
-    return tdm_cli_fail("nand", "unknown subcommand '%s' (create, info, scan)", argv[1]);
+    if (!strcmp(argv[1], "exercise")) {
+        return nand_exercise(argc - 1, argv + 1);
+    }
+    return tdm_cli_fail("nand", "unknown subcommand '%s' (create, info, scan, exercise)", argv[1]);
 }
