@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# bench/size.sh BUILD_DIR: the Cortex-M33 size figures for bench/run (metric/about lines of scripts/size.sh).
+# Owns: nothing but the call. Builds the cross tree BUILD_DIR-arm (device layers only, a few seconds).
+set -euo pipefail
+build=${1:-build}
+cd "$(dirname "$0")/.."
+bash scripts/size.sh --build "${build%/}-arm" | grep -E '^(metric|about) '
