@@ -3,7 +3,7 @@
 BUILD ?= build
 JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all setup build check demo bench clean
+.PHONY: all setup build check demo bench size clean
 
 all: build
 
@@ -22,6 +22,10 @@ demo: build
 
 bench: build
 	@bench/run $(BUILD)
+
+# Cortex-M33 cross build of the device layers (build-arm/) and its size/stack report (docs/TARGET.md).
+size: setup
+	@bash scripts/size.sh --build $(BUILD)-arm
 
 clean:
 	rm -rf $(BUILD)

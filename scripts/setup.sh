@@ -9,6 +9,9 @@ pkgs=(
   libcurl4-openssl-dev curl                   # fetch transport, loopback comparison
   nginx openssl                               # the real HTTPS server of the tests and the demo, throwaway CA
   librsvg2-bin                                # renders the demo's SVG pictures to PNG in a test
+  gcc-arm-none-eabi libnewlib-arm-none-eabi   # Cortex-M33 cross build, newlib-nano (make size, tests/target)
+  qemu-system-arm                             # runs target tests on an emulated Cortex-M33 (mps2-an505)
+  cppcheck clang clang-tidy                   # static analysis of device code (scripts/analyze.sh)
 )
 if [ -n "${TDM_SETUP_EXTRA:-}" ]; then
   read -r -a extra <<<"$TDM_SETUP_EXTRA"
