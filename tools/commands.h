@@ -6,5 +6,6 @@
 /* Each command gets argv starting at its own name (argv[0] = "nand", ...) and returns the process exit
  * code: 0 success, 1 the thing checked/asked failed (e.g. verify refused), 2 bad usage or I/O error. */
 int tdm_cmd_nand(int argc, char **argv);
+int tdm_cmd_device(int argc, char **argv);
 
 #endif

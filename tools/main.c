@@ -13,6 +13,7 @@ struct tdm_command {
 
 static const struct tdm_command tdm_commands[] = {
     {"nand", tdm_cmd_nand, "simulated SPI NAND chip: create, info, scan"},
+    {"device", tdm_cmd_device, "simulated nRF5340 device: create, status"},
 };
 
 static void usage(FILE *out)
