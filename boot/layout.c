@@ -52,7 +52,7 @@ const char *tdm_layout_problem_str(enum tdm_layout_problem p)
     case TDM_LAYOUT_STORE_SMALL: return "cannot hold two packages (2 x (app_slot + net_slot))";
     case TDM_LAYOUT_SYNTAX: return "is not a `key = value` line";
     case TDM_LAYOUT_NUMBER: return "needs two numbers (decimal or 0x-hex, 32 bits)";
-    case TDM_LAYOUT_UNKNOWN_KEY: return "is not a layout key";
+    case TDM_LAYOUT_UNKNOWN_KEY: return "names a key that is not in the layout format";
     case TDM_LAYOUT_DUPLICATE_KEY: return "is given twice";
     case TDM_LAYOUT_MISSING_KEY: return "is missing";
     case TDM_LAYOUT_FORMAT_VERSION: return "is not a supported layout format version";

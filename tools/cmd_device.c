@@ -1,0 +1,80 @@
+/* `tandem device SUBCOMMAND --device DIR ...`: the simulated nRF5340 device from the command line.
+ * Owns: the subcommand table and the helpers of tools/device_cmds.h. Never: a subcommand's own logic
+ * (one tools/device_*.c file each). */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "device_cmds.h"
+#include "tandem/err.h"
+
+struct device_subcommand {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *usage;
+};
+
+static const struct device_subcommand subcommands[] = {
+    {"create", tdm_device_create,
+     "create --device DIR [--layout FILE] [--part NAME] [--bad-blocks N] [--seed S] [--counter-slots N]"},
+    {"status", tdm_device_status, "status --device DIR [--json]"},
+};
+
+static void device_usage(FILE *out)
+{
+    fprintf(out, "usage:\n");
+    for (size_t i = 0; i < sizeof subcommands / sizeof subcommands[0]; i++) {
+        fprintf(out, "  tandem device %s\n", subcommands[i].usage);
+    }
+    fprintf(out, "A device is a directory: layout.txt, nand.bin, appflash.bin, netflash.bin, otp.txt, "
+                 "state.txt (docs/DEVICE.md).\n");
+}
+
+int tdm_cmd_device(int argc, char **argv)
+{
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        device_usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    for (size_t i = 0; i < sizeof subcommands / sizeof subcommands[0]; i++) {
+        if (!strcmp(argv[1], subcommands[i].name)) {
+            for (int k = 2; k < argc; k++) {
+                if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h")) {
+                    printf("usage: tandem device %s\n", subcommands[i].usage);
+                    return 0;
+                }
+            }
+            return subcommands[i].run(argc - 1, argv + 1);
+        }
+    }
+    return tdm_cli_fail("device", "unknown subcommand '%s' (try tandem device --help)", argv[1]);
+}
+
+int tdm_device_layout_fail(const char *cmd, const char *where, const struct tdm_layout_diag *d)
+{
+    char line[16] = "";
+    if (d->line) {
+        snprintf(line, sizeof line, ":%u", d->line);
+    }
+    return tdm_cli_fail(cmd, "%s%s: %s %s%s%s", where, line, d->key ? d->key : "this line",
+                        tdm_layout_problem_str(d->problem), d->other ? " " : "", d->other ? d->other : "");
+}
+
+int tdm_device_open_cli(const char *cmd, const char *dir, struct tdm_sim_device *dev)
+{
+    int err = tdm_sim_device_open(dev, dir);
+    if (err == TDM_E_BOOT_LAYOUT) {
+        char where[1100];
+        snprintf(where, sizeof where, "%s/layout.txt", dir);
+        return tdm_device_layout_fail(cmd, where, &dev->layout_diag);
+    }
+    if (err == TDM_E_SIM_PART) {
+        return tdm_cli_fail(cmd, "'%s/nand.bin' names a NAND part this build does not know", dir);
+    }
+    if (err < 0) {
+        return tdm_cli_fail(cmd, "'%s' is not a tandem device, or one of its files is missing or damaged (%s)",
+                            dir, tdm_strerror(err));
+    }
+    return 0;
+}

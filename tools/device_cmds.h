@@ -1,0 +1,21 @@
+/* `tandem device SUBCOMMAND`: one function per subcommand, each in its own tools/device_*.c file, listed
+ * in the table of tools/cmd_device.c. To add one (provision, reboot, confirm, fetch): write
+ * tools/device_<name>.c with `int tdm_device_<name>(int argc, char **argv)`, declare it here and add one
+ * row to the table.
+ * Owns: the subcommand declarations and the helpers they share. Never: device logic. */
+#ifndef TANDEM_TOOLS_DEVICE_CMDS_H
+#define TANDEM_TOOLS_DEVICE_CMDS_H
+
+#include "device.h"
+
+/* argv[0] is the subcommand's name; return the process exit code (0, 1 check failed, 2 usage or I/O). */
+int tdm_device_create(int argc, char **argv);
+int tdm_device_status(int argc, char **argv);
+
+/* Open the device in `dir` for subcommand `cmd`; on failure print one line naming what is wrong (e.g.
+ * "tandem: device status: DIR/layout.txt:3: app_slot overlaps bootloader") and return 2, else 0. */
+int tdm_device_open_cli(const char *cmd, const char *dir, struct tdm_sim_device *dev);
+/* Print the one-line layout error of `diag` for `cmd` about `where` (a file name); returns 2. */
+int tdm_device_layout_fail(const char *cmd, const char *where, const struct tdm_layout_diag *diag);
+
+#endif

@@ -1,0 +1,104 @@
+/* `tandem device create --device DIR`: a fresh simulated nRF5340 device (blank internal flashes, a fresh
+ * NAND chip, counter 0) with the default layout or one read from --layout FILE.
+ * Owns: option parsing and the summary of create. Never: overwrites an existing device. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "device_cmds.h"
+#include "tandem/err.h"
+
+#define CMD "device create"
+
+static int read_layout(const char *file, struct tdm_layout *l)
+{
+    char text[4096];
+    FILE *f = fopen(file, "rb");
+    if (!f) {
+        return tdm_cli_fail(CMD, "--layout: no such file '%s'", file);
+    }
+    size_t n = fread(text, 1, sizeof text, f);
+    fclose(f);
+    if (n == sizeof text) {
+        return tdm_cli_fail(CMD, "--layout: '%s' is larger than a layout file can be (4 KB)", file);
+    }
+    struct tdm_layout_diag d;
+    if (tdm_layout_parse(text, (uint32_t)n, l, &d) < 0) {
+        return tdm_device_layout_fail(CMD, file, &d);
+    }
+    return 0;
+}
+
+int tdm_device_create(int argc, char **argv)
+{
+    const char *dir = NULL, *layout_file = NULL;
+    struct tdm_sim_device_opts o = {.part = "W25N01GV", .seed = 1};
+    struct tdm_layout layout;
+    uint64_t v;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "--device") && val) {
+            dir = argv[++i];
+        } else if (!strcmp(a, "--layout") && val) {
+            layout_file = argv[++i];
+        } else if (!strcmp(a, "--part") && val) {
+            o.part = argv[++i];
+        } else if (!strcmp(a, "--bad-blocks") && val) {
+            if (tdm_cli_number(argv[++i], 0, 1024, &v) < 0) {
+                return tdm_cli_fail(CMD, "--bad-blocks: not a number from 0 to 1024: '%s'", argv[i]);
+            }
+            o.bad_blocks = (uint32_t)v;
+        } else if (!strcmp(a, "--seed") && val) {
+            if (tdm_cli_number(argv[++i], 0, UINT64_MAX, &o.seed) < 0) {
+                return tdm_cli_fail(CMD, "--seed: not a number: '%s'", argv[i]);
+            }
+        } else if (!strcmp(a, "--counter-slots") && val) {
+            if (tdm_cli_number(argv[++i], 1, 1u << 20, &v) < 0) {
+                return tdm_cli_fail(CMD, "--counter-slots: not a number from 1 to 1048576: '%s'", argv[i]);
+            }
+            o.counter_slots = (uint32_t)v;
+        } else {
+            return tdm_cli_fail(CMD, "unexpected argument '%s' (try tandem device create --help)", a);
+        }
+    }
+    if (!dir) {
+        return tdm_cli_fail(CMD, "missing --device DIR");
+    }
+    const struct tdm_sim_part *part = tdm_sim_part_find(o.part);
+    if (!part) {
+        return tdm_cli_fail(CMD, "--part: unknown NAND part '%s' (see tandem nand --help)", o.part);
+    }
+    if (o.bad_blocks > part->geo.max_bad_blocks) {
+        return tdm_cli_fail(CMD, "--bad-blocks: %s allows at most %u factory bad blocks", part->name,
+                            part->geo.max_bad_blocks);
+    }
+    if (layout_file) {
+        if (read_layout(layout_file, &layout)) {
+            return 2;
+        }
+        o.layout = &layout;
+    }
+    static struct tdm_sim_device dev;
+    int err = tdm_sim_device_create(&dev, dir, &o);
+    if (err == TDM_E_STATE) {
+        return tdm_cli_fail(CMD, "'%s' already holds a device (remove it first)", dir);
+    }
+    if (err == TDM_E_BOOT_LAYOUT) {
+        return tdm_device_layout_fail(CMD, layout_file ? layout_file : "default layout", &dev.layout_diag);
+    }
+    if (err < 0) {
+        return tdm_cli_fail(CMD, "cannot create '%s': %s", dir, tdm_strerror(err));
+    }
+    const struct tdm_layout *l = &dev.layout;
+    printf("created device %s: nRF5340 (app flash 1 MB, net flash 256 KB), %s with %u factory bad blocks, "
+           "seed %llu\n",
+           dir, part->name, o.bad_blocks, (unsigned long long)o.seed);
+    printf("  bootloader 0x%08X %7u B   app slot 0x%08X %7u B\n", l->bootloader.addr, l->bootloader.size,
+           l->app_slot.addr, l->app_slot.size);
+    printf("  netboot    0x%08X %7u B   net slot 0x%08X %7u B\n", l->netboot.addr, l->netboot.size,
+           l->net_slot.addr, l->net_slot.size);
+    printf("  store      NAND blocks %u..%u   shared window 0x%08X %u B\n", l->store_first_block,
+           l->store_first_block + l->store_blocks - 1, l->shared.addr, l->shared.size);
+    tdm_sim_device_close(&dev);
+    return 0;
+}

@@ -1,0 +1,117 @@
+/* `tandem device status --device DIR [--json]`: what the simulated device holds and runs: each core's
+ * running version, the journal, the slots, the security counter, the clock and the flash wear.
+ * Owns: printing the device's state. Never: changes the device (nothing is saved).
+ * Exit code 1 when the device ever started a mixed set (the all-old-or-all-new invariant failed). */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "device_cmds.h"
+#include "tandem/err.h"
+
+#define CMD "device status"
+
+static void hex(char *out, const struct tdm_sim_image_id *id)
+{
+    for (uint32_t i = 0; i < id->set_id_len; i++) {
+        snprintf(out + 2 * i, 3, "%02x", id->set_id[i]);
+    }
+    out[2 * id->set_id_len] = 0;
+}
+
+static void print_json(const struct tdm_sim_device *d, uint32_t counter, int slots_left)
+{
+    const struct tdm_layout *l = &d->layout;
+    char set[2][2 * TDM_SIM_SET_ID_MAX + 1] = {"", ""};
+    for (int c = 0; c < 2 && d->running_valid; c++) {
+        hex(set[c], &d->running[c]);
+    }
+    printf("{\"device\":\"%s\",\"nand_part\":\"%s\",", d->dir, d->nand.part->name);
+    if (d->running_valid) {
+        printf("\"running\":{\"app\":{\"version\":\"%s\",\"set\":\"%s\"},\"net\":{\"version\":\"%s\",\"set\":\"%s\"}},",
+               d->running[0].version, set[0], d->running[1].version, set[1]);
+    } else {
+        printf("\"running\":null,");
+    }
+    printf("\"journal\":null,\"slots\":{\"bootloader\":[%u,%u],\"app_slot\":[%u,%u],\"netboot\":[%u,%u],"
+           "\"net_slot\":[%u,%u],\"store\":{\"first_block\":%u,\"blocks\":%u},\"shared\":[%u,%u]},",
+           l->bootloader.addr, l->bootloader.size, l->app_slot.addr, l->app_slot.size, l->netboot.addr,
+           l->netboot.size, l->net_slot.addr, l->net_slot.size, l->store_first_block, l->store_blocks,
+           l->shared.addr, l->shared.size);
+    printf("\"counter\":{\"value\":%u,\"slots_left\":%d},\"app_starts\":%llu,\"mixed_starts\":%llu,"
+           "\"power_ons\":%llu,\"cuts\":%llu,\"ops\":%llu,\"clock_ns\":%llu,"
+           "\"wear\":{\"app_max_erases\":%u,\"net_max_erases\":%u}}\n",
+           counter, slots_left, (unsigned long long)d->app_starts, (unsigned long long)d->mixed_starts,
+           (unsigned long long)d->power_ons, (unsigned long long)d->dom.cuts, (unsigned long long)d->dom.ops,
+           (unsigned long long)d->dom.clock_ns, tdm_sim_flash_max_erases(&d->app),
+           tdm_sim_flash_max_erases(&d->net));
+}
+
+static void print_text(const struct tdm_sim_device *d, uint32_t counter, int slots_left)
+{
+    const struct tdm_layout *l = &d->layout;
+    printf("device        %s (nRF5340, NAND %s)\n", d->dir, d->nand.part->name);
+    if (d->running_valid) {
+        char set[2][2 * TDM_SIM_SET_ID_MAX + 1];
+        hex(set[0], &d->running[0]);
+        hex(set[1], &d->running[1]);
+        printf("app core      running %s (package %s)\n", d->running[0].version, set[0]);
+        printf("net core      running %s (package %s)\n", d->running[1].version, set[1]);
+    } else {
+        printf("app core      no application started yet\nnet core      no network image started yet\n");
+    }
+    printf("journal       (no store on this device yet)\n");
+    printf("slots         bootloader 0x%08X+%u, app 0x%08X+%u, netboot 0x%08X+%u, net 0x%08X+%u\n",
+           l->bootloader.addr, l->bootloader.size, l->app_slot.addr, l->app_slot.size, l->netboot.addr,
+           l->netboot.size, l->net_slot.addr, l->net_slot.size);
+    printf("store         NAND blocks %u..%u; shared window 0x%08X+%u\n", l->store_first_block,
+           l->store_first_block + l->store_blocks - 1, l->shared.addr, l->shared.size);
+    printf("counter       %u (%d updates left)\n", counter, slots_left);
+    printf("starts        %llu application starts, %llu with a MIXED set%s\n", (unsigned long long)d->app_starts,
+           (unsigned long long)d->mixed_starts, d->mixed_starts ? " (invariant violated)" : "");
+    printf("power         %llu power-ons, %llu cuts, %llu flash ops, %.3f s simulated\n",
+           (unsigned long long)d->power_ons, (unsigned long long)d->dom.cuts, (unsigned long long)d->dom.ops,
+           d->dom.clock_ns / 1e9);
+    printf("wear          app flash page erased at most %u times, net flash %u (of 10000)\n",
+           tdm_sim_flash_max_erases(&d->app), tdm_sim_flash_max_erases(&d->net));
+}
+
+int tdm_device_status(int argc, char **argv)
+{
+    const char *dir = NULL;
+    int json = 0;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--device") && i + 1 < argc) {
+            dir = argv[++i];
+        } else if (!strcmp(argv[i], "--json")) {
+            json = 1;
+        } else {
+            return tdm_cli_fail(CMD, "unexpected argument '%s' (try tandem device status --help)", argv[i]);
+        }
+    }
+    if (!dir) {
+        return tdm_cli_fail(CMD, "missing --device DIR");
+    }
+    static struct tdm_sim_device dev;
+    if (tdm_device_open_cli(CMD, dir, &dev)) {
+        return 2;
+    }
+    struct tdm_counter_ops c = tdm_sim_device_counter(&dev);
+    uint32_t counter = 0;
+    int left = c.slots_left(c.ctx);
+    int err = c.get(c.ctx, &counter);
+    if (err < 0 || left < 0) {
+        tdm_sim_device_close(&dev);
+        return tdm_cli_fail(CMD, "cannot read the security counter: %s", tdm_strerror(err < 0 ? err : left));
+    }
+    /* Opening counted a power-on in memory; status does not save, so the device on disk is unchanged. */
+    dev.power_ons--;
+    if (json) {
+        print_json(&dev, counter, left);
+    } else {
+        print_text(&dev, counter, left);
+    }
+    int rc = dev.mixed_starts ? 1 : 0;
+    tdm_sim_device_close(&dev);
+    return rc;
+}
