@@ -7,5 +7,10 @@
  * code: 0 success, 1 the thing checked/asked failed (e.g. verify refused), 2 bad usage or I/O error. */
 int tdm_cmd_nand(int argc, char **argv);
 int tdm_cmd_device(int argc, char **argv);
+int tdm_cmd_keygen(int argc, char **argv);
+int tdm_cmd_wrap(int argc, char **argv);
+int tdm_cmd_pack(int argc, char **argv);
+int tdm_cmd_inspect(int argc, char **argv);
+int tdm_cmd_verify(int argc, char **argv);
 
 #endif

@@ -14,6 +14,11 @@ struct tdm_command {
 static const struct tdm_command tdm_commands[] = {
     {"nand", tdm_cmd_nand, "simulated SPI NAND chip: create, info, scan"},
     {"device", tdm_cmd_device, "simulated nRF5340 device: create, status"},
+    {"keygen", tdm_cmd_keygen, "new ECDSA P-256 signing key (private + public PEM)"},
+    {"wrap", tdm_cmd_wrap, "raw binary into a signed MCUboot image (imgtool layout)"},
+    {"pack", tdm_cmd_pack, "app + net images into one signed update package"},
+    {"inspect", tdm_cmd_inspect, "show a package or an MCUboot image and which checks pass"},
+    {"verify", tdm_cmd_verify, "run every device check on a package or MCUboot image"},
 };
 
 static void usage(FILE *out)

@@ -42,6 +42,8 @@
     X(TDM_E_STORE_FULL, 43, "slot is full")                                                       \
     X(TDM_E_STORE_SLOT, 44, "slot is not in a state that allows this")                            \
     X(TDM_E_STORE_JOURNAL, 45, "journal has no valid record")                                     \
+    X(TDM_E_STORE_UNREADABLE, 46, "slot data unreadable (uncorrectable ECC or bad CRC)")          \
+    X(TDM_E_STORE_LENGTH, 47, "commit length differs from the bytes written")                     \
     /* pkg */                                                                                     \
     X(TDM_E_PKG_MAGIC, 60, "bad magic number")                                                    \
     X(TDM_E_PKG_VERSION, 61, "unsupported format version")                                        \
@@ -61,6 +63,7 @@
     X(TDM_E_PKG_DEPENDENCY, 75, "image dependency not satisfied")                                 \
     X(TDM_E_PKG_MALFORMED, 76, "malformed field")                                                 \
     X(TDM_E_PKG_BOOTLOADER, 77, "package needs a newer bootloader")                               \
+    X(TDM_E_PKG_COMPONENT, 78, "component id this device cannot install")                         \
     /* fetch */                                                                                   \
     X(TDM_E_FETCH_URL, 90, "bad URL")                                                             \
     X(TDM_E_FETCH_NET, 91, "network error")                                                       \
