@@ -49,7 +49,8 @@ struct tdm_transport_request {
 
 struct tdm_transport_reply {
     int status;              /* HTTP status of the final response (0 if none was received) */
-    uint8_t range_honoured;  /* 1: 206 and the body starts at req->offset; 0: the body is the whole file */
+    uint8_t range_honoured;  /* 1: the body starts at req->offset (a 206, or a 200 to offset 0);
+                              * 0: the server ignored the range and the body is the whole file */
     uint8_t changed;         /* 1: a validator was sent and the server's validator differs (file replaced) */
     uint64_t start;          /* file offset of the first body byte: req->offset if honoured, else 0 */
     int64_t length;          /* body bytes read() will deliver; -1 unknown (no Content-Length) */
