@@ -387,30 +387,3 @@ int tdm_pkg_finish(struct tdm_pkg_parser *p)
     }
     return 0;
 }
-
-int tdm_pkg_check(struct tdm_pkg_parser *p, const struct tdm_pkg_config *cfg, tdm_pkg_read_fn read, void *ctx,
-                  uint8_t *buf, uint32_t buf_len)
-{
-    int err = tdm_pkg_parser_init(p, cfg);
-    if (err < 0) {
-        return err;
-    }
-    if (!read || !buf || buf_len == 0) {
-        return p->err = TDM_E_INVAL;
-    }
-    for (;;) {
-        uint32_t n = tdm_pkg_need(p);
-        if (n == 0) {
-            return tdm_pkg_finish(p);
-        }
-        n = n < buf_len ? n : buf_len;
-        err = read(ctx, p->off, buf, n);
-        if (err < 0) {
-            return p->err = err;
-        }
-        err = tdm_pkg_feed(p, buf, n);
-        if (err < 0) {
-            return err;
-        }
-    }
-}
