@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "curl_request.h"
 #include "http_headers.h"
 #include "tandem/err.h"
 
@@ -55,43 +56,10 @@ static uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static int map_curl_result(CURLcode rc)
-{
-    switch (rc) {
-    case CURLE_OK:
-        return 0;
-    case CURLE_UNSUPPORTED_PROTOCOL:
-    case CURLE_URL_MALFORMAT:
-        return TDM_E_FETCH_URL;
-    case CURLE_OPERATION_TIMEDOUT:
-        return TDM_E_FETCH_TIMEOUT;
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_ISSUER_ERROR:
-    case CURLE_SSL_CRL_BADFILE:
-    case CURLE_SSL_INVALIDCERTSTATUS:
-    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-        return TDM_E_FETCH_TLS;
-    case CURLE_TOO_MANY_REDIRECTS:
-        return TDM_E_FETCH_HTTP;
-    case CURLE_PARTIAL_FILE:
-        return TDM_E_FETCH_LENGTH;
-    case CURLE_FILESIZE_EXCEEDED:
-        return TDM_E_FETCH_TOO_BIG;
-    case CURLE_ABORTED_BY_CALLBACK:
-        return TDM_E_FETCH_CANCELLED;
-    case CURLE_OUT_OF_MEMORY:
-        return TDM_E_BUFFER;
-    default:
-        return TDM_E_FETCH_NET;
-    }
-}
-
 /* The error that ended the transfer (a callback's own decision wins over libcurl's code). */
 static int transfer_error(const struct tdm_curl_transport *t)
 {
-    return t->cb_error ? t->cb_error : map_curl_result(t->result);
+    return t->cb_error ? t->cb_error : tdm_fetch_curl_error(t->result);
 }
 
 static size_t on_header(char *p, size_t size, size_t n, void *arg)
@@ -203,66 +171,6 @@ static void t_close(void *ctx)
     t->rd = 0;
 }
 
-static int check_url(const char *url)
-{
-    CURLU *u = curl_url();
-    if (!u) {
-        return TDM_E_BUFFER;
-    }
-    char *scheme = NULL;
-    int err = 0;
-    if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
-        curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK || strcmp(scheme, "https") != 0) {
-        err = TDM_E_FETCH_URL;
-    }
-    curl_free(scheme);
-    curl_url_cleanup(u);
-    return err;
-}
-
-static int set_options(struct tdm_curl_transport *t, const struct tdm_transport_request *req)
-{
-    CURL *e = t->easy;
-    char text[TDM_TRANSPORT_VALIDATOR_MAX + 32];
-    curl_easy_reset(e); /* keeps live connections and TLS sessions */
-    int bad = 0;
-    bad |= curl_easy_setopt(e, CURLOPT_URL, req->url) != CURLE_OK;
-    bad |= curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "https") != CURLE_OK;
-    bad |= curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "https") != CURLE_OK;
-    bad |= curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L) != CURLE_OK;
-    bad |= curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L) != CURLE_OK;
-    if (t->cfg.ca_file) {
-        bad |= curl_easy_setopt(e, CURLOPT_CAINFO, t->cfg.ca_file) != CURLE_OK;
-    }
-    if (t->cfg.max_redirects != TDM_CURL_NO_REDIRECTS) {
-        bad |= curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L) != CURLE_OK;
-        bad |= curl_easy_setopt(e, CURLOPT_MAXREDIRS, (long)t->cfg.max_redirects) != CURLE_OK;
-    }
-    bad |= curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)t->cfg.connect_timeout_ms) != CURLE_OK;
-    bad |= curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L) != CURLE_OK;
-    bad |= curl_easy_setopt(e, CURLOPT_USERAGENT, "tandem-fetch/0.1") != CURLE_OK;
-    bad |= curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header) != CURLE_OK;
-    bad |= curl_easy_setopt(e, CURLOPT_HEADERDATA, t) != CURLE_OK;
-    bad |= curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body) != CURLE_OK;
-    bad |= curl_easy_setopt(e, CURLOPT_WRITEDATA, t) != CURLE_OK;
-    if (req->offset > 0) {
-        snprintf(text, sizeof text, "%llu-", (unsigned long long)req->offset);
-        bad |= curl_easy_setopt(e, CURLOPT_RANGE, text) != CURLE_OK;
-        if (req->validator && req->validator[0]) {
-            if (strlen(req->validator) >= TDM_TRANSPORT_VALIDATOR_MAX || strpbrk(req->validator, "\r\n")) {
-                return TDM_E_INVAL;
-            }
-            snprintf(text, sizeof text, "If-Range: %s", req->validator);
-            t->extra_headers = curl_slist_append(NULL, text);
-            if (!t->extra_headers) {
-                return TDM_E_BUFFER;
-            }
-            bad |= curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->extra_headers) != CURLE_OK;
-        }
-    }
-    return bad ? TDM_E_CONFIG : 0;
-}
-
 /* Check a 200/206 response against the request and fill the lengths of *rep. */
 static int check_response(struct tdm_curl_transport *t, const struct tdm_transport_request *req,
                           struct tdm_transport_reply *rep)
@@ -300,7 +208,7 @@ static int t_open(void *ctx, const struct tdm_transport_request *req, struct tdm
     memset(rep, 0, sizeof *rep);
     rep->length = -1;
     rep->total = -1;
-    int err = check_url(req->url);
+    int err = tdm_fetch_curl_check_url(req->url);
     if (err < 0) {
         return err;
     }
@@ -315,7 +223,7 @@ static int t_open(void *ctx, const struct tdm_transport_request *req, struct tdm
     t->cancel_arg = req->cancel_arg;
     t->win_start_ns = t->left_ns = now_ns();
     t->win_bytes = 0;
-    err = set_options(t, req);
+    err = tdm_fetch_curl_setup(t->easy, &t->cfg, req, t, on_header, on_body, &t->extra_headers);
     if (err < 0) {
         t_close(t);
         return err;
