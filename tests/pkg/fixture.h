@@ -1,0 +1,110 @@
+/* Test fixture for tests/pkg: seeded keys, images and packages built in-process (tools/pkg_build.h).
+ * Owns: nothing but helpers shared by the pkg test programs. */
+#ifndef TANDEM_TESTS_PKG_FIXTURE_H
+#define TANDEM_TESTS_PKG_FIXTURE_H
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "pkg_build.h"
+#include "tandem/host_crypto.h"
+#include "tandem/le.h"
+
+struct fx {
+    struct tdm_key key;
+    uint8_t pub[1][TDM_P256_PUBKEY_LEN];
+    struct tdm_crypto_ops ops;
+    struct tdm_pkg_config cfg;
+    uint8_t *app, *net, *pkg;
+    size_t app_len, net_len, pkg_len;
+};
+
+static inline uint64_t fx_rand(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
+/* Images of app_len / net_len random bytes (header size hdr), signed, counter 5, app depends on net;
+ * packed as set 2.1.0+7. */
+static inline void fx_build(struct fx *f, size_t app_len, size_t net_len, uint16_t hdr)
+{
+    uint64_t s = tdm_test_seed() * 2654435761u + 1;
+    memset(f, 0, sizeof *f);
+    TDM_CHECK_OK(tdm_key_from_seed(&f->key, tdm_test_seed()));
+    memcpy(f->pub[0], f->key.pub, TDM_P256_PUBKEY_LEN);
+    f->ops = tdm_host_crypto();
+    tdm_pkg_host_config(&f->cfg, &f->ops, (const uint8_t(*)[TDM_P256_PUBKEY_LEN])f->pub, 1);
+    uint8_t *raw = malloc(app_len + net_len + 1);
+    for (size_t i = 0; i < app_len + net_len; i++) {
+        raw[i] = (uint8_t)fx_rand(&s);
+    }
+    struct tdm_image_params ip = {.version = {2, 1, 0, 7}, .hdr_size = hdr, .has_sec_cnt = 1, .sec_cnt = 5,
+                                  .key = &f->key};
+    TDM_CHECK_OK(tdm_image_wrap(raw + app_len, net_len, &ip, &f->net, &f->net_len));
+    ip.dep_count = 1;
+    ip.deps[0].image_id = 1;
+    ip.deps[0].min_version = (struct tdm_version){2, 1, 0, 0};
+    TDM_CHECK_OK(tdm_image_wrap(raw, app_len, &ip, &f->app, &f->app_len));
+    free(raw);
+    struct tdm_pack_params pp = {.set_version = {2, 1, 0, 7}, .counter = 5, .hw_id = TDM_PKG_HW_ID_DEFAULT,
+                                 .key = &f->key, .count = 2};
+    pp.comp[0] = (struct tdm_pack_component){1, 0, TDM_PKG_APP_ADDR_DEFAULT, f->app, f->app_len};
+    pp.comp[1] = (struct tdm_pack_component){2, 1, TDM_PKG_NET_ADDR_DEFAULT, f->net, f->net_len};
+    int bad;
+    TDM_CHECK_OK(tdm_pack(&pp, &f->pkg, &f->pkg_len, &bad));
+}
+
+static inline void fx_free(struct fx *f)
+{
+    free(f->app);
+    free(f->net);
+    free(f->pkg);
+}
+
+/* Offset of the first component byte of a package. */
+static inline uint32_t fx_comp_off(const uint8_t *pkg)
+{
+    return TDM_PKG_HEADER_LEN + tdm_get_le32(pkg + 8) + TDM_PKG_SIG_BLOCK_LEN;
+}
+
+/* Re-sign header + manifest after a test edited them (a "validly signed" bad package). */
+static inline void fx_resign(struct fx *f, uint8_t *pkg)
+{
+    uint32_t m = tdm_get_le32(pkg + 8);
+    struct tdm_sha256 h;
+    uint8_t d[TDM_SHA256_LEN];
+    f->ops.sha256_start(0, &h);
+    f->ops.sha256_update(0, &h, pkg, TDM_PKG_HEADER_LEN + m);
+    f->ops.sha256_finish(0, &h, d);
+    TDM_CHECK_OK(tdm_key_sign(&f->key, d, pkg + TDM_PKG_HEADER_LEN + m + 36));
+}
+
+/* Append a manifest TLV (type, len bytes of v) to the manifest and re-sign; returns a new buffer. */
+static inline uint8_t *fx_add_tlv(struct fx *f, uint16_t type, const void *v, uint16_t len, size_t *out_len)
+{
+    uint32_t m = tdm_get_le32(f->pkg + 8);
+    size_t at = TDM_PKG_HEADER_LEN + m;
+    uint8_t *b = malloc(f->pkg_len + 4 + len);
+    memcpy(b, f->pkg, at);
+    tdm_put_le16(b + at, type);
+    tdm_put_le16(b + at + 2, len);
+    memcpy(b + at + 4, v, len);
+    memcpy(b + at + 4 + len, f->pkg + at, f->pkg_len - at);
+    tdm_put_le32(b + 8, m + 4 + len);
+    *out_len = f->pkg_len + 4 + len;
+    fx_resign(f, b);
+    return b;
+}
+
+/* Verify a buffer with cfg, fed in one go. */
+static inline int fx_verify(const struct tdm_pkg_config *cfg, const uint8_t *b, size_t n)
+{
+    static struct tdm_pkg_parser p;
+    return tdm_pkg_verify_buf(cfg, b, n, &p);
+}
+
+#endif
