@@ -14,8 +14,11 @@ build: setup
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	@cmake --build $(BUILD) -j$(JOBS)
 
+# The suite, then the same suite under ASan+UBSan ($(BUILD)-asan), then static analysis of device code.
 check: build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
+	@bash scripts/sanitize.sh $(BUILD)-asan
+	@bash scripts/analyze.sh
 
 demo: build
 	@bash scripts/demo.sh $(BUILD)
