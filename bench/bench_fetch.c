@@ -1,0 +1,127 @@
+/* bench_fetch: the host transport against the same nginx as `curl -o /dev/null`, on loopback.
+ * Owns: starting a private rig (tests/fetch/nginx_rig.sh) in a temporary directory, timing, stopping it.
+ * Never: leaves nginx running (the rig is stopped on every exit path after it started).
+ * The agent's download-and-stage figures (fetch.loopback_ratio, refetch per drop) join this file with the
+ * agent; today it measures the transport alone. */
+#define _POSIX_C_SOURCE 200809L
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fetch/host/transport_curl.h"
+#include "tandem/err.h"
+#include "tests/fetch/rig.c" /* the one rig.env reader and file helpers of the tests */
+
+#define FILE_SIZE (8u * 1024u * 1024u)
+#define RUNS 5
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof v[0], cmp_double);
+    return v[n / 2];
+}
+
+/* One full download through the transport; returns seconds, or -1. */
+static double time_transport(const struct tdm_transport_ops *ops, const char *url, uint8_t *buf)
+{
+    struct tdm_transport_request req = {.url = url};
+    struct tdm_transport_reply rep;
+    double t0 = now_s();
+    int r = ops->open(ops->ctx, &req, &rep);
+    uint64_t n = 0;
+    while (r == 0 && (r = ops->read(ops->ctx, buf, 65536)) > 0) {
+        n += (uint64_t)r;
+        r = 0;
+    }
+    ops->close(ops->ctx);
+    double t = now_s() - t0;
+    if (r < 0 || n != FILE_SIZE) {
+        fprintf(stderr, "bench_fetch: transport: %s after %llu bytes\n", tdm_errname(r), (unsigned long long)n);
+        return -1;
+    }
+    return t;
+}
+
+static int run(const struct tdm_rig *rig)
+{
+    static uint8_t data[FILE_SIZE], buf[65536];
+    tdm_rig_fill(data, sizeof data, 42);
+    if (tdm_rig_put(rig, "bench.bin", data, sizeof data, 1700000000) != 0) {
+        fprintf(stderr, "bench_fetch: cannot write bench.bin\n");
+        return 1;
+    }
+    char url[256], cmd[1024];
+    tdm_rig_url(rig->main_port, "bench.bin", url, sizeof url);
+    struct tdm_transport_ops ops;
+    struct tdm_curl_transport *t = NULL;
+    struct tdm_curl_config cfg = {.ca_file = rig->ca};
+    snprintf(cmd, sizeof cmd, "curl -s -f --cacert '%s' -o /dev/null '%s'", rig->ca, url);
+    double tt[RUNS], tc[RUNS];
+    for (int i = 0; i < RUNS; i++) { /* interleaved, so both see the same machine load */
+        double t0 = now_s(); /* a new transport each run: a new connection and handshake, as for curl */
+        if (tdm_fetch_curl_create(&cfg, &ops, &t) != 0) {
+            return 1;
+        }
+        double tr = time_transport(&ops, url, buf);
+        tdm_fetch_curl_destroy(t);
+        tt[i] = tr < 0 ? -1 : now_s() - t0;
+        t0 = now_s();
+        int rc = system(cmd);
+        tc[i] = now_s() - t0;
+        if (tt[i] < 0 || rc != 0) {
+            fprintf(stderr, "bench_fetch: a download failed (curl exit %d)\n", rc);
+            return 1;
+        }
+    }
+    double mt = median(tt, RUNS), mc = median(tc, RUNS);
+    double mib = (double)FILE_SIZE / (1024.0 * 1024.0);
+    printf("metric fetch.transport_mib_s %.1f MiB/s\n", mib / mt);
+    printf("metric fetch.curl_cli_mib_s %.1f MiB/s\n", mib / mc);
+    printf("metric fetch.transport_loopback_ratio %.2f x\n", mt / mc);
+    printf("about fetch.transport_loopback_ratio 1.0 | tandem transport / curl -o /dev/null, 8 MiB over HTTPS "
+           "from the same nginx, fresh connection each, median of %d interleaved runs (curl includes its process start)\n", RUNS);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    (void)argc;
+    char src[1024], bin[1024], script[1200], bindir[1200], dir[] = "/tmp/tdm-bench-fetch-XXXXXX", cmd[4096];
+    snprintf(src, sizeof src, "%s", __FILE__);
+    snprintf(bin, sizeof bin, "%s", argv[0]);
+    snprintf(script, sizeof script, "%s/../tests/fetch/nginx_rig.sh", dirname(src));
+    snprintf(bindir, sizeof bindir, "%s/../tests/fetch", dirname(bin));
+    if (!mkdtemp(dir)) {
+        perror("bench_fetch: mkdtemp");
+        return 2;
+    }
+    snprintf(cmd, sizeof cmd, "'%s' start '%s' '%s' >/dev/null", script, dir, bindir);
+    int rc = system(cmd) == 0 ? 0 : 2;
+    if (rc == 0) {
+        setenv("TDM_RIG_DIR", dir, 1);
+        struct tdm_rig rig;
+        rc = tdm_rig_load(&rig) == 0 ? run(&rig) : 2;
+    } else {
+        fprintf(stderr, "bench_fetch: the rig did not start (%s)\n", script);
+    }
+    snprintf(cmd, sizeof cmd, "'%s' stop '%s' >/dev/null; rm -rf '%s'", script, dir, dir);
+    if (system(cmd) != 0) {
+        fprintf(stderr, "bench_fetch: stopping the rig failed (%s)\n", dir);
+    }
+    return rc;
+}
