@@ -1,0 +1,57 @@
+/* Internal interfaces between the files of the bootloader core (boot/). Not a public header.
+ * Owns: the description of an install source (which bytes of a store slot go where, and the digests
+ * they must match). Never: used outside boot/. */
+#ifndef TANDEM_BOOT_INTERNAL_H
+#define TANDEM_BOOT_INTERNAL_H
+
+#include "tandem/boot.h"
+
+#define TDM_CAPTURE_HDR_LEN 88 /* magic 4 | format u32 | app_len u32 | net_len u32 | app sha | net sha | ver 8 | crc u32 */
+
+/* A byte range of one image and the SHA-256 it must have. */
+struct tdm_boot_range {
+    uint32_t off, len;
+    uint8_t sha[TDM_SHA256_LEN];
+};
+
+/* One image of a source: where it is in the slot, and its digests (ranges cover [0, len) exactly). */
+struct tdm_boot_image {
+    uint32_t off, len;
+    uint8_t nranges;
+    struct tdm_boot_range r[2];
+};
+
+struct tdm_boot_source {
+    uint8_t slot;
+    uint8_t is_capture;
+    struct tdm_boot_image img[2]; /* 0 application core, 1 network core */
+    struct tdm_version version;   /* set version (a capture: the application image's version) */
+    uint32_t counter;             /* security counter of the set (a capture: 0) */
+};
+
+/* Describe and verify the content of `slot`: a signed package (full tdm_pkg_check against the policy:
+ * keys, hardware id, counter >= min_counter, version >= min_version) or a capture (header CRC).
+ * Returns 0 or the verification error. */
+int tdm_boot_source(struct tdm_boot *b, unsigned slot, uint32_t min_counter, const struct tdm_version *min_version,
+                    struct tdm_boot_source *src);
+
+/* Copy the running images (app flash, net flash through the net-boot stage) into `slot` and commit it.
+ * Returns 0, TDM_E_BOOT_NO_IMAGE (no valid image to capture), store and port errors. */
+int tdm_boot_capture(struct tdm_boot *b, unsigned slot);
+
+/* The install steps; each is idempotent (pages that already match are left alone). */
+int tdm_boot_copy_app(struct tdm_boot *b, const struct tdm_boot_source *src);
+int tdm_boot_copy_net(struct tdm_boot *b, const struct tdm_boot_source *src);
+int tdm_boot_verify(struct tdm_boot *b, const struct tdm_boot_source *src);
+
+/* Open the transfer channel to the net-boot stage once per run. */
+int tdm_boot_xfer(struct tdm_boot *b);
+
+/* Reader of one flash as the bootloader sees it (app flash directly, net flash through the stage). */
+typedef int (*tdm_boot_read_fn)(struct tdm_boot *b, uint32_t addr, void *buf, uint32_t len);
+/* Length and version of the MCUboot image at `base` (header + unprotected TLV info, read through `read`).
+ * TDM_E_BOOT_NO_IMAGE when there is no valid image header. */
+int tdm_boot_image_len(struct tdm_boot *b, tdm_boot_read_fn read, uint32_t base, uint32_t slot_size,
+                       uint32_t *len, struct tdm_version *version);
+
+#endif

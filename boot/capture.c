@@ -1,0 +1,120 @@
+/* Capture of the running set: the first time an update is installed there is no package of the running
+ * images in NAND, so the bootloader copies them there (the network image read back through the net-boot
+ * stage) before it touches internal flash. Later updates keep the installed package instead.
+ *
+ * Owns: writing the capture format (docs/BOOT.md: "TDMC", format 1, lengths, SHA-256 of each image, the
+ * application's version, CRC-32 of the header; then the application image, then the network image).
+ * Never: writes internal flash, or commits a capture whose images it did not hash from flash first.
+ */
+#include "boot_internal.h"
+#include "tandem/crc32.h"
+#include "tandem/err.h"
+#include "tandem/le.h"
+
+static int read_app(struct tdm_boot *b, uint32_t addr, void *buf, uint32_t len)
+{
+    return b->cfg.app_flash.read(b->cfg.app_flash.ctx, addr, buf, len);
+}
+
+static int read_net(struct tdm_boot *b, uint32_t addr, void *buf, uint32_t len)
+{
+    int err = tdm_xfer_read(&b->xfer, 0, addr, len);
+    if (err < 0) {
+        return err;
+    }
+    const uint8_t *w = tdm_xfer_buffer(&b->xfer, 0);
+    uint8_t *d = buf;
+    for (uint32_t i = 0; i < len; i++) {
+        d[i] = w[i];
+    }
+    return 0;
+}
+
+int tdm_boot_image_len(struct tdm_boot *b, tdm_boot_read_fn read, uint32_t base, uint32_t slot_size, uint32_t *len,
+                       struct tdm_version *version)
+{
+    uint8_t h[TDM_MCUBOOT_HDR_LEN], info[4];
+    struct tdm_mcuboot_header hdr;
+    int err = read(b, base, h, sizeof h);
+    if (err < 0) {
+        return err;
+    }
+    if (tdm_mcuboot_parse_header(h, &hdr) < 0) {
+        return TDM_E_BOOT_NO_IMAGE;
+    }
+    uint64_t info_off = (uint64_t)hdr.hdr_size + hdr.img_size + hdr.prot_size;
+    if (info_off + 4 > slot_size) {
+        return TDM_E_BOOT_NO_IMAGE;
+    }
+    err = read(b, base + (uint32_t)info_off, info, sizeof info);
+    if (err < 0) {
+        return err;
+    }
+    if (tdm_mcuboot_total_len(&hdr, info, len) < 0 || *len > slot_size) {
+        return TDM_E_BOOT_NO_IMAGE;
+    }
+    *version = hdr.version;
+    return 0;
+}
+
+static int hash_app(struct tdm_boot *b, uint32_t addr, uint32_t len, uint8_t out[TDM_SHA256_LEN])
+{
+    const struct tdm_crypto_ops *c = &b->cfg.crypto;
+    struct tdm_sha256 h;
+    int err = c->sha256_start(c->ctx, &h);
+    for (uint32_t off = 0; err >= 0 && off < len; off += sizeof b->buf) {
+        uint32_t n = len - off < sizeof b->buf ? len - off : sizeof b->buf;
+        err = read_app(b, addr + off, b->buf, n);
+        err = err < 0 ? err : c->sha256_update(c->ctx, &h, b->buf, n);
+    }
+    return err < 0 ? err : c->sha256_finish(c->ctx, &h, out);
+}
+
+/* Append [addr, addr+len) of a flash to the slot being written, in chunks. */
+static int append(struct tdm_boot *b, tdm_boot_read_fn read, uint32_t addr, uint32_t len, uint32_t chunk)
+{
+    for (uint32_t off = 0; off < len; off += chunk) {
+        uint32_t n = len - off < chunk ? len - off : chunk;
+        int err = read(b, addr + off, b->buf, n);
+        err = err < 0 ? err : tdm_store_write(&b->store, b->buf, n);
+        if (err < 0) {
+            return err;
+        }
+    }
+    return 0;
+}
+
+int tdm_boot_capture(struct tdm_boot *b, unsigned slot)
+{
+    const struct tdm_layout *l = &b->cfg.layout;
+    uint32_t app_len, net_len;
+    struct tdm_version app_ver, net_ver;
+    uint8_t h[TDM_CAPTURE_HDR_LEN] = {0};
+    int err = tdm_boot_xfer(b);
+    err = err < 0 ? err : tdm_boot_image_len(b, read_app, l->app_slot.addr, l->app_slot.size, &app_len, &app_ver);
+    err = err < 0 ? err : tdm_boot_image_len(b, read_net, b->xfer.slot_addr, b->xfer.slot_size, &net_len, &net_ver);
+    err = err < 0 ? err : hash_app(b, l->app_slot.addr, app_len, h + 16);
+    err = err < 0 ? err : tdm_xfer_hash(&b->xfer, b->xfer.slot_addr, net_len, h + 48);
+    if (err < 0) {
+        return err;
+    }
+    h[0] = 'T';
+    h[1] = 'D';
+    h[2] = 'M';
+    h[3] = 'C';
+    tdm_put_le32(h + 4, 1);
+    tdm_put_le32(h + 8, app_len);
+    tdm_put_le32(h + 12, net_len);
+    tdm_version_put(h + 76, &app_ver);
+    tdm_put_le32(h + 84, tdm_crc32(0, h, 84));
+    err = tdm_store_open(&b->store, slot);
+    err = err < 0 ? err : tdm_store_write(&b->store, h, sizeof h);
+    err = err < 0 ? err : append(b, read_app, l->app_slot.addr, app_len, sizeof b->buf);
+    err = err < 0 ? err : append(b, read_net, b->xfer.slot_addr, net_len, b->xfer.chunk);
+    err = err < 0 ? err : tdm_store_commit(&b->store, TDM_CAPTURE_HDR_LEN + app_len + net_len, 0);
+    if (err < 0) {
+        return err;
+    }
+    b->rep.captured = 1;
+    return 0;
+}

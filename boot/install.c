@@ -1,0 +1,204 @@
+/* The install steps of the bootloader: application image into app flash, network image through the
+ * net-boot stage, and the verification of both against the source's digests (boot/boot_internal.h).
+ *
+ * Owns: the page-by-page copy. Never: erases a page that already holds the right bytes (so a step can be
+ * re-run after a cut and erases each page once, plus the one the cut interrupted), writes outside the
+ * layout's slots, or reports an image as installed before its digests match.
+ */
+#include "boot_internal.h"
+#include "tandem/err.h"
+
+static int flash_read(struct tdm_boot *b, uint32_t addr, void *buf, uint32_t len)
+{
+    return b->cfg.app_flash.read(b->cfg.app_flash.ctx, addr, buf, len);
+}
+
+static void progress(struct tdm_boot *b, int core, uint32_t done, uint32_t total)
+{
+    if (b->cfg.progress) {
+        b->cfg.progress(b->cfg.progress_arg, core, done, total);
+    }
+}
+
+/* Does app flash at addr hold exactly buf[0..len)? 1 yes, 0 no, or an error. */
+static int flash_matches(struct tdm_boot *b, uint32_t addr, const uint8_t *buf, uint32_t len)
+{
+    uint8_t cur[128];
+    for (uint32_t off = 0; off < len; off += sizeof cur) {
+        uint32_t n = len - off < sizeof cur ? len - off : sizeof cur;
+        int err = flash_read(b, addr + off, cur, n);
+        if (err < 0) {
+            return err;
+        }
+        for (uint32_t i = 0; i < n; i++) {
+            if (cur[i] != buf[off + i]) {
+                return 0;
+            }
+        }
+    }
+    return 1;
+}
+
+static int is_erased_word(const uint8_t *p)
+{
+    return p[0] == 0xFF && p[1] == 0xFF && p[2] == 0xFF && p[3] == 0xFF;
+}
+
+/* Erase the page at addr and write buf (page bytes) into it, skipping runs of erased words. */
+static int program_page(struct tdm_boot *b, uint32_t addr, const uint8_t *buf, uint32_t page)
+{
+    const struct tdm_flash_ops *f = &b->cfg.app_flash;
+    int err = f->erase(f->ctx, addr);
+    if (err < 0) {
+        return err;
+    }
+    b->rep.app_pages_erased++;
+    for (uint32_t off = 0; off < page;) {
+        while (off < page && is_erased_word(buf + off)) {
+            off += 4;
+        }
+        uint32_t end = off;
+        while (end < page && !is_erased_word(buf + end)) {
+            end += 4;
+        }
+        if (end > off) {
+            err = f->write(f->ctx, addr + off, buf + off, end - off);
+            if (err < 0) {
+                return err;
+            }
+        }
+        off = end;
+    }
+    b->rep.app_pages_written++;
+    int same = flash_matches(b, addr, buf, page);
+    return same < 0 ? same : (same ? 0 : TDM_E_BOOT_VERIFY);
+}
+
+int tdm_boot_copy_app(struct tdm_boot *b, const struct tdm_boot_source *src)
+{
+    const struct tdm_boot_image *img = &src->img[0];
+    const uint32_t page = TDM_BOOT_COPY_BUF;
+    uint32_t base = b->cfg.layout.app_slot.addr;
+    if (img->len > b->cfg.layout.app_slot.size) {
+        return TDM_E_PKG_TOO_BIG;
+    }
+    for (uint32_t off = 0; off < img->len; off += page) {
+        uint32_t n = img->len - off < page ? img->len - off : page;
+        int err = tdm_store_read(&b->store, src->slot, img->off + off, b->buf, n);
+        if (err < 0) {
+            return err;
+        }
+        for (uint32_t i = n; i < page; i++) {
+            b->buf[i] = 0xFF;
+        }
+        int same = flash_matches(b, base + off, b->buf, page);
+        if (same < 0) {
+            return same;
+        }
+        if (same) {
+            b->rep.app_pages_skipped++;
+        } else {
+            err = program_page(b, base + off, b->buf, page);
+            if (err < 0) {
+                return err;
+            }
+        }
+        progress(b, 0, off + n, img->len);
+    }
+    return 0;
+}
+
+int tdm_boot_xfer(struct tdm_boot *b)
+{
+    if (b->xfer_open) {
+        return 0;
+    }
+    int err = tdm_xfer_open(&b->xfer, &b->cfg.ipc, b->cfg.xfer_chunk ? b->cfg.xfer_chunk : TDM_XFER_CHUNK_DEFAULT);
+    if (err < 0) {
+        return err;
+    }
+    b->xfer_open = 1;
+    return 0;
+}
+
+/* Network image: the app core reads chunk k+1 from NAND into one window buffer while the net core
+ * programs chunk k from the other. */
+int tdm_boot_copy_net(struct tdm_boot *b, const struct tdm_boot_source *src)
+{
+    const struct tdm_boot_image *img = &src->img[1];
+    int err = tdm_boot_xfer(b);
+    if (err < 0) {
+        return err;
+    }
+    struct tdm_xfer *x = &b->xfer;
+    if (img->len > x->slot_size) {
+        return TDM_E_PKG_TOO_BIG;
+    }
+    uint32_t chunk = x->chunk;
+    unsigned cur = 0;
+    uint32_t n = img->len < chunk ? img->len : chunk;
+    err = tdm_store_read(&b->store, src->slot, img->off, tdm_xfer_buffer(x, cur), n);
+    for (uint32_t off = 0; err >= 0 && off < img->len; off += chunk, cur ^= 1u) {
+        n = img->len - off < chunk ? img->len - off : chunk;
+        err = tdm_xfer_write_start(x, cur, x->slot_addr + off, n);
+        uint32_t next = off + chunk;
+        if (err >= 0 && next < img->len) {
+            uint32_t nn = img->len - next < chunk ? img->len - next : chunk;
+            int rerr = tdm_store_read(&b->store, src->slot, img->off + next, tdm_xfer_buffer(x, cur ^ 1u), nn);
+            err = tdm_xfer_finish(x);
+            err = err < 0 ? err : rerr;
+        } else if (err >= 0) {
+            err = tdm_xfer_finish(x);
+        }
+        b->rep.net_pages_sent += (n + x->page_size - 1) / x->page_size;
+        progress(b, 1, off + n, img->len);
+    }
+    return err < 0 ? err : 0;
+}
+
+static int hash_app(struct tdm_boot *b, uint32_t addr, uint32_t len, uint8_t out[TDM_SHA256_LEN])
+{
+    const struct tdm_crypto_ops *c = &b->cfg.crypto;
+    struct tdm_sha256 h;
+    int err = c->sha256_start(c->ctx, &h);
+    for (uint32_t off = 0; err >= 0 && off < len; off += sizeof b->buf) {
+        uint32_t n = len - off < sizeof b->buf ? len - off : sizeof b->buf;
+        err = flash_read(b, addr + off, b->buf, n);
+        err = err < 0 ? err : c->sha256_update(c->ctx, &h, b->buf, n);
+    }
+    return err < 0 ? err : c->sha256_finish(c->ctx, &h, out);
+}
+
+static int same_digest(const uint8_t *a, const uint8_t *b)
+{
+    uint8_t d = 0;
+    for (unsigned i = 0; i < TDM_SHA256_LEN; i++) {
+        d |= (uint8_t)(a[i] ^ b[i]);
+    }
+    return d == 0;
+}
+
+int tdm_boot_verify(struct tdm_boot *b, const struct tdm_boot_source *src)
+{
+    uint8_t got[TDM_SHA256_LEN];
+    for (unsigned core = 0; core < 2; core++) {
+        const struct tdm_boot_image *img = &src->img[core];
+        for (unsigned k = 0; k < img->nranges; k++) {
+            const struct tdm_boot_range *r = &img->r[k];
+            int err;
+            if (core == 0) {
+                err = hash_app(b, b->cfg.layout.app_slot.addr + r->off, r->len, got);
+            } else {
+                err = tdm_boot_xfer(b);
+                err = err < 0 ? err : tdm_xfer_hash(&b->xfer, b->xfer.slot_addr + r->off, r->len, got);
+            }
+            if (err < 0) {
+                return err;
+            }
+            if (!same_digest(got, r->sha)) {
+                return TDM_E_BOOT_VERIFY;
+            }
+        }
+    }
+    return 0;
+}

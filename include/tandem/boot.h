@@ -1,0 +1,94 @@
+/* The bootloader core (application core): installs the application image and the network image of a
+ * staged package as ONE transaction, boots the new set on trial, and restores BOTH previous images when
+ * the trial fails. docs/BOOT.md describes the states and why each step is safe to cut.
+ *
+ * Owns: the decision of what runs next; the boot-state journal record (include/tandem/bootstate.h);
+ * the order of the install steps. Never: boots a set it has not verified, boots a mixed set (an install
+ * or a rollback always completes before anything boots), installs a package that fails verification or
+ * was rejected before, advances the security counter (confirmation does, bootstate.h), or erases an
+ * internal-flash page whose contents already match (one erase per page written, at most one more for the
+ * page a power cut interrupted).
+ *
+ * RAM: struct tdm_boot = the store (tdm_store, ~2.4 KB) + the package parser (~2.5 KB) + a 4 KB copy
+ * buffer + the transfer client + ~200 B of state; about 9.5 KB in all, plus the NAND page buffer the
+ * store config names. Stack: < 400 B plus the ports.
+ */
+#ifndef TANDEM_BOOT_H
+#define TANDEM_BOOT_H
+
+#include <stdint.h>
+
+#include "tandem/bootstate.h"
+#include "tandem/counter_port.h"
+#include "tandem/crypto_port.h"
+#include "tandem/flash_port.h"
+#include "tandem/ipc_port.h"
+#include "tandem/layout.h"
+#include "tandem/nand.h"
+#include "tandem/pkg.h"
+#include "tandem/store.h"
+#include "tandem/xfer.h"
+
+#define TDM_BOOT_COPY_BUF 4096 /* one app-flash page; also a multiple of the net page (2 KB) */
+#define TDM_BOOT_VERSION_MAJOR 1
+#define TDM_BOOT_VERSION_MINOR 0
+
+/* Progress of the install, for a progress bar: core 0 app, 1 net; done/total in bytes. May be NULL. */
+typedef void (*tdm_boot_progress_fn)(void *arg, int core, uint32_t done, uint32_t total);
+
+struct tdm_boot_config {
+    struct tdm_layout layout;
+    struct tdm_flash_ops app_flash;    /* the application core's flash */
+    struct tdm_ipc_ops ipc;            /* the application core's view of the window */
+    struct tdm_counter_ops counter;    /* the security counter (OTP) */
+    struct tdm_crypto_ops crypto;
+    const struct tdm_nand_ops *nand;   /* NULL = no NAND fitted */
+    uint8_t *nand_page_buf;            /* page + oob bytes for the store */
+    const uint8_t (*keys)[TDM_P256_PUBKEY_LEN]; /* trusted package keys */
+    unsigned nkeys;
+    uint32_t hw_id;                    /* this device's hardware id */
+    uint32_t xfer_chunk;               /* 0 = TDM_XFER_CHUNK_DEFAULT */
+    tdm_boot_progress_fn progress;
+    void *progress_arg;
+};
+
+/* What the bootloader decided, and why. */
+enum tdm_boot_outcome {
+    TDM_BOOT_RUN_INSTALLED = 0, /* nothing to do: the installed set runs */
+    TDM_BOOT_RUN_TRIAL = 1,     /* a new set was installed and runs on trial */
+    TDM_BOOT_RUN_ROLLED_BACK = 2, /* the trial failed: the previous set was restored and runs */
+    TDM_BOOT_RUN_REFUSED = 3,   /* the pending package failed verification: the installed set runs */
+    TDM_BOOT_RUN_NO_NAND = 4,   /* NAND missing or unreadable: the installed set runs as it is */
+};
+
+struct tdm_boot_report {
+    enum tdm_boot_outcome outcome;
+    int refused_err;              /* why a pending package was refused (TDM_BOOT_RUN_REFUSED) */
+    int nand_err;                 /* why the NAND was not usable (TDM_BOOT_RUN_NO_NAND) */
+    uint32_t app_pages_erased, app_pages_written, app_pages_skipped;
+    uint32_t net_pages_sent;
+    uint32_t captured;            /* 1 when the running set was captured into NAND first */
+    uint64_t started_ns, finished_ns; /* on the clock of the caller's choice (0 if none) */
+};
+
+struct tdm_boot {
+    struct tdm_boot_config cfg;
+    struct tdm_nand nand;
+    struct tdm_store store;
+    struct tdm_pkg_parser parser;
+    struct tdm_xfer xfer;
+    struct tdm_bootstate st;
+    struct tdm_boot_report rep;
+    uint8_t have_store, xfer_open;
+    uint8_t buf[TDM_BOOT_COPY_BUF];
+};
+
+/* Run the bootloader once, from power-on to the decision. Everything it keeps is in NAND (journal) and
+ * internal flash; a power cut at any operation followed by another call continues the same transaction.
+ * On 0, the caller starts the application (and the network image: the net-boot stage has been told to
+ * boot it) and *rep says what happened. Errors: TDM_E_POWER (cut: power on and call again),
+ * TDM_E_BOOT_NO_IMAGE (no valid image in internal flash and nothing to install: the device cannot boot),
+ * TDM_E_CONFIG. */
+int tdm_boot_run(struct tdm_boot *b, const struct tdm_boot_config *cfg, struct tdm_boot_report *rep);
+
+#endif
