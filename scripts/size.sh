@@ -38,7 +38,9 @@ fi
 # Linked images: NAME:PATH-IN-BUILD-DIR:ENTRY. Hook for the bootloader and net-boot images (issue 9):
 # when boot/ links them in the cross build, their paths go here and size.<NAME>_{text,ram,stack} appear.
 # `text` of the bootloader is meant without crypto: the crypto port's library is subtracted (CRYPTO_LIB).
-IMAGES=${TDM_SIZE_IMAGES:-"boot:boot/tdm_bootloader.elf:tdm_boot_main netboot:boot/tdm_netboot.elf:tdm_netboot_main"}
+# ENTRY is the function whose worst-case stack is size.<NAME>_stack (the board port's reset handler of
+# cmake/tdm_sections.ld); the image's own objects (CMakeFiles/<target>.dir/*.ci) join the call graph.
+IMAGES=${TDM_SIZE_IMAGES:-"boot:boot/bootloader.elf:tdm_board_reset netboot:boot/netboot.elf:tdm_board_reset"}
 CRYPTO_LIB=${TDM_SIZE_CRYPTO_LIB:-tdm_port_crypto}
 
 mapfile -t libs < <(find "$dir" -name 'libtdm_*.a' ! -path '*/CMakeFiles/*' | sort)
@@ -86,7 +88,8 @@ fi
 # --- 3. worst-case stack per public function: walk the call graph of every device object.
 # Output lines: entry LIB FUNC BYTES PATH | fallback SITE NAME | unknown FUNC CALLEE | recursion FUNC |
 # dynamic FUNC QUAL.
-awk -v budgets="$root/cmake/stack_budgets.txt" '
+walk() { # walk CI_LIST: the call graph of the .ci files listed as `LIB FILE` lines
+  awk -v budgets="$root/cmake/stack_budgets.txt" '
 function ident_at(file, line, col,    s, key) {
   key = file SUBSEP line
   if (!(key in srccache)) {
@@ -191,7 +194,9 @@ END {
   for (k in recursion) { printf "recursion %s\n", k }
   for (k in dynamic) { printf "dynamic %s %s\n", k, dynamic[k] }
 }
-' "$root/cmake/stack_budgets.txt" - $(awk '{print $2}' "$tmp/ci_list") <"$tmp/ci_list" >"$tmp/stack"
+' "$root/cmake/stack_budgets.txt" - $(awk '{print $2}' "$1") <"$1"
+}
+walk "$tmp/ci_list" >"$tmp/stack"
 
 # --- report
 printf '%-14s %8s %6s %6s %8s  %s\n' library text data bss stack "deepest public function"
@@ -233,7 +238,15 @@ for spec in $IMAGES; do
       awk 'NR == FNR { keep[$1] = 1; next } ($4 in keep) && ($3 ~ /[tT]/) { s += $2 } END { print s + 0 }' \
         <("${prefix}nm" -g --defined-only --format=posix "$crypto" | awk '{print $1}') -)
   fi
-  st=$(awk -v e="$ientry" '$1 == "entry" && $3 == e {print $4}' "$tmp/stack")
+  { cat "$tmp/ci_list"
+    find "$(dirname "$elf")/CMakeFiles/$(basename "$elf" .elf).dir" -name '*.ci' | sed "s|^|image_$iname |"
+  } >"$tmp/ci_$iname"
+  walk "$tmp/ci_$iname" >"$tmp/stack_$iname"
+  st=$(awk -v e="$ientry" '$1 == "entry" && $3 == e {print $4}' "$tmp/stack_$iname" | head -1)
+  if grep -Eq '^(recursion|dynamic) ' "$tmp/stack_$iname"; then
+    echo "FAIL image $iname: unbounded stack:"; grep -E '^(recursion|dynamic) ' "$tmp/stack_$iname" | sed 's/^/  /'
+    status=1
+  fi
   echo "image $iname: text $text (crypto $ctext), data $data, bss $bss, stack ${st:-?} from $ientry"
   echo "metric size.${iname}_text $((text - ctext)) B"
   echo "metric size.${iname}_ram $((data + bss)) B"
