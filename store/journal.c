@@ -1,0 +1,323 @@
+/* The state journal: append-only records (magic, sequence, type, payload, CRC), at most one per page,
+ * in one of two blocks; when the active block is full, the latest record of every type is copied to the
+ * other block, then a snapshot-end record makes that block the active one.
+ * Owns: record format, the index of the latest record per type, compaction. Never: erases the block
+ * that holds the only copy of a type's latest record (the active block is erased only after another
+ * block holds a complete snapshot), or programs a page that may have been cut (after a mount, appends
+ * start two pages past the last programmed one). */
+#include <string.h>
+
+#include "store_priv.h"
+
+static int erased(const uint8_t *p, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        if (p[i] != 0xFF) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static int fatal(int r)
+{
+    return r == TDM_E_POWER || r == TDM_E_IO || r == TDM_E_RANGE;
+}
+
+/* Validate the record in s->work; fills seq/type/len. */
+static int valid(const struct tdm_store *s, uint32_t *seq, uint16_t *type, uint16_t *len)
+{
+    const uint8_t *w = s->work;
+    uint16_t n = tdm_get_le16(w + 10);
+    if (tdm_get_le32(w) != ST_JREC_MAGIC || n > TDM_STORE_JOURNAL_MAX_PAYLOAD ||
+        tdm_get_le32(w + ST_JREC_HDR + n) != tdm_crc32(0, w, ST_JREC_HDR + n)) {
+        return 0;
+    }
+    *seq = tdm_get_le32(w + 4);
+    *type = tdm_get_le16(w + 8);
+    *len = n;
+    return *seq != 0;
+}
+
+static int load(struct tdm_store *s, uint32_t block, uint32_t page)
+{
+    return tdm_store_x_read(s, st_row(s, block, page), 0, s->work, ST_JREC_AREA);
+}
+
+static int put(struct tdm_store *s, uint32_t block, uint32_t page, uint32_t type, uint32_t seq, const void *payload,
+               uint32_t len)
+{
+    uint8_t *w = s->work;
+    if (len) {
+        memmove(w + ST_JREC_HDR, payload, len);
+    }
+    tdm_put_le32(w, ST_JREC_MAGIC);
+    tdm_put_le32(w + 4, seq);
+    tdm_put_le16(w + 8, (uint16_t)type);
+    tdm_put_le16(w + 10, (uint16_t)len);
+    tdm_put_le32(w + 12, 0);
+    tdm_put_le32(w + ST_JREC_HDR + len, tdm_crc32(0, w, ST_JREC_HDR + len));
+    return tdm_nand_program(s->cfg.nand, st_row(s, block, page), 0, w, ST_JREC_HDR + len + 4);
+}
+
+static struct tdm_store_jent *find(struct tdm_store *s, uint32_t type)
+{
+    for (uint32_t i = 0; i < s->njent; i++) {
+        if (s->jent[i].type == type) {
+            return &s->jent[i];
+        }
+    }
+    return NULL;
+}
+
+static void index_put(struct tdm_store *s, uint16_t type, uint8_t where, uint32_t page, uint32_t seq)
+{
+    struct tdm_store_jent *e = find(s, type);
+    if (!e) {
+        if (s->njent == TDM_STORE_JOURNAL_TYPES) {
+            return; /* cannot happen: appends refuse a new type when the index is full */
+        }
+        e = &s->jent[s->njent++];
+        e->type = type;
+        e->seq = 0;
+    }
+    if (seq >= e->seq) {
+        e->where = where;
+        e->page = (uint8_t)page;
+        e->seq = seq;
+    }
+}
+
+int tdm_store_x_j_scan(struct tdm_store *s)
+{
+    uint32_t snap[2] = {0, 0};
+    int last[2] = {-1, -1};
+    s->jseq = 0;
+    s->njent = 0;
+    for (int w = 0; w < 2; w++) {
+        for (uint32_t p = 0; p < s->ppb; p++) {
+            int r = load(s, s->j_blk[w], p);
+            if (fatal(r)) {
+                return r;
+            }
+            if (r == 0 && erased(s->work, ST_JREC_AREA)) {
+                continue;
+            }
+            last[w] = (int)p;
+            uint32_t seq;
+            uint16_t type, len;
+            if (r == 0 && valid(s, &seq, &type, &len)) {
+                s->jseq = seq > s->jseq ? seq : s->jseq;
+                if (type == ST_T_SNAP && seq > snap[w]) {
+                    snap[w] = seq;
+                }
+            }
+        }
+    }
+    if (!snap[0] && !snap[1]) {
+        return TDM_E_STORE_JOURNAL;
+    }
+    uint8_t a = snap[1] > snap[0];
+    for (uint32_t p = 0; p < s->ppb; p++) {
+        int r = load(s, s->j_blk[a], p);
+        if (fatal(r)) {
+            return r;
+        }
+        uint32_t seq;
+        uint16_t type, len;
+        if (r == 0 && valid(s, &seq, &type, &len) && type != ST_T_SNAP) {
+            index_put(s, type, a, p, seq);
+        }
+    }
+    s->j_active = a;
+    s->j_next = (uint16_t)(last[a] + 2);
+    return 0;
+}
+
+int tdm_store_x_j_init(struct tdm_store *s)
+{
+    s->jseq = 0;
+    s->njent = 0;
+    s->j_active = 0;
+    s->j_next = s->ppb; /* "full": the first append makes a snapshot in a freshly erased block */
+    return tdm_store_x_j_compact(s);
+}
+
+/* Retire journal block `w` and put a fresh block in its place; record the layout. */
+static int replace(struct tdm_store *s, int w)
+{
+    int err = tdm_store_x_retire(s, s->j_blk[w]);
+    if (err < 0) {
+        return err;
+    }
+    uint32_t nb = 0;
+    err = tdm_store_x_alloc(s, TDM_STORE_SYSTEM, &nb);
+    if (err < 0) {
+        return err;
+    }
+    s->j_blk[w] = (uint16_t)nb;
+    return tdm_store_x_bbt_sync(s);
+}
+
+/* Copy the index, oldest first, to block b from page 0. Returns pages written or an error. */
+static int copy_index(struct tdm_store *s, uint32_t b)
+{
+    uint32_t last = 0;
+    for (uint32_t n = 0; n < s->njent; n++) {
+        struct tdm_store_jent *e = NULL;
+        for (uint32_t i = 0; i < s->njent; i++) {
+            if (s->jent[i].seq > last && (!e || s->jent[i].seq < e->seq)) {
+                e = &s->jent[i];
+            }
+        }
+        int r = load(s, s->j_blk[e->where], e->page);
+        uint32_t seq;
+        uint16_t type, len;
+        if (r < 0) {
+            return fatal(r) ? r : TDM_E_CORRUPT;
+        }
+        if (!valid(s, &seq, &type, &len) || seq != e->seq || type != e->type) {
+            return TDM_E_CORRUPT;
+        }
+        r = tdm_nand_program(s->cfg.nand, st_row(s, b, n), 0, s->work, ST_JREC_HDR + len + 4u);
+        if (r < 0) {
+            return r;
+        }
+        last = e->seq;
+    }
+    return (int)s->njent;
+}
+
+int tdm_store_x_j_compact(struct tdm_store *s)
+{
+    uint8_t t = (uint8_t)(1 - s->j_active);
+    for (uint32_t attempt = 0; attempt < s->count; attempt++) {
+        uint32_t b = s->j_blk[t];
+        int err = tdm_nand_erase(s->cfg.nand, b);
+        int n = err < 0 ? err : copy_index(s, b);
+        if (n >= 0) {
+            err = put(s, b, (uint32_t)n, ST_T_SNAP, s->jseq + 1, NULL, 0);
+        } else {
+            err = n;
+        }
+        if (tdm_store_x_is_fail(err)) {
+            err = replace(s, t);
+            if (err < 0) {
+                return err;
+            }
+            continue;
+        }
+        if (err < 0) {
+            return err;
+        }
+        s->jseq++;
+        for (uint32_t i = 0; i < s->njent; i++) {
+            uint32_t rank = 0;
+            for (uint32_t k = 0; k < s->njent; k++) {
+                rank += s->jent[k].seq < s->jent[i].seq;
+            }
+            s->jent[i].where = t;
+            s->jent[i].page = (uint8_t)rank;
+        }
+        s->j_active = t;
+        s->j_next = (uint16_t)(n + 1);
+        s->j_scrub = 0;
+        return 0;
+    }
+    return TDM_E_STORE_NO_RESERVE;
+}
+
+int tdm_store_x_j_append(struct tdm_store *s, uint32_t type, const void *payload, uint32_t len)
+{
+    if (len > TDM_STORE_JOURNAL_MAX_PAYLOAD || (len && !payload)) {
+        return TDM_E_INVAL;
+    }
+    if (!find(s, type) && s->njent == TDM_STORE_JOURNAL_TYPES) {
+        return TDM_E_STORE_FULL;
+    }
+    for (uint32_t attempt = 0; attempt < s->count; attempt++) {
+        int err = 0;
+        if (s->j_next >= s->ppb) {
+            err = tdm_store_x_j_compact(s);
+            if (err < 0) {
+                return err;
+            }
+        }
+        uint32_t seq = s->jseq + 1;
+        err = put(s, s->j_blk[s->j_active], s->j_next, type, seq, payload, len);
+        if (tdm_store_x_is_fail(err)) {
+            /* the active block is failing: move everything to the other one, then replace it */
+            int old = s->j_active;
+            err = tdm_store_x_j_compact(s);
+            if (err < 0) {
+                return err;
+            }
+            err = replace(s, old);
+            if (err < 0) {
+                return err;
+            }
+            continue;
+        }
+        if (err < 0) {
+            return err;
+        }
+        s->jseq = seq;
+        index_put(s, (uint16_t)type, s->j_active, s->j_next, seq);
+        s->j_next++;
+        return 0;
+    }
+    return TDM_E_STORE_NO_RESERVE;
+}
+
+int tdm_store_x_j_read(struct tdm_store *s, uint32_t type, uint8_t **payload, uint32_t *seq)
+{
+    struct tdm_store_jent *e = find(s, type);
+    if (!e) {
+        return TDM_E_NOT_FOUND;
+    }
+    int r = load(s, s->j_blk[e->where], e->page);
+    if (r < 0) {
+        return fatal(r) ? r : TDM_E_CORRUPT;
+    }
+    uint32_t sq;
+    uint16_t ty, len;
+    if (!valid(s, &sq, &ty, &len) || sq != e->seq || ty != type) {
+        return TDM_E_CORRUPT;
+    }
+    *payload = s->work + ST_JREC_HDR;
+    if (seq) {
+        *seq = sq;
+    }
+    return len;
+}
+
+int tdm_store_journal_append(struct tdm_store *s, uint32_t type, const void *payload, uint32_t len)
+{
+    if (!s || !s->mounted) {
+        return TDM_E_STATE;
+    }
+    if (type == 0 || type > TDM_STORE_TYPE_USER_MAX) {
+        return TDM_E_INVAL;
+    }
+    if (!find(s, type) && s->njent >= TDM_STORE_JOURNAL_TYPES - 3) {
+        return TDM_E_STORE_FULL; /* keep room for the store's own types */
+    }
+    return tdm_store_x_j_append(s, type, payload, len);
+}
+
+int tdm_store_journal_latest(struct tdm_store *s, uint32_t type, void *buf, uint32_t cap, uint32_t *seq)
+{
+    if (!s || !s->mounted) {
+        return TDM_E_STATE;
+    }
+    uint8_t *p = NULL;
+    int n = tdm_store_x_j_read(s, type, &p, seq);
+    if (n < 0) {
+        return n;
+    }
+    if ((uint32_t)n > cap) {
+        return TDM_E_BUFFER;
+    }
+    memcpy(buf, p, (size_t)n);
+    return n;
+}

@@ -1,0 +1,92 @@
+/* Internals shared by the store's files (include/tandem/store.h is the contract).
+ * Owns: on-NAND constants (docs/STORE.md), the helpers one file offers another. Never: anything a
+ * user of the store may call. */
+#ifndef TANDEM_STORE_PRIV_H
+#define TANDEM_STORE_PRIV_H
+
+#include "tandem/crc32.h"
+#include "tandem/err.h"
+#include "tandem/le.h"
+#include "tandem/store.h"
+
+#define ST_ERASED_FLAG 0x80 /* blk[]: known erased since it was last erased in this session */
+#define ST_OWNER_MASK 0x07
+
+/* bad-block table record (docs/STORE.md "Bad-block table") */
+#define ST_BBT_MAGIC 0x54424254u /* "TBBT" */
+#define ST_BBT_VERSION 1
+#define ST_BBT_FORMATTING 1
+#define ST_BBT_READY 2
+#define ST_BBT_HDR 28
+#define ST_BBT_MAX (ST_BBT_HDR + TDM_STORE_MAX_BLOCKS / 8 + 4)
+
+/* journal record */
+#define ST_JREC_MAGIC 0x4E524A54u /* "TJRN" */
+#define ST_JREC_HDR 16
+#define ST_JREC_AREA 512 /* a record never extends past this column of its page */
+#define ST_T_SNAP 0xFF00u
+#define ST_T_SLOT 0xFF01u /* + slot */
+#define ST_T_ROLES 0xFF10u
+
+/* slot page tag in the spare area */
+#define ST_TAG_OFF 4  /* spare bytes 0..3 are left 0xFF (bad-block mark and its neighbours) */
+#define ST_TAG_LEN 24
+#define ST_TAG_END (ST_TAG_OFF + ST_TAG_LEN)
+#define ST_TAG_MAGIC 0x5354u
+
+struct st_tag {
+    uint8_t slot, copy;
+    uint32_t gen;
+    uint16_t lblock, page;
+    uint16_t used; /* content bytes in the page: page_size, or less in the padded last page */
+    uint32_t data_crc;
+};
+
+static inline uint32_t st_row(const struct tdm_store *s, uint32_t block, uint32_t page)
+{
+    return (block << s->ppb_shift) | page;
+}
+static inline uint8_t st_owner(const struct tdm_store *s, uint32_t block)
+{
+    return (uint8_t)(s->blk[block - s->first] & ST_OWNER_MASK);
+}
+static inline void st_set_owner(struct tdm_store *s, uint32_t block, uint8_t owner)
+{
+    s->blk[block - s->first] = owner;
+}
+
+/* store.c */
+int tdm_store_x_init(struct tdm_store *s, const struct tdm_store_config *cfg);
+int tdm_store_x_read(struct tdm_store *s, uint32_t row, uint32_t col, void *buf, uint32_t len);
+int tdm_store_x_is_fail(int err);
+
+/* bbt.c */
+int tdm_store_x_bbt_find(struct tdm_store *s, uint8_t *bitmap, uint16_t *state);
+int tdm_store_x_bbt_write(struct tdm_store *s, uint16_t state);
+int tdm_store_x_bbt_sync(struct tdm_store *s);
+int tdm_store_x_retire(struct tdm_store *s, uint32_t block);
+
+/* journal.c */
+int tdm_store_x_j_scan(struct tdm_store *s);
+int tdm_store_x_j_init(struct tdm_store *s);
+int tdm_store_x_j_append(struct tdm_store *s, uint32_t type, const void *payload, uint32_t len);
+int tdm_store_x_j_compact(struct tdm_store *s);
+int tdm_store_x_j_read(struct tdm_store *s, uint32_t type, uint8_t **payload, uint32_t *seq);
+
+/* blocks.c */
+int tdm_store_x_alloc(struct tdm_store *s, uint8_t owner, uint32_t *block);
+void tdm_store_x_release(struct tdm_store *s, uint8_t owner);
+void tdm_store_x_tag_put(uint8_t *spare, const struct st_tag *t);
+int tdm_store_x_tag_get(const uint8_t *spare, struct st_tag *t);
+int tdm_store_x_copy_chunked(struct tdm_store *s, uint32_t src, uint32_t dst, uint32_t npages);
+void tdm_store_x_note_scrub(struct tdm_store *s, uint32_t block);
+
+/* slot_write.c / slot_read.c */
+int tdm_store_x_slot_record(struct tdm_store *s, unsigned slot);
+int tdm_store_x_slots_load(struct tdm_store *s);
+int tdm_store_x_page_load(struct tdm_store *s, unsigned slot, uint32_t gen, uint32_t lblock, uint32_t page,
+                          uint32_t block, struct st_tag *tag);
+int tdm_store_x_copy_full(struct tdm_store *s, unsigned slot, uint32_t lblock, uint32_t src, uint32_t dst,
+                          uint32_t npages);
+
+#endif

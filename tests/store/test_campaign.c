@@ -1,0 +1,53 @@
+/* The power-cut campaign, short form for ctest (the full one is bench_store): W25N-SMALL, small slots,
+ * every 3rd operation cut before and torn, double cuts for a seeded sample; then the same with 20
+ * factory bad blocks, grown bad blocks and bit flips. Replay one cut: --cut N --torn 0|1 [--second J]. */
+#include <inttypes.h>
+#include <stdlib.h>
+
+#include "campaign.h"
+#include "harness.h"
+
+static void run(struct campaign_cfg *c, const char *name)
+{
+    const char *cut = tdm_test_option("cut");
+    if (cut) {
+        c->only_cut = strtoull(cut, NULL, 0);
+        c->only_torn = tdm_test_option("torn") ? atoi(tdm_test_option("torn")) : 0;
+        c->only_second = tdm_test_option("second") ? strtoull(tdm_test_option("second"), NULL, 0) : 0;
+    }
+    struct campaign_result res;
+    TDM_CHECK_OK(campaign_run(c, &res));
+    printf("    %s: ops %" PRIu64 " cuts %" PRIu64 " torn %" PRIu64 " double %" PRIu64 " failures %" PRIu64
+           " (scrubs %" PRIu64 ", grown bad %" PRIu64 ")\n",
+           name, res.ops, res.cuts, res.torn, res.doubles, res.failures, res.scrubs, res.grown_bad);
+    if (res.failures) {
+        printf("    first failure: %s\n", res.first_failure);
+    }
+    TDM_CHECK(res.cuts > 0);
+    TDM_CHECK(res.failures == 0);
+}
+
+static void clean_chip(void)
+{
+    struct campaign_cfg c = {.part = "W25N-SMALL", .seed = tdm_test_seed(), .slot_a_bytes = 150000,
+                             .slot_b_bytes = 70000, .slot_capacity = 262144, .stride = 3, .double_sample = 6};
+    run(&c, "clean chip");
+}
+
+static void harsh_chip(void)
+{
+    struct campaign_cfg c = {.part = "W25N-SMALL", .factory_bad = 20, .seed = tdm_test_seed(),
+                             .slot_a_bytes = 150000, .slot_b_bytes = 70000, .slot_capacity = 262144,
+                             .program_fail_ppm = 3000, .erase_fail_ppm = 20000, .bitflip_ppm = 3000,
+                             .stride = 3, .double_sample = 6};
+    run(&c, "20 factory bad, grown bad, bit flips");
+}
+
+int main(int argc, char **argv)
+{
+    static const struct tdm_scenario s[] = {
+        {"power cut at every 3rd operation, clean chip", clean_chip},
+        {"power cut at every 3rd operation, bad blocks and bit flips", harsh_chip},
+    };
+    return tdm_test_main(argc, argv, s, sizeof s / sizeof s[0]);
+}
