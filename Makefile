@@ -3,7 +3,7 @@
 BUILD ?= build
 JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all setup build check demo bench size clean
+.PHONY: all setup build check demo bench size clean fuzz
 
 all: build
 
@@ -32,3 +32,8 @@ size: setup
 
 clean:
 	rm -rf $(BUILD)
+
+# libFuzzer on the package and MCUboot parsers, FUZZ_SECONDS per target (clang from scripts/setup.sh).
+FUZZ_SECONDS ?= 60
+fuzz: setup
+	@bash fuzz/run.sh $(FUZZ_SECONDS) build-fuzz
