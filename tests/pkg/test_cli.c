@@ -111,6 +111,7 @@ static void refusals_named_on_one_line(void)
     put("bad.tdm", b, n);
     TDM_CHECK(run("verify --key key.pub.pem bad.tdm") == 1 && file_has("err.txt", "TDM_E_PKG_DIGEST"));
     TDM_CHECK(run("inspect --key key.pub.pem bad.tdm") == 1);
+    b[n / 2] ^= 0x10;
     put("short.tdm", b, n - 1);
     TDM_CHECK(run("verify --key key.pub.pem short.tdm") == 1 && file_has("err.txt", "TDM_E_PKG_TRUNCATED"));
     free(b);
