@@ -299,8 +299,12 @@ int tdm_store_journal_append(struct tdm_store *s, uint32_t type, const void *pay
     if (type == 0 || type > TDM_STORE_TYPE_USER_MAX) {
         return TDM_E_INVAL;
     }
-    if (!find(s, type) && s->njent >= TDM_STORE_JOURNAL_TYPES - 3) {
-        return TDM_E_STORE_FULL; /* keep room for the store's own types */
+    uint32_t user = 0;
+    for (uint32_t i = 0; i < s->njent; i++) {
+        user += s->jent[i].type <= TDM_STORE_TYPE_USER_MAX;
+    }
+    if (!find(s, type) && user >= TDM_STORE_JOURNAL_TYPES - 3) {
+        return TDM_E_STORE_FULL; /* the store's own three types always have room */
     }
     return tdm_store_x_j_append(s, type, payload, len);
 }
