@@ -9,7 +9,7 @@
 
 static const char *res(int err)
 {
-    return err < 0 ? tdm_errname(err) : "ok";
+    return err < 0 ? tdm_errname(err) : err > 0 ? "not checked" : "ok";
 }
 
 static const char *comp_name(uint8_t id)

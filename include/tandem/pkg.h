@@ -108,7 +108,7 @@ struct tdm_pkg_component {
     uint32_t hashed_len; /* header + body + protected TLVs */
     uint8_t has_sec_cnt;
     uint32_t sec_cnt;     /* SEC_CNT TLV of the image */
-    int image_sig_err; /* inner signature: 0 valid, else TDM_E_PKG_UNSIGNED / KEY / SIG / IMAGE (info) */
+    int image_sig_err; /* inner signature: 0 valid, 1 not checked (IGNORE), else UNSIGNED / KEY / SIG / IMAGE */
     int err;           /* inspect mode: first error of this component (0 = fine) */
     uint8_t done;
 };
