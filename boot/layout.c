@@ -33,8 +33,10 @@ void tdm_layout_default(struct tdm_layout *l, const struct tdm_layout_hw *hw)
     l->netboot.size = 0x8000u;
     l->net_slot.addr = hw->net_flash_base + 0x8000u;
     l->net_slot.size = hw->net_flash_size - 0x8000u;
-    l->store_first_block = 0;
-    l->store_blocks = hw->nand_blocks;
+    /* The last 64 blocks (8 MiB on a W25N01GV), as the store's own default: the rest of the chip stays
+     * free for the product's data. */
+    l->store_blocks = hw->nand_blocks < 64 ? hw->nand_blocks : 64;
+    l->store_first_block = hw->nand_blocks - l->store_blocks;
     l->shared.size = 0x10000u;
     l->shared.addr = hw->ram_base + hw->ram_size - 0x10000u;
 }

@@ -18,7 +18,7 @@
  *     app_slot   = 0x00010000 0xE8000
  *     netboot    = 0x01000000 0x8000       # (net flash)
  *     net_slot   = 0x01008000 0x38000
- *     store      = 0 1024                  # first NAND block, block count
+ *     store      = 960 64                  # first NAND block, block count
  *     shared     = 0x20070000 0x10000      # address size (app-core RAM)
  * Every key but `format` is required, each at most once; unknown keys are refused.
  *
@@ -88,8 +88,8 @@ const char *tdm_layout_problem_str(enum tdm_layout_problem p);
 void tdm_layout_hw_nrf5340(struct tdm_layout_hw *hw, uint32_t nand_blocks, uint32_t nand_block_bytes);
 
 /* The default layout for `hw` (docs/DEVICE.md has the table): 64 KB bootloader, 928 KB app slot (the
- * last 32 KB of app flash are left to the application), 32 KB net-boot stage, 224 KB net slot, the whole
- * NAND chip as store, the last 64 KB of app RAM as window. Valid for any hw from tdm_layout_hw_nrf5340. */
+ * last 32 KB of app flash are left to the application), 32 KB net-boot stage, 224 KB net slot,
+ * last 64 blocks of the NAND chip as store (the store layer's default), the last 64 KB of app RAM as window. Valid for any hw from tdm_layout_hw_nrf5340. */
 void tdm_layout_default(struct tdm_layout *l, const struct tdm_layout_hw *hw);
 
 /* Check `l` against `hw`. Returns 0 or TDM_E_BOOT_LAYOUT with *diag (may be NULL) naming the first

@@ -34,13 +34,13 @@ static void default_layout_is_valid(void)
     TDM_CHECK(l.bootloader.addr == 0 && l.bootloader.size == 0x10000);
     TDM_CHECK(l.app_slot.addr == 0x10000 && l.app_slot.size == 0xE8000);
     TDM_CHECK(l.netboot.addr == 0x01000000 && l.net_slot.addr == 0x01008000 && l.net_slot.size == 0x38000);
-    TDM_CHECK(l.store_first_block == 0 && l.store_blocks == 1024);
+    TDM_CHECK(l.store_first_block == 960 && l.store_blocks == 64); /* the last 64 blocks, as the store defaults */
     TDM_CHECK(l.shared.addr == 0x20070000 && l.shared.size == 0x10000);
     /* Also on the 64-block test chip. */
     tdm_layout_hw_nrf5340(&hw, 64, 64 * 2048);
     tdm_layout_default(&l, &hw);
     TDM_CHECK_OK(tdm_layout_check(&l, &hw, NULL));
-    TDM_CHECK(l.store_blocks == 64);
+    TDM_CHECK(l.store_first_block == 0 && l.store_blocks == 64);
 }
 
 static void every_rule_names_its_problem(void)
