@@ -6,7 +6,7 @@
 
 #include "tandem/boot.h"
 
-#define TDM_CAPTURE_HDR_LEN 88 /* magic 4 | format u32 | app_len u32 | net_len u32 | app sha | net sha | ver 8 | crc u32 */
+#define TDM_CAPTURE_HDR_LEN 92 /* magic 4 | format u32 | app_len u32 | net_len u32 | app sha 32 | net sha 32 | version 8 | crc u32 */
 
 /* A byte range of one image and the SHA-256 it must have. */
 struct tdm_boot_range {

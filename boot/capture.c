@@ -105,8 +105,8 @@ int tdm_boot_capture(struct tdm_boot *b, unsigned slot)
     tdm_put_le32(h + 4, 1);
     tdm_put_le32(h + 8, app_len);
     tdm_put_le32(h + 12, net_len);
-    tdm_version_put(h + 76, &app_ver);
-    tdm_put_le32(h + 84, tdm_crc32(0, h, 84));
+    tdm_version_put(h + 80, &app_ver);
+    tdm_put_le32(h + 88, tdm_crc32(0, h, 88));
     err = tdm_store_open(&b->store, slot);
     err = err < 0 ? err : tdm_store_write(&b->store, h, sizeof h);
     err = err < 0 ? err : append(b, read_app, l->app_slot.addr, app_len, sizeof b->buf);

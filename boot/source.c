@@ -83,14 +83,14 @@ static int from_capture(struct tdm_boot *b, unsigned slot, struct tdm_boot_sourc
         return err;
     }
     uint32_t app_len = tdm_get_le32(h + 8), net_len = tdm_get_le32(h + 12);
-    if (tdm_get_le32(h + 84) != tdm_crc32(0, h, 84) || tdm_get_le32(h + 4) != 1 ||
+    if (tdm_get_le32(h + 88) != tdm_crc32(0, h, 88) || tdm_get_le32(h + 4) != 1 ||
         app_len > b->cfg.layout.app_slot.size || net_len > b->cfg.layout.net_slot.size ||
         (uint64_t)TDM_CAPTURE_HDR_LEN + app_len + net_len != si.length) {
         return TDM_E_CORRUPT;
     }
     src->is_capture = 1;
     src->counter = 0;
-    tdm_version_get(h + 76, &src->version);
+    tdm_version_get(h + 80, &src->version);
     for (unsigned core = 0; core < 2; core++) {
         struct tdm_boot_image *img = &src->img[core];
         img->off = core == 0 ? TDM_CAPTURE_HDR_LEN : TDM_CAPTURE_HDR_LEN + app_len;

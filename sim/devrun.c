@@ -66,6 +66,10 @@ static int run_app(struct tdm_sim_device *dev, const struct tdm_sim_run_config *
     if (err < 0) {
         return err;
     }
+    if (cfg->cut_after_start) {
+        tdm_sim_domain_cut_now(&dev->dom);
+        return TDM_E_POWER;
+    }
     const uint8_t *app = tdm_sim_flash_peek(&dev->app, dev->layout.app_slot.addr, dev->layout.app_slot.size);
     const uint8_t *net = tdm_sim_flash_peek(&dev->net, dev->layout.net_slot.addr, dev->layout.net_slot.size);
     enum tdm_sim_behavior ab = tdm_sim_fw_behavior(app, dev->layout.app_slot.size);

@@ -24,6 +24,7 @@ struct tdm_sim_run_config {
     tdm_boot_progress_fn progress;
     void *progress_arg;
     int nand_missing;       /* simulate a NAND that does not answer */
+    int cut_after_start;    /* power fails right after the application started (before any health check) */
 };
 
 enum tdm_sim_app {
