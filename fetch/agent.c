@@ -1,0 +1,293 @@
+/* The fetch agent's run: where to start (afresh, resume, finish a commit, already done), the attempts
+ * through the transport port, what each failure means (resume, restart from byte 0, retry after a
+ * backoff, give up) and when the package is complete.
+ * Owns: the download policy of docs/FETCH.md "Agent". Never: retries a TLS, URL or package refusal,
+ * resumes without a validator (a resume that cannot be proven to be the same file restarts from 0),
+ * writes the slot before the first successful response, or touches the installed slot. */
+#include <string.h>
+
+#include "agent_priv.h"
+#include "tandem/boot.h"
+
+enum start { START_FRESH, START_RESUME, START_COMMITTED, START_ALREADY };
+
+static int config(struct tdm_fetch *f, const struct tdm_fetch_config *cfg, struct tdm_store *store,
+                  const char *url)
+{
+    const struct tdm_transport_ops *t = &cfg->transport;
+    if (!t->open || !t->read || !t->close || !cfg->clock.now_ns || !cfg->crypto.sha256_start ||
+        !cfg->counter.get || !cfg->keys || cfg->nkeys == 0 || cfg->nkeys > TDM_PKG_MAX_KEYS || !cfg->app_max ||
+        !cfg->net_max) {
+        return TDM_E_CONFIG;
+    }
+    uint32_t n = 0;
+    while (n < TDM_FETCH_URL_MAX && url[n]) {
+        n++;
+    }
+    if (n == 0 || n >= TDM_FETCH_URL_MAX) {
+        return TDM_E_FETCH_URL;
+    }
+    f->cfg = *cfg;
+    struct tdm_fetch_config *c = &f->cfg;
+    c->max_attempts = c->max_attempts ? c->max_attempts : TDM_FETCH_ATTEMPTS_DEFAULT;
+    c->backoff_min_ms = c->backoff_min_ms ? c->backoff_min_ms : TDM_FETCH_BACKOFF_MIN_DEFAULT;
+    c->backoff_max_ms = c->backoff_max_ms ? c->backoff_max_ms : TDM_FETCH_BACKOFF_MAX_DEFAULT;
+    c->progress_ms = c->progress_ms ? c->progress_ms : TDM_FETCH_PROGRESS_DEFAULT;
+    struct tdm_version zero = {0};
+    if (!memcmp(&c->bootloader_version, &zero, sizeof zero)) {
+        c->bootloader_version.major = TDM_BOOT_VERSION_MAJOR;
+        c->bootloader_version.minor = TDM_BOOT_VERSION_MINOR;
+    }
+    f->store = store;
+    f->url = url;
+    f->opened = f->fatal = f->checked = 0;
+    f->off = f->best = 0;
+    memset(&f->prog, 0, sizeof f->prog);
+    memset(&f->rec, 0, sizeof f->rec);
+    f->t0_ns = f->last_progress_ns = c->clock.now_ns(c->clock.ctx);
+    return 0;
+}
+
+/* The parser's policy: this device's keys, hardware id, counter floor, installed version, slot sizes. */
+static int policy(struct tdm_fetch *f)
+{
+    uint32_t floor = 0;
+    struct tdm_store_info info;
+    int err = f->cfg.counter.get(f->cfg.counter.ctx, &floor);
+    err = err < 0 ? err : tdm_store_info(f->store, &info);
+    if (err < 0) {
+        return err;
+    }
+    struct tdm_pkg_config *p = &f->pcfg;
+    memset(p, 0, sizeof *p);
+    p->ops = &f->cfg.crypto;
+    p->keys = f->cfg.keys;
+    p->nkeys = f->cfg.nkeys;
+    p->hw_id = f->cfg.hw_id;
+    p->min_counter = floor;
+    p->current_version = f->st.inst_version;
+    p->bootloader_version = f->cfg.bootloader_version;
+    p->comp_max[TDM_PKG_COMP_APP] = f->cfg.app_max;
+    p->comp_max[TDM_PKG_COMP_NET] = f->cfg.net_max;
+    p->required = (1u << TDM_PKG_COMP_APP) | (1u << TDM_PKG_COMP_NET);
+    p->max_package = info.slot_capacity;
+    p->image_sig = TDM_PKG_IMAGE_SIG_IF_KNOWN;
+    f->capacity = info.slot_capacity;
+    return tdm_pkg_parser_init(&f->parser, p); /* checks the config once, before anything is fetched */
+}
+
+static int choose(struct tdm_fetch *f, enum start *how)
+{
+    int err = tdm_bootstate_load(f->store, &f->st);
+    if (err < 0) {
+        return err;
+    }
+    if (f->st.phase != TDM_BS_IDLE && f->st.phase != TDM_BS_PENDING) {
+        return TDM_E_STATE; /* an install, trial or rollback is under way */
+    }
+    err = policy(f);
+    if (err < 0) {
+        return err;
+    }
+    f->slot = (uint8_t)tdm_store_free_slot(f->store);
+    f->res->slot = f->slot;
+    struct tdm_store_slot_info si;
+    err = tdm_store_slot_info(f->store, f->slot, &si);
+    if (err < 0) {
+        return err;
+    }
+    struct tdm_fetch_record rec;
+    int same = tdm_fetch_record_load(f->store, &rec) == 0 && !strcmp(rec.url, f->url) && rec.slot == f->slot &&
+               rec.gen == si.gen && si.state != TDM_STORE_EMPTY && rec.state != TDM_FETCH_FAILED;
+    *how = START_FRESH;
+    if (f->st.phase == TDM_BS_PENDING) {
+        if (!same || si.state != TDM_STORE_COMMITTED || f->st.cand_slot != f->slot || f->st.cand_gen != si.gen) {
+            return TDM_E_STATE; /* another package waits for the reboot */
+        }
+        *how = START_ALREADY;
+    } else if (same) {
+        *how = si.state == TDM_STORE_OPEN ? START_RESUME : START_COMMITTED;
+    }
+    if (same) {
+        f->rec = rec;
+    }
+    if (*how == START_ALREADY) {
+        f->res->already = 1;
+        f->res->total = si.length;
+        memcpy(f->res->sha256, si.sha256, TDM_SHA256_LEN);
+        f->res->version = f->st.cand_version;
+        f->res->counter = f->st.cand_counter;
+    }
+    return 0;
+}
+
+/* The response to an open that succeeded: decide where its body goes, then take it to its end. */
+static int take_body(struct tdm_fetch *f, const struct tdm_transport_reply *rep, int *fresh)
+{
+    int err;
+    if (*fresh || !rep->range_honoured || rep->changed) {
+        if (!*fresh) {
+            f->res->restarts++; /* the server ignored the range or the file changed: the body is all of it */
+        }
+        err = tdm_fetch_x_fresh(f, rep);
+        if (err < 0) {
+            return err;
+        }
+        *fresh = 0;
+    } else if (rep->total > 0 && f->rec.total && (uint64_t)rep->total != f->rec.total) {
+        *fresh = 1; /* same validator, another size: the server contradicts itself; start over */
+        f->res->restarts++;
+        return TDM_E_FETCH_CHANGED;
+    }
+    for (;;) {
+        if (tdm_fetch_x_cancelled(f)) {
+            return TDM_E_FETCH_CANCELLED;
+        }
+        int n = f->cfg.transport.read(f->cfg.transport.ctx, f->buf, TDM_FETCH_BUF);
+        if (n <= 0) {
+            err = n;
+            break;
+        }
+        f->res->received += (uint32_t)n;
+        err = tdm_fetch_x_accept(f, f->buf, (uint32_t)n);
+        if (err < 0) {
+            return err;
+        }
+        tdm_fetch_x_report(f, TDM_FETCH_PH_DATA, 0);
+    }
+    if (err < 0) {
+        return err;
+    }
+    if (f->rec.total && f->off != f->rec.total) {
+        return TDM_E_FETCH_LENGTH; /* the body ended early: resume */
+    }
+    return 0;
+}
+
+/* One transfer. Returns 0 when every byte of the package is in. */
+static int attempt(struct tdm_fetch *f, int *fresh, int *status)
+{
+    if (!*fresh && f->off > 0 && !f->rec.validator[0]) {
+        *fresh = 1; /* no validator: a resume could splice two different files */
+    }
+    struct tdm_transport_request req = {
+        .url = f->url,
+        .offset = *fresh ? 0 : f->off,
+        .validator = *fresh ? NULL : f->rec.validator,
+        .max_size = f->capacity,
+        .cancelled = f->cfg.cancelled,
+        .cancel_arg = f->cfg.cancel_arg,
+    };
+    struct tdm_transport_reply rep;
+    memset(&rep, 0, sizeof rep);
+    tdm_fetch_x_report(f, TDM_FETCH_PH_CONNECT, 1);
+    f->res->attempts++;
+    int err = f->cfg.transport.open(f->cfg.transport.ctx, &req, &rep);
+    *status = rep.status;
+    if (err == 0) {
+        err = take_body(f, &rep, fresh);
+    } else if (err == TDM_E_FETCH_HTTP && rep.status == 416 && req.offset > 0) {
+        /* Nothing left to send at our offset: complete if the server's size is the one we stored. */
+        if (rep.total >= 0 && (uint64_t)rep.total == req.offset && f->rec.total == req.offset) {
+            err = 0;
+        } else {
+            *fresh = 1;
+            f->res->restarts++;
+            err = TDM_E_FETCH_CHANGED;
+        }
+    }
+    f->cfg.transport.close(f->cfg.transport.ctx);
+    return err;
+}
+
+/* Worth another attempt: the network, a timeout, a short body, a restart, a server error (5xx). */
+static int retryable(int err, int status, const struct tdm_fetch *f)
+{
+    if (f->fatal) {
+        return 0;
+    }
+    switch (err) {
+    case TDM_E_FETCH_NET:
+    case TDM_E_FETCH_TIMEOUT:
+    case TDM_E_FETCH_LENGTH:
+    case TDM_E_FETCH_CHANGED:
+        return 1;
+    case TDM_E_FETCH_HTTP:
+        return status >= 500 && status <= 599;
+    default:
+        return 0;
+    }
+}
+
+static int download(struct tdm_fetch *f, int fresh)
+{
+    uint32_t fails = 0;
+    for (;;) {
+        if (tdm_fetch_x_cancelled(f)) {
+            return TDM_E_FETCH_CANCELLED;
+        }
+        int status = 0;
+        int err = attempt(f, &fresh, &status);
+        if (err == 0) {
+            return 0;
+        }
+        f->prog.last_err = err;
+        if (tdm_fetch_x_is_pkg_err(err) || err == TDM_E_FETCH_TOO_BIG || (f->fatal && err == TDM_E_FETCH_LENGTH)) {
+            return tdm_fetch_x_fail(f, err);
+        }
+        if (!retryable(err, status, f)) {
+            return err;
+        }
+        if (f->off > f->best) {
+            f->best = f->off;
+            fails = 0;
+        } else if (++fails >= f->cfg.max_attempts) {
+            return TDM_E_FETCH_RETRIES;
+        }
+        f->res->retries++;
+        err = tdm_fetch_x_backoff(f, fails);
+        if (err < 0) {
+            return err;
+        }
+    }
+}
+
+int tdm_fetch_run(struct tdm_fetch *f, const struct tdm_fetch_config *cfg, struct tdm_store *store,
+                  const char *url, struct tdm_fetch_result *res)
+{
+    struct tdm_fetch_result local;
+    if (!f || !cfg || !store || !url) {
+        return TDM_E_INVAL;
+    }
+    f->res = res ? res : &local;
+    memset(f->res, 0, sizeof *f->res);
+    f->res->slot = TDM_STORE_NONE;
+    int err = config(f, cfg, store, url);
+    enum start how = START_FRESH;
+    err = err < 0 ? err : choose(f, &how);
+    if (err < 0 || how == START_ALREADY) {
+        f->res = NULL;
+        return err;
+    }
+    if (how == START_COMMITTED) {
+        err = tdm_fetch_x_finish_committed(f);
+    } else {
+        int fresh = 1;
+        if (how == START_RESUME) {
+            err = tdm_fetch_x_resume(f);
+            if (err >= 0) {
+                f->res->resumed_at = (uint32_t)err;
+                f->best = f->off;
+                fresh = 0;
+            } else if (err == TDM_E_NOT_FOUND) {
+                err = 0; /* the durable data is unusable: start afresh */
+            } else if (tdm_fetch_x_is_pkg_err(err)) {
+                err = tdm_fetch_x_fail(f, err);
+            }
+        }
+        err = err < 0 ? err : download(f, fresh);
+        err = err < 0 ? err : tdm_fetch_x_finish(f);
+    }
+    f->res = NULL;
+    return err;
+}

@@ -1,0 +1,41 @@
+/* Private to fetch/: the steps of the agent shared between its files.
+ * agent.c: the run (start, attempts, retries); agent_slot.c: what happens to the slot and the parser
+ * (fresh start, resume from NAND, accept bytes, finish, fail); pace.c: backoff, cancellation, progress. */
+#ifndef TANDEM_FETCH_AGENT_PRIV_H
+#define TANDEM_FETCH_AGENT_PRIV_H
+
+#include "tandem/bootstate.h"
+#include "tandem/err.h"
+#include "tandem/fetch.h"
+
+/* Is err one of the package layer's refusals? */
+static inline int tdm_fetch_x_is_pkg_err(int err)
+{
+    return err <= TDM_E_PKG_MAGIC && err >= -89;
+}
+
+/* Open the slot afresh (new generation), restart the parser, write the ACTIVE record with the reply's
+ * validator and total. */
+int tdm_fetch_x_fresh(struct tdm_fetch *f, const struct tdm_transport_reply *rep);
+/* Reopen the slot of an ACTIVE record after a reboot and rebuild the parser from the durable bytes read
+ * back from NAND. Returns the durable byte count, TDM_E_NOT_FOUND when the durable data cannot be used
+ * (unreadable, or it does not match the record: start afresh), a package error, or a store error. */
+int tdm_fetch_x_resume(struct tdm_fetch *f);
+/* Feed n bytes to the parser, then to the store. Sets f->fatal for a refusal that ends the download. */
+int tdm_fetch_x_accept(struct tdm_fetch *f, const uint8_t *data, uint32_t n);
+/* All bytes are in: parser finish, commit, PENDING, record DONE. */
+int tdm_fetch_x_finish(struct tdm_fetch *f);
+/* A committed slot of the ACTIVE record (a cut came after the commit): verify it from NAND, then
+ * PENDING and record DONE. */
+int tdm_fetch_x_finish_committed(struct tdm_fetch *f);
+/* Give up for good with err: clear the slot if this run opened it, record FAILED. Returns err (or a
+ * store error that happened while cleaning up). */
+int tdm_fetch_x_fail(struct tdm_fetch *f, int err);
+
+/* pace.c */
+int tdm_fetch_x_cancelled(const struct tdm_fetch *f);
+void tdm_fetch_x_report(struct tdm_fetch *f, uint8_t phase, int force);
+/* Wait before a retry: backoff_min << fails, capped at backoff_max. 0 or TDM_E_FETCH_CANCELLED. */
+int tdm_fetch_x_backoff(struct tdm_fetch *f, uint32_t fails);
+
+#endif
