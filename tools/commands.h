@@ -6,6 +6,7 @@
 /* Each command gets argv starting at its own name (argv[0] = "nand", ...) and returns the process exit
  * code: 0 success, 1 the thing checked/asked failed (e.g. verify refused), 2 bad usage or I/O error. */
 int tdm_cmd_nand(int argc, char **argv);
+int tdm_cmd_store(int argc, char **argv);
 int tdm_cmd_device(int argc, char **argv);
 int tdm_cmd_keygen(int argc, char **argv);
 int tdm_cmd_wrap(int argc, char **argv);

@@ -13,6 +13,7 @@ struct tdm_command {
 
 static const struct tdm_command tdm_commands[] = {
     {"nand", tdm_cmd_nand, "simulated SPI NAND chip: create, info, scan"},
+    {"store", tdm_cmd_store, "NAND image store on a simulated chip: format, info, write, read"},
     {"device", tdm_cmd_device, "simulated nRF5340 device: create, status"},
     {"keygen", tdm_cmd_keygen, "new ECDSA P-256 signing key (private + public PEM)"},
     {"wrap", tdm_cmd_wrap, "raw binary into a signed MCUboot image (imgtool layout)"},

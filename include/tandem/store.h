@@ -5,10 +5,11 @@
  * Never: touches a block outside its range, erases a block that holds the only copy of a committed slot
  * or of the latest journal record of a type, reports as durable or committed what is not, allocates.
  *
- * RAM (static, caller-owned): sizeof(struct tdm_store) = 2 392 bytes on a 32-bit core (blocks table
- * 256 B, two slot maps 2 x 140 B, journal index 192 B, work buffer 768 B, SHA-256 state 128 B, the
- * rest counters and the copied config), plus the page buffer the caller passes in the config:
- * page_size + oob_size bytes (2 112 on the W25N01GV). Total 4 504 bytes. Stack: < 200 bytes.
+ * RAM (static, caller-owned): sizeof(struct tdm_store) = 1 840 bytes on Cortex-M33 (arm-none-eabi-gcc):
+ * block table 256 B, two slot states 2 x 172 B, journal index 192 B, work buffer 768 B, SHA-256 state
+ * 128 B, counters and the copied config 152 B; plus the page buffer the caller passes in the config:
+ * page_size + oob_size bytes (2 112 on the W25N01GV). Total 3 952 bytes. Stack: < 512 bytes (the
+ * largest frame is tdm_store_resume's survey of an open slot, 320 B of tables).
  *
  * Power loss. Every call may be cut at any NAND operation. After a cut the caller powers on and calls
  * tdm_store_mount() again; mount only reads (it never writes), so it can itself be cut and redone.

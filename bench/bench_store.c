@@ -1,0 +1,126 @@
+/* bench_store: the NAND image store's figures on the simulated clock, and the full power-cut campaign.
+ * Owns: the staging measurements and the campaign configuration of bench/run. Never: a figure that is
+ * not measured here. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "nand_sim.h"
+#include "tandem/host_crypto.h"
+#include "tandem/store.h"
+#include "tests/store/campaign.h"
+
+static uint8_t chunk[4096];
+
+static int stage(struct tdm_store *st, unsigned slot, uint32_t len)
+{
+    int err = tdm_store_open(st, slot);
+    for (uint32_t off = 0; off < len && err >= 0; off += sizeof chunk) {
+        uint32_t n = len - off < sizeof chunk ? len - off : (uint32_t)sizeof chunk;
+        memset(chunk, (int)(off / sizeof chunk), n);
+        err = tdm_store_write(st, chunk, n);
+    }
+    return err < 0 ? err : tdm_store_commit(st, len, NULL);
+}
+
+static int staging_figures(void)
+{
+    struct tdm_sim_nand chip;
+    if (tdm_sim_nand_create(&chip, tdm_sim_part_find("W25N01GV"), 0, 1) < 0) {
+        return 1;
+    }
+    struct tdm_nand_ops ops = tdm_sim_nand_ops(&chip);
+    struct tdm_nand nand;
+    static uint8_t page_buf[TDM_NAND_MAX_PAGE + TDM_NAND_MAX_OOB];
+    static struct tdm_store st;
+    struct tdm_store_config cfg = {.nand = &nand, .crypto = tdm_host_crypto(), .page_buf = page_buf};
+    if (tdm_nand_init(&nand, &ops) < 0 || tdm_store_format(&st, &cfg, false) < 0) {
+        return 1;
+    }
+    const uint32_t mib = 1024 * 1024, update = 1363149; /* 1.3 MiB: app + net + manifest */
+    uint64_t limit = tdm_sim_nand_program_limit_ns(&chip, mib);
+    /* 1 MiB into slot A right after format (free blocks known erased) */
+    uint64_t t0 = chip.dom->clock_ns;
+    if (stage(&st, 0, mib) < 0) {
+        return 1;
+    }
+    double warm = (double)(chip.dom->clock_ns - t0) / (double)limit;
+    /* after a reboot nothing is known erased: 1 MiB into slot B erases as it goes */
+    if (tdm_store_mount(&st, &cfg) < 0) {
+        return 1;
+    }
+    t0 = chip.dom->clock_ns;
+    if (stage(&st, 1, mib) < 0) {
+        return 1;
+    }
+    double cold = (double)(chip.dom->clock_ns - t0) / (double)limit;
+    /* a full 1.3 MiB update, steady state: slot A is installed, B is restaged after a reboot */
+    if (tdm_store_set_roles(&st, 0, TDM_STORE_NONE) < 0 || tdm_store_mount(&st, &cfg) < 0) {
+        return 1;
+    }
+    uint64_t p0 = chip.stats.programs, e0 = chip.stats.erases;
+    if (stage(&st, 1, update) < 0) {
+        return 1;
+    }
+    uint64_t payload_pages = (update + chip.geo.page_size - 1) / chip.geo.page_size;
+    double overhead = (double)(chip.stats.programs - p0) / (double)payload_pages;
+    uint64_t erases = chip.stats.erases - e0;
+    printf("about store.stage_ratio goal <= 1.05 | stage 1 MiB into a slot (open+write+commit) / datasheet program limit; free blocks erased (after format)\n");
+    printf("metric store.stage_ratio %.4f ratio\n", warm);
+    printf("about store.stage_ratio_cold 1 + tBERS/(64 pages) = 1.11 | the same after a reboot: each 128 KiB block erased on the way\n");
+    printf("metric store.stage_ratio_cold %.4f ratio\n", cold);
+    printf("about store.program_overhead goal <= 1.02 | NAND pages programmed / pages of payload, 1.3 MiB update\n");
+    printf("metric store.program_overhead %.4f ratio\n", overhead);
+    printf("about store.erases_per_update 11 blocks of payload | block erases for one staged 1.3 MiB update\n");
+    printf("metric store.erases_per_update %" PRIu64 " erases\n", erases);
+    tdm_sim_nand_destroy(&chip);
+    return 0;
+}
+
+static int campaign(struct campaign_result *sum, const struct campaign_cfg *c, const char *name)
+{
+    struct campaign_result r;
+    if (campaign_run(c, &r) < 0) {
+        return 1;
+    }
+    fprintf(stderr, "bench_store: campaign %s: ops %" PRIu64 " cuts %" PRIu64 " torn %" PRIu64 " double %" PRIu64
+            " failures %" PRIu64 "%s%s\n", name, r.ops, r.cuts, r.torn, r.doubles, r.failures,
+            r.failures ? " first: " : "", r.failures ? r.first_failure : "");
+    sum->cuts += r.cuts;
+    sum->torn += r.torn;
+    sum->doubles += r.doubles;
+    sum->failures += r.failures;
+    return 0;
+}
+
+int main(void)
+{
+    if (staging_figures()) {
+        fprintf(stderr, "bench_store: staging failed\n");
+        return 1;
+    }
+    /* The full campaign: every operation cut before and torn; double cuts for a seeded sample of 300
+     * first cuts in each configuration (all of them would be ~100x longer). */
+    struct campaign_result sum;
+    memset(&sum, 0, sizeof sum);
+    struct campaign_cfg clean = {.part = "W25N-SMALL", .seed = 1, .slot_a_bytes = 1363149, .slot_b_bytes = 300000,
+                                 .stride = 1, .double_sample = 300};
+    struct campaign_cfg harsh = clean;
+    harsh.factory_bad = 20;
+    harsh.program_fail_ppm = 2000;
+    harsh.erase_fail_ppm = 10000;
+    harsh.bitflip_ppm = 2000;
+    harsh.seed = 2;
+    if (campaign(&sum, &clean, "clean") || campaign(&sum, &harsh, "20 bad + grown + flips")) {
+        return 1;
+    }
+    printf("cuts %" PRIu64 " torn %" PRIu64 " double %" PRIu64 " failures %" PRIu64 "\n", sum.cuts, sum.torn,
+           sum.doubles, sum.failures);
+    printf("about campaign.store.cuts every op x (before, torn), 2 configs | first power cuts of the store campaign\n");
+    printf("metric campaign.store.cuts %" PRIu64 " cuts\n", sum.cuts);
+    printf("about campaign.store.double sample of 300 first cuts per config | second cuts inside recovery\n");
+    printf("metric campaign.store.double %" PRIu64 " cuts\n", sum.doubles);
+    printf("about campaign.store.failures goal 0 | invariant violations after any cut or double cut\n");
+    printf("metric campaign.store.failures %" PRIu64 " failures\n", sum.failures);
+    return sum.failures ? 1 : 0;
+}
