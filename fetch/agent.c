@@ -89,7 +89,10 @@ static int choose(struct tdm_fetch *f, enum start *how)
     if (err < 0) {
         return err;
     }
-    f->slot = (uint8_t)tdm_store_free_slot(f->store);
+    /* The slot to write: the free one; while a package is pending, the candidate's (only to see that
+     * it is this very download, already done). */
+    int pending = f->st.phase == TDM_BS_PENDING;
+    f->slot = pending ? f->st.cand_slot : (uint8_t)tdm_store_free_slot(f->store);
     f->res->slot = f->slot;
     struct tdm_store_slot_info si;
     err = tdm_store_slot_info(f->store, f->slot, &si);
@@ -100,8 +103,8 @@ static int choose(struct tdm_fetch *f, enum start *how)
     int same = tdm_fetch_record_load(f->store, &rec) == 0 && !strcmp(rec.url, f->url) && rec.slot == f->slot &&
                rec.gen == si.gen && si.state != TDM_STORE_EMPTY && rec.state != TDM_FETCH_FAILED;
     *how = START_FRESH;
-    if (f->st.phase == TDM_BS_PENDING) {
-        if (!same || si.state != TDM_STORE_COMMITTED || f->st.cand_slot != f->slot || f->st.cand_gen != si.gen) {
+    if (pending) {
+        if (!same || si.state != TDM_STORE_COMMITTED || f->st.cand_gen != si.gen) {
             return TDM_E_STATE; /* another package waits for the reboot */
         }
         *how = START_ALREADY;
@@ -143,7 +146,9 @@ static int take_body(struct tdm_fetch *f, const struct tdm_transport_reply *rep,
         if (tdm_fetch_x_cancelled(f)) {
             return TDM_E_FETCH_CANCELLED;
         }
-        int n = f->cfg.transport.read(f->cfg.transport.ctx, f->buf, TDM_FETCH_BUF);
+        /* A read never crosses a NAND page boundary: a cut loses at most the one page being filled. */
+        uint32_t page = f->store->page, want = page - f->off % page;
+        int n = f->cfg.transport.read(f->cfg.transport.ctx, f->buf, want < TDM_FETCH_BUF ? want : TDM_FETCH_BUF);
         if (n <= 0) {
             err = n;
             break;
