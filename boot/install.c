@@ -20,20 +20,27 @@ static void progress(struct tdm_boot *b, int core, uint32_t done, uint32_t total
     }
 }
 
+static int bytes_equal(const uint8_t *a, const uint8_t *b, uint32_t n)
+{
+    uint8_t d = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        d |= (uint8_t)(a[i] ^ b[i]);
+    }
+    return d == 0;
+}
+
 /* Does app flash at addr hold exactly buf[0..len)? 1 yes, 0 no, or an error. */
 static int flash_matches(struct tdm_boot *b, uint32_t addr, const uint8_t *buf, uint32_t len)
 {
     uint8_t cur[128];
     for (uint32_t off = 0; off < len; off += sizeof cur) {
-        uint32_t n = len - off < sizeof cur ? len - off : sizeof cur;
+        uint32_t n = len - off < sizeof cur ? len - off : (uint32_t)sizeof cur;
         int err = flash_read(b, addr + off, cur, n);
         if (err < 0) {
             return err;
         }
-        for (uint32_t i = 0; i < n; i++) {
-            if (cur[i] != buf[off + i]) {
-                return 0;
-            }
+        if (!bytes_equal(cur, buf + off, n)) {
+            return 0;
         }
     }
     return 1;
@@ -169,15 +176,6 @@ static int hash_app(struct tdm_boot *b, uint32_t addr, uint32_t len, uint8_t out
     return err < 0 ? err : c->sha256_finish(c->ctx, &h, out);
 }
 
-static int same_digest(const uint8_t *a, const uint8_t *b)
-{
-    uint8_t d = 0;
-    for (unsigned i = 0; i < TDM_SHA256_LEN; i++) {
-        d |= (uint8_t)(a[i] ^ b[i]);
-    }
-    return d == 0;
-}
-
 int tdm_boot_verify(struct tdm_boot *b, const struct tdm_boot_source *src)
 {
     uint8_t got[TDM_SHA256_LEN];
@@ -195,7 +193,7 @@ int tdm_boot_verify(struct tdm_boot *b, const struct tdm_boot_source *src)
             if (err < 0) {
                 return err;
             }
-            if (!same_digest(got, r->sha)) {
+            if (!bytes_equal(got, r->sha, TDM_SHA256_LEN)) {
                 return TDM_E_BOOT_VERIFY;
             }
         }
