@@ -17,8 +17,11 @@ struct device_subcommand {
 
 static const struct device_subcommand subcommands[] = {
     {"create", tdm_device_create,
-     "create --device DIR [--layout FILE] [--part NAME] [--bad-blocks N] [--seed S] [--counter-slots N]"},
+     "create --device DIR [--layout FILE] [--part NAME] [--bad-blocks N] [--seed S] [--counter-slots N] "
+     "[--key PUB.pem]"},
     {"status", tdm_device_status, "status --device DIR [--json]"},
+    {"fetch", tdm_device_fetch,
+     "fetch URL --device DIR [--ca FILE] [--key PUB.pem] [--connect-timeout MS] [--low-speed-time MS]"},
 };
 
 static void device_usage(FILE *out)

@@ -11,6 +11,12 @@
 /* argv[0] is the subcommand's name; return the process exit code (0, 1 check failed, 2 usage or I/O). */
 int tdm_device_create(int argc, char **argv);
 int tdm_device_status(int argc, char **argv);
+int tdm_device_fetch(int argc, char **argv);
+
+/* The NAND store part of device status (tools/device_store_status.c): package slots, boot state
+ * (PENDING), download progress; text lines, or one JSON object (the value of "journal"). */
+void tdm_device_store_text(struct tdm_sim_device *dev);
+void tdm_device_store_json(struct tdm_sim_device *dev);
 
 /* Open the device in `dir` for subcommand `cmd`; on failure print one line naming what is wrong (e.g.
  * "tandem: device status: DIR/layout.txt:3: app_slot overlaps bootloader") and return 2, else 0. */

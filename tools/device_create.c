@@ -1,11 +1,13 @@
 /* `tandem device create --device DIR`: a fresh simulated nRF5340 device (blank internal flashes, a fresh
- * NAND chip, counter 0) with the default layout or one read from --layout FILE.
+ * NAND chip, counter 0) with the default layout or one read from --layout FILE, and with --key PUB.pem the
+ * package key the device trusts (DIR/trusted_key.pem, read by tandem device fetch).
  * Owns: option parsing and the summary of create. Never: overwrites an existing device. */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 #include "device_cmds.h"
+#include "pkg_build.h"
 #include "tandem/err.h"
 
 #define CMD "device create"
@@ -31,7 +33,7 @@ static int read_layout(const char *file, struct tdm_layout *l)
 
 int tdm_device_create(int argc, char **argv)
 {
-    const char *dir = NULL, *layout_file = NULL;
+    const char *dir = NULL, *layout_file = NULL, *key_file = NULL;
     struct tdm_sim_device_opts o = {.part = "W25N01GV", .seed = 1};
     struct tdm_layout layout;
     uint64_t v;
@@ -41,6 +43,8 @@ int tdm_device_create(int argc, char **argv)
             dir = argv[++i];
         } else if (!strcmp(a, "--layout") && val) {
             layout_file = argv[++i];
+        } else if (!strcmp(a, "--key") && val) {
+            key_file = argv[++i];
         } else if (!strcmp(a, "--part") && val) {
             o.part = argv[++i];
         } else if (!strcmp(a, "--bad-blocks") && val) {
@@ -78,6 +82,10 @@ int tdm_device_create(int argc, char **argv)
         }
         o.layout = &layout;
     }
+    struct tdm_key key;
+    if (key_file && tdm_key_load(&key, key_file) < 0) {
+        return tdm_cli_fail(CMD, "--key: '%s' is not a readable P-256 key", key_file);
+    }
     static struct tdm_sim_device dev;
     int err = tdm_sim_device_create(&dev, dir, &o);
     if (err == TDM_E_STATE) {
@@ -89,10 +97,19 @@ int tdm_device_create(int argc, char **argv)
     if (err < 0) {
         return tdm_cli_fail(CMD, "cannot create '%s': %s", dir, tdm_strerror(err));
     }
+    char key_path[1100];
+    snprintf(key_path, sizeof key_path, "%s/trusted_key.pem", dir);
+    if (key_file && tdm_key_save_pub(&key, key_path) < 0) {
+        tdm_sim_device_close(&dev);
+        return tdm_cli_fail(CMD, "cannot write '%s'", key_path);
+    }
     const struct tdm_layout *l = &dev.layout;
     printf("created device %s: nRF5340 (app flash 1 MB, net flash 256 KB), %s with %u factory bad blocks, "
            "seed %llu\n",
            dir, part->name, o.bad_blocks, (unsigned long long)o.seed);
+    if (key_file) {
+        printf("  trusted package key %s (from %s)\n", key_path, key_file);
+    }
     printf("  bootloader 0x%08X %7u B   app slot 0x%08X %7u B\n", l->bootloader.addr, l->bootloader.size,
            l->app_slot.addr, l->app_slot.size);
     printf("  netboot    0x%08X %7u B   net slot 0x%08X %7u B\n", l->netboot.addr, l->netboot.size,

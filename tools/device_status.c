@@ -1,5 +1,5 @@
 /* `tandem device status --device DIR [--json]`: what the simulated device holds and runs: each core's
- * running version, the journal, the slots, the security counter, the clock and the flash wear.
+ * running version, the NAND store (package slots, boot state, download progress), the slots, the security counter, the clock and the flash wear.
  * Owns: printing the device's state. Never: changes the device (nothing is saved).
  * Exit code 1 when the device ever started a mixed set (the all-old-or-all-new invariant failed). */
 #include <stdio.h>
@@ -19,7 +19,7 @@ static void hex(char *out, const struct tdm_sim_image_id *id)
     out[2 * id->set_id_len] = 0;
 }
 
-static void print_json(const struct tdm_sim_device *d, uint32_t counter, int slots_left)
+static void print_json(struct tdm_sim_device *d, uint32_t counter, int slots_left)
 {
     const struct tdm_layout *l = &d->layout;
     char set[2][2 * TDM_SIM_SET_ID_MAX + 1] = {"", ""};
@@ -33,7 +33,9 @@ static void print_json(const struct tdm_sim_device *d, uint32_t counter, int slo
     } else {
         printf("\"running\":null,");
     }
-    printf("\"journal\":null,\"slots\":{\"bootloader\":[%u,%u],\"app_slot\":[%u,%u],\"netboot\":[%u,%u],"
+    printf("\"journal\":");
+    tdm_device_store_json(d);
+    printf(",\"slots\":{\"bootloader\":[%u,%u],\"app_slot\":[%u,%u],\"netboot\":[%u,%u],"
            "\"net_slot\":[%u,%u],\"store\":{\"first_block\":%u,\"blocks\":%u},\"shared\":[%u,%u]},",
            l->bootloader.addr, l->bootloader.size, l->app_slot.addr, l->app_slot.size, l->netboot.addr,
            l->netboot.size, l->net_slot.addr, l->net_slot.size, l->store_first_block, l->store_blocks,
@@ -47,7 +49,7 @@ static void print_json(const struct tdm_sim_device *d, uint32_t counter, int slo
            tdm_sim_flash_max_erases(&d->net));
 }
 
-static void print_text(const struct tdm_sim_device *d, uint32_t counter, int slots_left)
+static void print_text(struct tdm_sim_device *d, uint32_t counter, int slots_left)
 {
     const struct tdm_layout *l = &d->layout;
     printf("device        %s (nRF5340, NAND %s)\n", d->dir, d->nand.part->name);
@@ -60,7 +62,7 @@ static void print_text(const struct tdm_sim_device *d, uint32_t counter, int slo
     } else {
         printf("app core      no application started yet\nnet core      no network image started yet\n");
     }
-    printf("journal       (no store on this device yet)\n");
+    tdm_device_store_text(d);
     printf("slots         bootloader 0x%08X+%u, app 0x%08X+%u, netboot 0x%08X+%u, net 0x%08X+%u\n",
            l->bootloader.addr, l->bootloader.size, l->app_slot.addr, l->app_slot.size, l->netboot.addr,
            l->netboot.size, l->net_slot.addr, l->net_slot.size);
