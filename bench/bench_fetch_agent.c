@@ -1,0 +1,249 @@
+/* bench_fetch_agent: the fetch agent's figures against a private nginx rig on loopback:
+ *   fetch.loopback_ratio            download-and-stage (agent -> simulated NAND store, verified, committed,
+ *                                   PENDING) wall time / `curl -o /dev/null` of the same file, same nginx
+ *   fetch.refetch_bytes_per_drop    bytes received twice per connection drop injected by tdm_proxy
+ *   fetch.resume_after_reboot_bytes bytes received twice after a power cut, averaged over a cut at every
+ *                                   NAND operation of a download (before and torn); also the maximum
+ *   fetch.stage_nand_ratio          simulated NAND time of staging / the datasheet limit for its pages
+ * Owns: starting and stopping its own rig (tests/fetch/nginx_rig.sh) in a temporary directory.
+ * Never: leaves nginx running (stopped on every path after it started). */
+#define _POSIX_C_SOURCE 200809L
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fetch/host/transport_curl.h"
+#include "tests/fetch/agent_cut.h"
+#include "tests/fetch/rig.c" /* the one rig.env reader and file helpers of the tests */
+
+#define RUNS 5
+#define DROPS 24
+
+static struct afx_dev dev;
+static struct tdm_key key;
+static uint8_t pub[1][TDM_P256_PUBKEY_LEN];
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof v[0], cmp_double);
+    return v[n / 2];
+}
+
+static int fail(const char *what, int err)
+{
+    fprintf(stderr, "bench_fetch_agent: %s: %s\n", what, tdm_errname(err));
+    return 1;
+}
+
+/* One download into a fresh store; returns seconds (store formatting excluded) or -1. */
+static double stage_once(struct tdm_fetch_config *cfg, const char *url, const struct afx_pkg *p, uint64_t *nand_ns,
+                         uint64_t *ops)
+{
+    if (afx_device_new(&dev, 1) < 0) {
+        return -1;
+    }
+    struct tdm_fetch_config c = *cfg;
+    c.clock = tdm_sim_nand_clock(&dev.chip);
+    c.counter.ctx = &dev.counter;
+    struct tdm_fetch_result r;
+    uint64_t t0 = dev.chip.stats.time_ns, ops0 = dev.chip.dom->ops;
+    double s = now_s();
+    int err = tdm_fetch_run(&dev.agent, &c, &dev.store, url, &r);
+    s = now_s() - s;
+    *ops = dev.chip.dom->ops - ops0;
+    *nand_ns = dev.chip.stats.time_ns - t0;
+    if (err < 0 || !afx_slot_equals(&dev, r.slot, p)) {
+        fail("stage", err);
+        return -1;
+    }
+    return s;
+}
+
+static int loopback(const struct tdm_rig *rig, struct tdm_fetch_config *cfg)
+{
+    struct afx_pkg p;
+    int err = afx_build(&p, &key, 900000, 200000, 5, TDM_PKG_HW_ID_DEFAULT, 3);
+    if (err < 0 || tdm_rig_put(rig, "big.bin", p.buf, p.len, 1700003000) != 0) {
+        return fail("package", err);
+    }
+    char url[256], cmd[1024];
+    tdm_rig_url(rig->main_port, "big.bin", url, sizeof url);
+    snprintf(cmd, sizeof cmd, "curl -s -f --cacert '%s' -o /dev/null '%s'", rig->ca, url);
+    double ta[RUNS], tc[RUNS];
+    uint64_t nand_ns = 0;
+    for (int i = 0; i < RUNS; i++) { /* interleaved; a new transport (connection + handshake) each, as curl */
+        struct tdm_curl_transport *t;
+        struct tdm_curl_config cc = {.ca_file = rig->ca};
+        if (tdm_fetch_curl_create(&cc, &cfg->transport, &t) < 0) {
+            return fail("transport", TDM_E_CONFIG);
+        }
+        uint64_t ops;
+        ta[i] = stage_once(cfg, url, &p, &nand_ns, &ops);
+        tdm_fetch_curl_destroy(t);
+        double t0 = now_s();
+        int rc = system(cmd);
+        tc[i] = now_s() - t0;
+        if (ta[i] < 0 || rc != 0) {
+            return fail("a download failed", rc);
+        }
+    }
+    double ma = median(ta, RUNS), mc = median(tc, RUNS);
+    printf("metric fetch.agent_mib_s %.1f MiB/s\n", p.len / (1024.0 * 1024.0) / ma);
+    printf("metric fetch.loopback_ratio %.2f x\n", ma / mc);
+    printf("about fetch.loopback_ratio 1.0 | agent download + verify + stage into the simulated NAND store + "
+           "commit, / curl -o /dev/null, %zu B package over HTTPS from the same nginx, median of %d\n", p.len, RUNS);
+    double limit = (double)tdm_sim_nand_program_limit_ns(&dev.chip, p.len);
+    printf("metric fetch.stage_nand_ratio %.2f x\n", (double)nand_ns / limit);
+    printf("about fetch.stage_nand_ratio 1.0 | simulated NAND time of the staging (programs, erases, journal, "
+           "re-reads) / tPROG + SPI transfer of the package's pages (W25N01GV timings)\n");
+    free(p.buf);
+    return 0;
+}
+
+static int drops(const struct tdm_rig *rig, struct tdm_fetch_config *cfg)
+{
+    struct afx_pkg p;
+    int err = afx_build(&p, &key, 700000, 200000, 5, TDM_PKG_HW_ID_DEFAULT, 4);
+    if (err < 0 || tdm_rig_put(rig, "drops.bin", p.buf, p.len, 1700003100) != 0) {
+        return fail("package", err);
+    }
+    char url[256], sched[1024] = "";
+    tdm_rig_url(rig->proxy_port, "drops.bin", url, sizeof url);
+    uint64_t s = 99;
+    for (int i = 0; i < DROPS; i++) {
+        size_t l = strlen(sched);
+        snprintf(sched + l, sizeof sched - l, "close@%u ", (unsigned)(3000 + afx_rand(&s) % (p.len / 8)));
+    }
+    strcat(sched, "pass");
+    tdm_rig_fault(rig, sched);
+    struct tdm_curl_transport *t;
+    struct tdm_curl_config cc = {.ca_file = rig->ca};
+    if (tdm_fetch_curl_create(&cc, &cfg->transport, &t) < 0 || afx_device_new(&dev, 2) < 0) {
+        return fail("setup", TDM_E_CONFIG);
+    }
+    struct tdm_fetch_config c = *cfg;
+    c.clock = tdm_sim_nand_clock(&dev.chip);
+    c.counter.ctx = &dev.counter;
+    c.max_attempts = 30;
+    struct tdm_fetch_result r;
+    err = tdm_fetch_run(&dev.agent, &c, &dev.store, url, &r);
+    tdm_fetch_curl_destroy(t);
+    tdm_rig_fault(rig, "pass");
+    unsigned cuts = 0, mid = 0;
+    tdm_rig_proxy_cuts(rig, &cuts, &mid);
+    if (err < 0 || !afx_slot_equals(&dev, r.slot, &p) || r.retries == 0) {
+        return fail("download with drops", err);
+    }
+    printf("metric fetch.refetch_bytes_per_drop %.1f B\n", (double)(r.received - p.len) / r.retries);
+    printf("about fetch.refetch_bytes_per_drop 2048 | goal <= one NAND page; %u drops (%u inside a TLS record) "
+           "in one power-on: accepted bytes stay in the store's page buffer, the resume asks for the next byte\n",
+           r.retries, mid);
+    free(p.buf);
+    return 0;
+}
+
+static int reboots(const struct tdm_rig *rig, struct tdm_fetch_config *cfg)
+{
+    struct afx_pkg p;
+    int err = afx_build(&p, &key, 150000, 50000, 5, TDM_PKG_HW_ID_DEFAULT, 5);
+    if (err < 0 || tdm_rig_put(rig, "cut.bin", p.buf, p.len, 1700003200) != 0) {
+        return fail("package", err);
+    }
+    char url[256];
+    tdm_rig_url(rig->main_port, "cut.bin", url, sizeof url);
+    struct tdm_curl_transport *t;
+    struct tdm_curl_config cc = {.ca_file = rig->ca};
+    if (tdm_fetch_curl_create(&cc, &cfg->transport, &t) < 0) {
+        return fail("transport", TDM_E_CONFIG);
+    }
+    uint64_t ops = 0, nand_ns = 0, sum = 0, max = 0, n = 0;
+    if (stage_once(cfg, url, &p, &nand_ns, &ops) < 0) {
+        tdm_fetch_curl_destroy(t);
+        return 1;
+    }
+    for (uint64_t at = 1; at <= ops; at++) {
+        for (int torn = 0; torn < 2; torn++) {
+            struct afx_cut_out o;
+            if (afx_cut_case(&dev, cfg, url, &p, 1, at, torn ? TDM_SIM_CUT_TORN : TDM_SIM_CUT_BEFORE, &o) < 0) {
+                fprintf(stderr, "bench_fetch_agent: cut at op %llu%s: %s\n", (unsigned long long)at,
+                        torn ? " (torn)" : "", o.why);
+                tdm_fetch_curl_destroy(t);
+                return 1;
+            }
+            sum += o.refetched;
+            max = o.refetched > max ? o.refetched : max;
+            n++;
+        }
+    }
+    tdm_fetch_curl_destroy(t);
+    printf("metric fetch.resume_after_reboot_bytes %.1f B\n", (double)sum / (double)n);
+    printf("metric fetch.resume_after_reboot_max_bytes %llu B\n", (unsigned long long)max);
+    printf("about fetch.resume_after_reboot_bytes 2048 | goal <= one NAND page; mean over a power cut at each of "
+           "the %llu NAND operations of a %zu B download, before and torn (%llu cases, all resumed bit-exact)\n",
+           (unsigned long long)ops, p.len, (unsigned long long)n);
+    printf("about fetch.resume_after_reboot_max_bytes 2048 | worst case of the same sweep\n");
+    free(p.buf);
+    return 0;
+}
+
+static int run(const struct tdm_rig *rig)
+{
+    if (tdm_key_from_seed(&key, 7) < 0) {
+        return fail("key", TDM_E_HOST_KEY);
+    }
+    memcpy(pub[0], key.pub, TDM_P256_PUBKEY_LEN);
+    struct tdm_fetch_config cfg;
+    struct tdm_transport_ops none = {0};
+    if (afx_device_new(&dev, 1) < 0) {
+        return fail("device", TDM_E_CONFIG);
+    }
+    afx_config(&dev, &cfg, &none, (const uint8_t(*)[TDM_P256_PUBKEY_LEN])pub);
+    int rc = loopback(rig, &cfg);
+    rc = rc ? rc : drops(rig, &cfg);
+    rc = rc ? rc : reboots(rig, &cfg);
+    tdm_sim_nand_destroy(&dev.chip);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    (void)argc;
+    char src[1024], bin[1024], script[1200], bindir[1200], dir[] = "/tmp/tdm-bench-agent-XXXXXX", cmd[4096];
+    snprintf(src, sizeof src, "%s", __FILE__);
+    snprintf(bin, sizeof bin, "%s", argv[0]);
+    snprintf(script, sizeof script, "%s/../tests/fetch/nginx_rig.sh", dirname(src));
+    snprintf(bindir, sizeof bindir, "%s/../tests/fetch", dirname(bin));
+    if (!mkdtemp(dir)) {
+        perror("bench_fetch_agent: mkdtemp");
+        return 2;
+    }
+    snprintf(cmd, sizeof cmd, "'%s' start '%s' '%s' >/dev/null", script, dir, bindir);
+    int rc = system(cmd) == 0 ? 0 : 2;
+    if (rc == 0) {
+        setenv("TDM_RIG_DIR", dir, 1);
+        struct tdm_rig rig;
+        rc = tdm_rig_load(&rig) == 0 ? run(&rig) : 2;
+    } else {
+        fprintf(stderr, "bench_fetch_agent: the rig did not start (%s)\n", script);
+    }
+    snprintf(cmd, sizeof cmd, "'%s' stop '%s' >/dev/null; rm -rf '%s'", script, dir, dir);
+    if (system(cmd) != 0) {
+        fprintf(stderr, "bench_fetch_agent: stopping the rig failed (%s)\n", dir);
+    }
+    return rc;
+}
