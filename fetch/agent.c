@@ -185,8 +185,8 @@ static int attempt(struct tdm_fetch *f, int *fresh, int *status)
     };
     struct tdm_transport_reply rep;
     memset(&rep, 0, sizeof rep);
-    tdm_fetch_x_report(f, TDM_FETCH_PH_CONNECT, 1);
     f->res->attempts++;
+    tdm_fetch_x_report(f, TDM_FETCH_PH_CONNECT, 1);
     int err = f->cfg.transport.open(f->cfg.transport.ctx, &req, &rep);
     *status = rep.status;
     if (err == 0) {
