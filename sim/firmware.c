@@ -41,10 +41,18 @@ int tdm_sim_fw_make(enum tdm_sim_core core, const char *set_id, const char *vers
  * image is whole and intact and its body starts with the marker. */
 static const char *body_of(const uint8_t *slot, uint32_t slot_size, uint32_t *body_len);
 
-static int marker_line(const uint8_t *slot, uint32_t slot_size, char line[161])
+static int marker_line(const uint8_t *slot, uint32_t slot_size, char line[161], int verify)
 {
     uint32_t len = 0;
-    const char *body = body_of(slot, slot_size, &len);
+    const char *body = NULL;
+    struct tdm_mcuboot_header hdr;
+    if (verify) {
+        body = body_of(slot, slot_size, &len);
+    } else if (slot_size >= TDM_MCUBOOT_HDR_LEN && tdm_mcuboot_parse_header(slot, &hdr) == 0 &&
+               (uint64_t)hdr.hdr_size + hdr.img_size <= slot_size) {
+        body = (const char *)slot + hdr.hdr_size;
+        len = hdr.img_size;
+    }
     if (!body || len < strlen(MARK) || memcmp(body, MARK, strlen(MARK)) != 0) {
         return -1;
     }
@@ -101,7 +109,7 @@ int tdm_sim_fw_identify(void *arg, enum tdm_sim_core core, const uint8_t *slot, 
 {
     (void)arg;
     char body[161];
-    if (marker_line(slot, slot_size, body) < 0) {
+    if (marker_line(slot, slot_size, body, 1) < 0) {
         return TDM_E_BOOT_NO_IMAGE;
     }
     char want[8], set[TDM_SIM_SET_ID_MAX + 1];
@@ -121,7 +129,7 @@ int tdm_sim_fw_identify(void *arg, enum tdm_sim_core core, const uint8_t *slot, 
 enum tdm_sim_behavior tdm_sim_fw_behavior(const uint8_t *slot, uint32_t slot_size)
 {
     char body[161], b[16];
-    if (marker_line(slot, slot_size, body) < 0 || field(body, "behavior=", b, sizeof b) < 0) {
+    if (marker_line(slot, slot_size, body, 0) < 0 || field(body, "behavior=", b, sizeof b) < 0) {
         return TDM_SIM_HEALTHY;
     }
     for (int i = 0; i < 4; i++) {

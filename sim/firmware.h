@@ -31,7 +31,8 @@ int tdm_sim_fw_make(enum tdm_sim_core core, const char *set_id, const char *vers
 int tdm_sim_fw_identify(void *arg, enum tdm_sim_core core, const uint8_t *slot, uint32_t slot_size,
                         struct tdm_sim_image_id *id);
 
-/* Behaviour of the image in a slot (TDM_SIM_HEALTHY when it has no marker). */
+/* Behaviour of the image in a slot (TDM_SIM_HEALTHY when it has no marker). Reads the marker without
+ * re-checking the image hash: call it after tdm_sim_fw_identify accepted the image. */
 enum tdm_sim_behavior tdm_sim_fw_behavior(const uint8_t *slot, uint32_t slot_size);
 
 #endif
