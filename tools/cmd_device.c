@@ -22,6 +22,14 @@ static const struct device_subcommand subcommands[] = {
     {"status", tdm_device_status, "status --device DIR [--json]"},
     {"fetch", tdm_device_fetch,
      "fetch URL --device DIR [--ca FILE] [--key PUB.pem] [--connect-timeout MS] [--low-speed-time MS]"},
+    {"provision", tdm_device_provision, "provision --device DIR --app APP.img --net NET.img [--key PUB.pem]\n"
+     "    APP and NET are MCUboot images (tandem wrap); formats the NAND store, programs both slots and keeps\n"
+     "    PUB.pem as the package key the device trusts (DIR/trusted_key.pem)"},
+    {"stage", tdm_device_stage, "stage --device DIR PKG [--key PUB.pem]   (fetch without a server)"},
+    {"reboot", tdm_device_reboot,
+     "reboot --device DIR [--until-stable [--max-boots N]] [--cut-at N [--torn]] [--cut-after-start] "
+     "[--nand-missing] [--key PUB.pem]"},
+    {"confirm", tdm_device_confirm, "confirm --device DIR   (the application confirms the set on trial)"},
 };
 
 static void device_usage(FILE *out)

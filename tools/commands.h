@@ -13,5 +13,6 @@ int tdm_cmd_wrap(int argc, char **argv);
 int tdm_cmd_pack(int argc, char **argv);
 int tdm_cmd_inspect(int argc, char **argv);
 int tdm_cmd_verify(int argc, char **argv);
+int tdm_cmd_fw(int argc, char **argv);
 
 #endif

@@ -1,5 +1,7 @@
 /* `tandem device status --device DIR [--json]`: what the simulated device holds and runs: each core's
- * running version, the NAND store (package slots, boot state, download progress), the slots, the security counter, the clock and the flash wear.
+ * running version, the NAND store (package slots, boot state, download progress), the image in each slot
+ * and the bootloader's state (tools/device_boot_status.c), the slots, the security counter, the clock
+ * and the flash wear.
  * Owns: printing the device's state. Never: changes the device (nothing is saved).
  * Exit code 1 when the device ever started a mixed set (the all-old-or-all-new invariant failed). */
 #include <stdio.h>
@@ -33,6 +35,7 @@ static void print_json(struct tdm_sim_device *d, uint32_t counter, int slots_lef
     } else {
         printf("\"running\":null,");
     }
+    tdm_device_boot_json(d);
     printf("\"journal\":");
     tdm_device_store_json(d);
     printf(",\"slots\":{\"bootloader\":[%u,%u],\"app_slot\":[%u,%u],\"netboot\":[%u,%u],"
@@ -63,6 +66,7 @@ static void print_text(struct tdm_sim_device *d, uint32_t counter, int slots_lef
         printf("app core      no application started yet\nnet core      no network image started yet\n");
     }
     tdm_device_store_text(d);
+    tdm_device_boot_text(d);
     printf("slots         bootloader 0x%08X+%u, app 0x%08X+%u, netboot 0x%08X+%u, net 0x%08X+%u\n",
            l->bootloader.addr, l->bootloader.size, l->app_slot.addr, l->app_slot.size, l->netboot.addr,
            l->netboot.size, l->net_slot.addr, l->net_slot.size);

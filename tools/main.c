@@ -14,12 +14,13 @@ struct tdm_command {
 static const struct tdm_command tdm_commands[] = {
     {"nand", tdm_cmd_nand, "simulated SPI NAND chip: create, info, scan"},
     {"store", tdm_cmd_store, "NAND image store on a simulated chip: format, info, write, read"},
-    {"device", tdm_cmd_device, "simulated nRF5340 device: create, status"},
+    {"device", tdm_cmd_device, "simulated nRF5340 device: create, provision, stage, fetch, reboot, confirm, status"},
     {"keygen", tdm_cmd_keygen, "new ECDSA P-256 signing key (private + public PEM)"},
     {"wrap", tdm_cmd_wrap, "raw binary into a signed MCUboot image (imgtool layout)"},
     {"pack", tdm_cmd_pack, "app + net images into one signed update package"},
     {"inspect", tdm_cmd_inspect, "show a package or an MCUboot image and which checks pass"},
     {"verify", tdm_cmd_verify, "run every device check on a package or MCUboot image"},
+    {"fw", tdm_cmd_fw, "synthetic test firmware for the simulated device (set, version, behaviour)"},
 };
 
 static void usage(FILE *out)
