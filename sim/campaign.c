@@ -8,9 +8,11 @@
 #include <unistd.h>
 
 #include "rng.h"
+#include "mem_transport.h"
 #include "snapshot.h"
 #include "storykit.h"
 #include "tandem/err.h"
+#include "tandem/fetch.h"
 
 struct camp {
     const struct tdm_campaign_opts *o;
@@ -24,7 +26,16 @@ struct camp {
     const char *old_id, *new_id;
     uint32_t old_counter, new_counter;
     FILE *log;
+    /* the story scenario: the packages on the "server" and the fetch agent's RAM */
+    struct tdm_kit_set set[3];
+    struct tdm_mem_file files[2];
+    struct tdm_mem_transport mt;
+    struct tdm_fetch agent;
 };
+
+#define URL_V2 "https://updates.example/v2.tdm"
+#define URL_V3 "https://updates.example/v3.tdm"
+#define MAX_BOOTS 24
 
 struct outcome {
     int cut_seen;
@@ -40,6 +51,52 @@ static double now_s(void)
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+static int running(const struct camp *c, const char *id);
+
+/* The application's own work after a healthy start, in the story scenario: fetch the next package.
+ * Returns 1 (a package is PENDING: reboot), 0 (nothing left to do), or an error (TDM_E_POWER: a cut). */
+static int app_work(struct camp *c)
+{
+    if (c->o->scenario != TDM_CAMPAIGN_STORY) {
+        return 0;
+    }
+    const char *url = running(c, "v1") ? URL_V2 : running(c, "v2") ? URL_V3 : NULL;
+    if (!url) {
+        return 0;
+    }
+    int err = tdm_sim_store_mount(&c->dev, &c->run.app_nand, &c->run.nand_ops, &c->run.app_store, c->run.page_buf);
+    struct tdm_fetch_config fc = {
+        .transport = tdm_mem_transport(&c->mt),
+        .clock = tdm_sim_device_clock(&c->dev),
+        .crypto = tdm_sim_crypto(),
+        .counter = tdm_sim_device_counter(&c->dev),
+        .keys = c->cfg.keys,
+        .nkeys = c->cfg.nkeys,
+        .hw_id = c->cfg.hw_id,
+        .app_max = c->dev.layout.app_slot.size,
+        .net_max = c->dev.layout.net_slot.size,
+        .bootloader_version = {.major = TDM_BOOT_VERSION_MAJOR, .minor = TDM_BOOT_VERSION_MINOR},
+    };
+    err = err < 0 ? err : tdm_fetch_run(&c->agent, &fc, &c->run.app_store, url, NULL);
+    if (err == TDM_E_BOOT_REJECTED) {
+        return 0; /* the server still offers the package the device rejected: nothing to do */
+    }
+    return err < 0 ? err : 1;
+}
+
+/* After a power cut: power on again; the first cut starts the recovery, where a second cut may be armed. */
+static void after_cut(struct camp *c, struct outcome *out, uint64_t second, int torn2)
+{
+    tdm_sim_device_power_cycle(&c->dev);
+    if (!out->cut_seen) {
+        out->cut_seen = 1;
+        out->rec_start = c->dev.dom.ops;
+        if (second) {
+            tdm_sim_device_cut_at(&c->dev, c->dev.dom.ops + second, torn2 ? TDM_SIM_CUT_TORN : TDM_SIM_CUT_BEFORE);
+        }
+    }
+}
+
 /* Restore, arm the cuts, and boot until the application runs without asking for a reset. */
 static void play(struct camp *c, uint64_t first, int torn1, uint64_t second, int torn2, struct outcome *out)
 {
@@ -50,23 +107,22 @@ static void play(struct camp *c, uint64_t first, int torn1, uint64_t second, int
     }
     out->rec_start = c->dev.dom.ops;
     out->err = TDM_E_STATE;
-    while (out->boots < 16) {
+    while (out->boots < MAX_BOOTS) {
         out->boots++;
         int err = tdm_sim_run_once(&c->dev, &c->cfg, &c->run);
-        if (err == TDM_E_POWER) {
-            tdm_sim_device_power_cycle(&c->dev);
-            if (!out->cut_seen) {
-                out->cut_seen = 1;
-                out->rec_start = c->dev.dom.ops;
-                if (second) {
-                    tdm_sim_device_cut_at(&c->dev, c->dev.dom.ops + second,
-                                          torn2 ? TDM_SIM_CUT_TORN : TDM_SIM_CUT_BEFORE);
-                }
-            }
-            continue;
-        }
         if (err >= 0 && c->run.app == TDM_SIM_APP_RESET) {
             tdm_sim_device_power_cycle(&c->dev);
+            continue;
+        }
+        if (err >= 0) {
+            err = app_work(c);
+            if (err == 1) {
+                tdm_sim_device_power_cycle(&c->dev); /* the application reboots into the bootloader */
+                continue;
+            }
+        }
+        if (err == TDM_E_POWER) {
+            after_cut(c, out, second, torn2);
             continue;
         }
         out->err = err;
@@ -95,7 +151,7 @@ static const char *judge(struct camp *c, const struct outcome *out)
     }
     if (out->err < 0) {
         c->r->bricked++;
-        return out->err == TDM_E_STATE ? "no stable boot within 16 power-ons" : tdm_strerror(out->err);
+        return out->err == TDM_E_STATE ? "no stable boot within 24 power-ons" : tdm_strerror(out->err);
     }
     int is_new = running(c, c->new_id), is_old = running(c, c->old_id);
     if (!is_new && !is_old) {
@@ -129,7 +185,8 @@ static void report(struct camp *c, const char *why, uint64_t first, int torn1, u
         fprintf(c->log, ", then cut %llu of the recovery %s", (unsigned long long)second, torn2 ? "torn" : "before");
     }
     fprintf(c->log, "\n  replay: %s --scenario %s --seed %llu --cut %llu --torn %d", c->o->replay ? c->o->replay : "",
-            c->o->scenario == TDM_CAMPAIGN_UPDATE ? "update" : "rollback", (unsigned long long)c->o->seed,
+            c->o->scenario == TDM_CAMPAIGN_UPDATE ? "update" : c->o->scenario == TDM_CAMPAIGN_ROLLBACK ? "rollback" : "story",
+            (unsigned long long)c->o->seed,
             (unsigned long long)first, torn1);
     if (second) {
         fprintf(c->log, " --second %llu --second-torn %d", (unsigned long long)second, torn2);
@@ -164,7 +221,7 @@ static int setup(struct camp *c)
     c->cfg.keys = (const uint8_t(*)[TDM_P256_PUBKEY_LEN])c->key.pub;
     c->cfg.nkeys = 1;
     c->cfg.hw_id = TDM_PKG_HW_ID_DEFAULT;
-    struct tdm_kit_set set[3];
+    struct tdm_kit_set *set = c->set;
     static const char *ids[3] = {"v1", "v2", "v3"}, *vers[3] = {"1.0.0+1", "2.0.0+1", "3.0.0+1"};
     for (int i = 0; i < 3; i++) {
         struct tdm_kit_spec spec = {.set_id = ids[i], .version = vers[i], .counter = (uint32_t)i + 1,
@@ -174,23 +231,28 @@ static int setup(struct camp *c)
         err = err < 0 ? err : tdm_kit_make(&set[i], &spec, &c->key, &c->dev.layout);
     }
     err = err < 0 ? err : tdm_sim_provision(&c->dev, set[0].app, set[0].app_len, set[0].net, set[0].net_len);
-    err = err < 0 ? err : tdm_sim_stage(&c->dev, set[1].pkg, set[1].pkg_len, 2, &set[1].version);
+    if (err >= 0 && o->scenario == TDM_CAMPAIGN_STORY) {
+        c->files[0] = (struct tdm_mem_file){URL_V2, set[1].pkg, set[1].pkg_len, "\"v2\""};
+        c->files[1] = (struct tdm_mem_file){URL_V3, set[2].pkg, set[2].pkg_len, "\"v3\""};
+        c->mt.files = c->files;
+        c->mt.nfiles = 2;
+    } else {
+        err = err < 0 ? err : tdm_sim_stage(&c->dev, set[1].pkg, set[1].pkg_len, 2, &set[1].version);
+    }
     if (err >= 0 && o->scenario == TDM_CAMPAIGN_ROLLBACK) {
         tdm_sim_device_power_cycle(&c->dev);
         err = tdm_sim_run_until_stable(&c->dev, &c->cfg, &c->run, 8, NULL);
         err = err < 0 ? err : (running(c, "v2") ? 0 : TDM_E_STATE);
         err = err < 0 ? err : tdm_sim_stage(&c->dev, set[2].pkg, set[2].pkg_len, 3, &set[2].version);
     }
-    for (int i = 0; i < 3; i++) {
-        tdm_kit_free(&set[i]);
-    }
     if (err < 0) {
         return err;
     }
-    c->old_id = o->scenario == TDM_CAMPAIGN_UPDATE ? "v1" : "v2";
-    c->new_id = o->scenario == TDM_CAMPAIGN_UPDATE ? "v2" : "v3";
-    c->old_counter = o->scenario == TDM_CAMPAIGN_UPDATE ? c->dev.counter : 2;
-    c->new_counter = o->scenario == TDM_CAMPAIGN_UPDATE ? 2 : 3;
+    int from_v1 = o->scenario != TDM_CAMPAIGN_ROLLBACK;
+    c->old_id = from_v1 ? "v1" : "v2";
+    c->new_id = from_v1 ? "v2" : "v3";
+    c->old_counter = from_v1 ? c->dev.counter : 2;
+    c->new_counter = from_v1 ? 2 : 3;
     c->dev.nand.faults.bitflip_ppm = o->bitflip_ppm;
     c->dev.nand.faults.bitflip_bits = 1;
     c->dev.nand.faults.program_fail_ppm = o->grown_bad_ppm;
@@ -202,6 +264,9 @@ static int setup(struct camp *c)
 
 static void teardown(struct camp *c)
 {
+    for (int i = 0; i < 3; i++) {
+        tdm_kit_free(&c->set[i]);
+    }
     tdm_sim_snapshot_free(&c->snap);
     tdm_sim_device_close(&c->dev);
     char cmd[128];

@@ -17,6 +17,9 @@
 enum tdm_campaign_scenario {
     TDM_CAMPAIGN_UPDATE = 0,   /* v1 running, v2 staged: install, trial, confirm */
     TDM_CAMPAIGN_ROLLBACK = 1, /* v2 confirmed, v3 (crashes) staged: install, trial, rollback to v2 */
+    TDM_CAMPAIGN_STORY = 2,    /* the whole story from v1: the application fetches v2 (fetch agent, package
+                                  served from memory), install, trial, confirm, fetches v3 (crashes),
+                                  install, trial, rollback to v2, v3 refused when fetched again */
 };
 
 struct tdm_campaign_opts {

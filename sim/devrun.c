@@ -45,7 +45,7 @@ static int memo_p256_verify(void *ctx, const uint8_t pub[TDM_P256_PUBKEY_LEN], c
     return r;
 }
 
-static struct tdm_crypto_ops sim_crypto(void)
+struct tdm_crypto_ops tdm_sim_crypto(void)
 {
     struct tdm_crypto_ops ops = tdm_host_crypto();
     ops.p256_verify = memo_p256_verify;
@@ -168,7 +168,7 @@ int tdm_sim_run_once(struct tdm_sim_device *dev, const struct tdm_sim_run_config
         .app_flash = tdm_sim_device_app_flash(dev),
         .ipc = tdm_sim_device_ipc(dev, TDM_SIM_CORE_APP),
         .counter = tdm_sim_device_counter(dev),
-        .crypto = sim_crypto(),
+        .crypto = tdm_sim_crypto(),
         .nand = &run->nand_ops,
         .nand_page_buf = run->page_buf,
         .keys = cfg->keys,

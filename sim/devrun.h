@@ -69,6 +69,10 @@ int tdm_sim_provision(struct tdm_sim_device *dev, const uint8_t *app, size_t app
 int tdm_sim_stage(struct tdm_sim_device *dev, const uint8_t *pkg, size_t len, uint32_t counter,
                   const struct tdm_version *version);
 
+/* The crypto port the simulated device uses: mbedTLS, with P-256 verifications memoised (host speed only:
+ * the same inputs give the same answer; simulated time is not affected). */
+struct tdm_crypto_ops tdm_sim_crypto(void);
+
 /* Mount the device's store with host RAM (tools and tests). Returns 0 or an error. */
 int tdm_sim_store_mount(struct tdm_sim_device *dev, struct tdm_nand *nand, struct tdm_nand_ops *ops,
                         struct tdm_store *store, uint8_t *page_buf);
