@@ -5,11 +5,12 @@
 # function (a walk of the gcc call graph, -fcallgraph-info=su,da .ci files, with the budgets of
 # cmake/stack_budgets.txt for calls through pointers), and that no device object references heap, stdio
 # or OS functions nor includes a non-freestanding header. Never: edits or builds anything but BUILD_DIR.
-#   --build  configure (if needed) and build BUILD_DIR with the toolchain file, device layers only
+#   --build  configure (if needed) and build BUILD_DIR with the toolchain file: tests/target/image, i.e.
+#            the device layers, the board port and its two images (board/), and the QEMU test images
 #   --check  exit 1 on a forbidden symbol or header, a dynamic stack frame or recursion
 # Prints a table, then `metric size.lib_<name>_{text,data,bss,stack} N B` lines and `about` lines
-# (bench/size.sh feeds them to bench/run). The image lines (size.boot_*, size.netboot_*) appear once
-# the linked images exist: see IMAGES below.
+# (bench/size.sh feeds them to bench/run), then per linked image (IMAGES below: the bootloader and the
+# net-boot stage of board/) its code per library from the link map and size.<image>_{text,ram,stack}.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -29,18 +30,18 @@ command -v "${prefix}gcc" >/dev/null || { echo "size.sh: ${prefix}gcc not found 
 
 if [ $build_it -eq 1 ]; then
   if [ ! -f "$dir/CMakeCache.txt" ]; then
-    cmake -S . -B "$dir" -DCMAKE_TOOLCHAIN_FILE="$root/cmake/arm-none-eabi.cmake" -DTDM_HOST=OFF >/dev/null
+    cmake -S tests/target/image -B "$dir" -DCMAKE_TOOLCHAIN_FILE="$root/cmake/arm-none-eabi.cmake" >/dev/null
   fi
   cmake --build "$dir" -j"${JOBS:-2}" >/dev/null
 fi
 [ -d "$dir" ] || { echo "size.sh: no build dir '$dir' (use --build)" >&2; exit 2; }
 
-# Linked images: NAME:PATH-IN-BUILD-DIR:ENTRY. Hook for the bootloader and net-boot images (issue 9):
-# when boot/ links them in the cross build, their paths go here and size.<NAME>_{text,ram,stack} appear.
-# `text` of the bootloader is meant without crypto: the crypto port's library is subtracted (CRYPTO_LIB).
+# Linked images: NAME:PATH-IN-BUILD-DIR:ENTRY (board/CMakeLists.txt links them in the cross build).
+# `text` is without crypto: the crypto port's library (CRYPTO_LIB, board/common/sha256.c) is a port the
+# board fills in (CryptoCell on the app core); its code in the image is size.<NAME>_crypto_text.
 # ENTRY is the function whose worst-case stack is size.<NAME>_stack (the board port's reset handler of
 # cmake/tdm_sections.ld); the image's own objects (CMakeFiles/<target>.dir/*.ci) join the call graph.
-IMAGES=${TDM_SIZE_IMAGES:-"boot:boot/bootloader.elf:tdm_board_reset netboot:boot/netboot.elf:tdm_board_reset"}
+IMAGES=${TDM_SIZE_IMAGES:-"boot:board/bootloader.elf:tdm_board_reset netboot:board/netboot.elf:tdm_board_reset"}
 CRYPTO_LIB=${TDM_SIZE_CRYPTO_LIB:-tdm_port_crypto}
 
 mapfile -t libs < <(find "$dir" -name 'libtdm_*.a' ! -path '*/CMakeFiles/*' | sort)
@@ -230,14 +231,6 @@ for spec in $IMAGES; do
   elf=$dir/$ipath
   [ -f "$elf" ] || continue
   read -r text data bss < <("${prefix}size" "$elf" | awk 'NR == 2 {print $1, $2, $3}')
-  crypto=$(find "$dir" -name "lib$CRYPTO_LIB.a" | head -1)
-  ctext=0
-  if [ -n "$crypto" ]; then
-    # code of the crypto library that the image kept: its symbols' sizes in the linked image
-    ctext=$("${prefix}nm" -S --size-sort -t d "$elf" |
-      awk 'NR == FNR { keep[$1] = 1; next } ($4 in keep) && ($3 ~ /[tT]/) { s += $2 } END { print s + 0 }' \
-        <("${prefix}nm" -g --defined-only --format=posix "$crypto" | awk '{print $1}') -)
-  fi
   { cat "$tmp/ci_list"
     find "$(dirname "$elf")/CMakeFiles/$(basename "$elf" .elf).dir" -name '*.ci' | sed "s|^|image_$iname |"
   } >"$tmp/ci_$iname"
@@ -247,8 +240,30 @@ for spec in $IMAGES; do
     echo "FAIL image $iname: unbounded stack:"; grep -E '^(recursion|dynamic) ' "$tmp/stack_$iname" | sed 's/^/  /'
     status=1
   fi
+  map=${elf%.elf}.map
+  : >"$tmp/map_$iname"
+  if [ -f "$map" ]; then # code + read-only data per library (or image object) that the link kept
+    awk -f - "$map" <<'AWK' | sort -rn >"$tmp/map_$iname"
+function hex(s,    i, v) { v = 0; s = tolower(s); sub(/^0x/, "", s)
+  for (i = 1; i <= length(s); i++) { v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1 }
+  return v }
+function owner(f) { if (f ~ /\.a\(/) { sub(/\(.*/, "", f); sub(/.*\//, "", f); sub(/^lib/, "", f); sub(/\.a$/, "", f); return f }
+  sub(/.*\//, "", f); sub(/\.obj$/, "", f); return "board:" f }
+/^Linker script and memory map/ { inmap = 1 }
+!inmap { next }
+/^ \.(text|rodata)[^ ]* +0x[0-9a-f]+ +0x[0-9a-f]+ / { s[owner($4)] += hex($3); next }
+/^ \.(text|rodata)[^ ]*$/ { pend = 1; next }
+pend && /^ +0x[0-9a-f]+ +0x[0-9a-f]+ / { s[owner($3)] += hex($2); pend = 0; next }
+{ pend = 0 }
+END { for (k in s) if (s[k] > 0) print s[k], k }
+AWK
+  fi
+  ctext=$(awk -v c="$CRYPTO_LIB" '$2 == c { print $1 }' "$tmp/map_$iname")
+  ctext=${ctext:-0}
   echo "image $iname: text $text (crypto $ctext), data $data, bss $bss, stack ${st:-?} from $ientry"
+  awk '{ printf "  %-24s %6d B\n", $2, $1 }' "$tmp/map_$iname"
   echo "metric size.${iname}_text $((text - ctext)) B"
+  echo "metric size.${iname}_crypto_text $ctext B"
   echo "metric size.${iname}_ram $((data + bss)) B"
   [ -n "$st" ] && echo "metric size.${iname}_stack $st B"
 done
@@ -264,6 +279,8 @@ while read -r name text data bss; do
   echo "about size.lib_${short}_text sum of objects, before --gc-sections | Cortex-M33 -Os code of $name"
   echo "about size.lib_${short}_stack budgets: cmake/stack_budgets.txt | worst public function of $name"
 done <"$tmp/sizes"
-echo "about size.boot_text goal <= 16384 B | bootloader image without crypto"
-echo "about size.netboot_text goal <= 4096 B | net-boot stage image"
+echo "about size.boot_text goal <= 16384 B | bootloader image (board/nrf5340_app) without the crypto port"
+echo "about size.netboot_text goal <= 4096 B | net-boot stage image (board/nrf5340_net) without the crypto port"
+echo "about size.boot_ram linker script: 448 KB | bootloader .data + .bss (struct tdm_boot, NAND page buffer)"
+echo "about size.boot_stack linker script: 8192 B | worst case from tdm_board_reset, port budgets included"
 exit $status
