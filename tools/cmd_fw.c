@@ -29,7 +29,7 @@ static void fw_usage(FILE *out)
             "    hang     the application hangs until the watchdog resets it (app core)\n"
             "    netfail  the network image fails its health check (net core)\n"
             "  ID: 1..32 characters of [A-Za-z0-9._+-]; V: MAJOR.MINOR.REVISION+BUILD; N bytes (default\n"
-            "  32768, 128..1048576); S: seed of the filler bytes (default 1).\n"
+            "  32768, 128..1048576); S: seed of the filler bytes (default: derived from ID and V).\n"
             "  Then: tandem wrap --key KEY.pem --version V --counter C FILE -o FILE.img\n"
             "exit codes: 0 written, 2 usage or I/O error\n");
 }
@@ -49,6 +49,20 @@ static int set_id_ok(const char *s)
     return 1;
 }
 
+/* Default filler seed: FNV-1a of "SET/VERSION", so two sets differ in every page, as real builds do. */
+static uint64_t default_seed(const char *set, const char *ver)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (const char *p = set; *p; p++) {
+        h = (h ^ (uint8_t)*p) * 0x100000001b3ull;
+    }
+    h = (h ^ '/') * 0x100000001b3ull;
+    for (const char *p = ver; *p; p++) {
+        h = (h ^ (uint8_t)*p) * 0x100000001b3ull;
+    }
+    return h;
+}
+
 static int parse_behavior(const char *s, enum tdm_sim_behavior *b)
 {
     static const char *const names[] = {"healthy", "crash", "hang", "netfail"};
@@ -65,7 +79,8 @@ static int fw_make(int argc, char **argv)
 {
     const char *core = NULL, *set = NULL, *ver = NULL, *outp = NULL;
     enum tdm_sim_behavior behavior = TDM_SIM_HEALTHY;
-    uint64_t size = 32768, seed = 1;
+    uint64_t size = 32768, seed = 0;
+    int have_seed = 0;
     struct tdm_version v;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -92,6 +107,7 @@ static int fw_make(int argc, char **argv)
             if (tdm_cli_number(val, 0, UINT64_MAX, &seed) < 0) {
                 return tdm_cli_fail(CMD, "--seed: not a number: '%s'", val);
             }
+            have_seed = 1;
         } else if (!strcmp(a, "-o") || !strcmp(a, "--out")) {
             outp = val;
         } else {
@@ -113,6 +129,9 @@ static int fw_make(int argc, char **argv)
         return tdm_cli_fail(CMD, "--version: '%s' is not MAJOR.MINOR.REVISION+BUILD", ver);
     }
     enum tdm_sim_core c = strcmp(core, "app") ? TDM_SIM_CORE_NET : TDM_SIM_CORE_APP;
+    if (!have_seed) {
+        seed = default_seed(set, ver);
+    }
     uint8_t *raw = NULL;
     int err = tdm_sim_fw_make(c, set, ver, behavior, (uint32_t)size, seed, &raw);
     if (err < 0) {

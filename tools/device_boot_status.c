@@ -141,9 +141,11 @@ void tdm_device_boot_json(struct tdm_sim_device *dev)
         return;
     }
     char iv[32], cv[32];
-    printf("\"boot\":{\"phase\":\"%s\",\"step\":\"%s\",\"last\":\"%s\",\"refused_error\":\"%s\",\"rejected\":%u,"
+    int stepping = v.st.phase == TDM_BS_INSTALL || v.st.phase == TDM_BS_ROLLBACK;
+    printf("\"boot\":{\"phase\":\"%s\",\"step\":%s%s%s,\"last\":\"%s\",\"refused_error\":\"%s\",\"rejected\":%u,"
            "\"installed_version\":\"%s\",\"candidate_version\":\"%s\",\"candidate_counter\":%u},",
-           name_of(phase_names, 5, v.st.phase), name_of(step_names, 4, v.st.step), name_of(last_names, 4, v.st.last),
+           name_of(phase_names, 5, v.st.phase), stepping ? "\"" : "", stepping ? name_of(step_names, 4, v.st.step) : "null",
+           stepping ? "\"" : "", name_of(last_names, 4, v.st.last),
            v.st.last == TDM_BS_LAST_REFUSED ? tdm_errname(-(int)v.st.refused_err) : "", v.st.nrejected,
            tdm_version_str(&v.st.inst_version, iv), tdm_version_str(&v.st.cand_version, cv), v.st.cand_counter);
 }

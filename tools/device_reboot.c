@@ -123,6 +123,15 @@ static void print_boot(const struct tdm_sim_run *run, const char *pfx)
            r->app_pages_skipped, r->net_pages_sent, run->boot_ns / 1e9);
 }
 
+static void print_app_running(const struct tdm_sim_device *dev, const char *pfx)
+{
+    if (dev->running_valid) {
+        printf("%srunning: app %s (set %.*s), net %s (set %.*s)\n", pfx, dev->running[0].version,
+               (int)dev->running[0].set_id_len, (const char *)dev->running[0].set_id, dev->running[1].version,
+               (int)dev->running[1].set_id_len, (const char *)dev->running[1].set_id);
+    }
+}
+
 static void print_app(const struct tdm_sim_device *dev, const struct tdm_sim_run *run, const char *pfx)
 {
     const struct tdm_layout *l = &dev->layout;
@@ -146,15 +155,16 @@ static void print_app(const struct tdm_sim_device *dev, const struct tdm_sim_run
                                     : "the network core failed its health check");
         break;
     case TDM_SIM_APP_UNCONFIRMED:
-        printf("healthy on trial, but the confirmation could not be recorded (%s)",
-               run->app_err ? tdm_strerror(run->app_err) : "no NAND");
+        if (run->rep.outcome == TDM_BOOT_RUN_NO_NAND) {
+            printf("running, healthy; the NAND does not answer, so nothing can be confirmed");
+        } else {
+            printf("healthy on trial, but the confirmation could not be recorded (%s)", tdm_strerror(run->app_err));
+        }
         break;
     }
     printf("; %.3f s\n", run->app_ns / 1e9);
-    if (run->app != TDM_SIM_APP_NONE && dev->running_valid) {
-        printf("%srunning: app %s (set %.*s), net %s (set %.*s)\n", pfx, dev->running[0].version,
-               (int)dev->running[0].set_id_len, (const char *)dev->running[0].set_id, dev->running[1].version,
-               (int)dev->running[1].set_id_len, (const char *)dev->running[1].set_id);
+    if (run->app != TDM_SIM_APP_NONE) {
+        print_app_running(dev, pfx);
     }
 }
 
@@ -162,12 +172,17 @@ static void print_app(const struct tdm_sim_device *dev, const struct tdm_sim_run
 static enum step power_on(struct tdm_sim_device *dev, struct tdm_sim_run_config *cfg, struct tdm_sim_run *run,
                           const char *pfx, int *rc)
 {
-    uint64_t ops0 = dev->dom.ops;
+    uint64_t ops0 = dev->dom.ops, starts0 = dev->app_starts;
     struct progress *prog = cfg->progress_arg;
     int err = tdm_sim_run_once(dev, cfg, run);
     if (prog->bar_open) {
         printf("\n");
         prog->bar_open = 0;
+    }
+    if (err == TDM_E_POWER && dev->app_starts > starts0) {
+        print_boot(run, pfx);
+        printf("%sapplication: started, then the power failed before its health check (nothing confirmed)\n", pfx);
+        print_app_running(dev, pfx);
     }
     if (err == TDM_E_POWER) {
         printf("%spower cut after %llu flash operations of this power-on: the device is off (the next power-on "
