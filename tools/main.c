@@ -21,6 +21,7 @@ static const struct tdm_command tdm_commands[] = {
     {"inspect", tdm_cmd_inspect, "show a package or an MCUboot image and which checks pass"},
     {"verify", tdm_cmd_verify, "run every device check on a package or MCUboot image"},
     {"fw", tdm_cmd_fw, "synthetic test firmware for the simulated device (set, version, behaviour)"},
+    {"campaign", tdm_cmd_campaign, "power-cut campaign over the update story on the simulated device"},
 };
 
 static void usage(FILE *out)
