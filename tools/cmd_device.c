@@ -28,7 +28,10 @@ static const struct device_subcommand subcommands[] = {
     {"stage", tdm_device_stage, "stage --device DIR PKG [--key PUB.pem]   (fetch without a server)"},
     {"reboot", tdm_device_reboot,
      "reboot --device DIR [--until-stable [--max-boots N]] [--cut-at N [--torn]] [--cut-after-start] "
-     "[--nand-missing] [--key PUB.pem]"},
+     "[--nand-missing] [--key PUB.pem]\n"
+     "    one power-on (or until the application stops resetting): net-boot stage, bootloader, application;\n"
+     "    --cut-at N cuts the power at the N-th flash operation (--torn: half done), the next reboot recovers;\n"
+     "    exit 0 a consistent set booted, 1 mixed set / nothing bootable / not stable, 2 usage or I/O"},
     {"confirm", tdm_device_confirm, "confirm --device DIR   (the application confirms the set on trial)"},
 };
 
