@@ -39,6 +39,7 @@ struct camp {
 
 struct outcome {
     int cut_seen;
+    unsigned power_losses; /* power cuts that happened during the run */
     uint64_t rec_start, rec_ops;
     int err;          /* 0, or why the device did not reach a stable, bootable set */
     unsigned boots;
@@ -87,6 +88,7 @@ static int app_work(struct camp *c)
 /* After a power cut: power on again; the first cut starts the recovery, where a second cut may be armed. */
 static void after_cut(struct camp *c, struct outcome *out, uint64_t second, int torn2)
 {
+    out->power_losses++;
     tdm_sim_device_power_cycle(&c->dev);
     if (!out->cut_seen) {
         out->cut_seen = 1;
@@ -111,13 +113,13 @@ static void play(struct camp *c, uint64_t first, int torn1, uint64_t second, int
         out->boots++;
         int err = tdm_sim_run_once(&c->dev, &c->cfg, &c->run);
         if (err >= 0 && c->run.app == TDM_SIM_APP_RESET) {
-            tdm_sim_device_power_cycle(&c->dev);
+            tdm_sim_device_reset(&c->dev); /* a reset keeps an armed cut armed */
             continue;
         }
         if (err >= 0) {
             err = app_work(c);
             if (err == 1) {
-                tdm_sim_device_power_cycle(&c->dev); /* the application reboots into the bootloader */
+                tdm_sim_device_reset(&c->dev); /* the application reboots into the bootloader */
                 continue;
             }
         }
@@ -143,8 +145,11 @@ static int running(const struct camp *c, const char *id)
 }
 
 /* The verdict of one run: NULL when every check passed, else what failed. */
-static const char *judge(struct camp *c, const struct outcome *out)
+static const char *judge(struct camp *c, const struct outcome *out, uint64_t first, uint64_t second)
 {
+    if (first && (!out->cut_seen || (second && out->power_losses < 2))) {
+        return "an armed cut never happened (the campaign itself is broken)";
+    }
     if (c->dev.mixed_starts) {
         c->r->mixed_boots += c->dev.mixed_starts;
         return "an application start saw a mixed set";
@@ -197,7 +202,7 @@ static void report(struct camp *c, const char *why, uint64_t first, int torn1, u
 static void one(struct camp *c, uint64_t first, int torn1, uint64_t second, int torn2, struct outcome *out)
 {
     play(c, first, torn1, second, torn2, out);
-    const char *why = judge(c, out);
+    const char *why = judge(c, out, first, second);
     if (why) {
         report(c, why, first, torn1, second, torn2);
     }

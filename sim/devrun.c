@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "device_internal.h"
 #include "tandem/err.h"
 #include "tandem/host_crypto.h"
 
@@ -190,6 +191,17 @@ int tdm_sim_run_once(struct tdm_sim_device *dev, const struct tdm_sim_run_config
     return err;
 }
 
+void tdm_sim_device_reset(struct tdm_sim_device *dev)
+{
+    uint64_t at = dev->dom.cut_at;
+    enum tdm_sim_cut mode = dev->dom.cut_mode;
+    int powered = dev->dom.powered;
+    tdm_sim_dev_power_on(dev);
+    dev->dom.powered = powered;
+    dev->dom.cut_at = at;
+    dev->dom.cut_mode = mode;
+}
+
 int tdm_sim_run_until_stable(struct tdm_sim_device *dev, const struct tdm_sim_run_config *cfg,
                              struct tdm_sim_run *run, unsigned max_boots, unsigned *boots)
 {
@@ -198,8 +210,13 @@ int tdm_sim_run_until_stable(struct tdm_sim_device *dev, const struct tdm_sim_ru
     while (n < max_boots) {
         n++;
         err = tdm_sim_run_once(dev, cfg, run);
-        if (err == TDM_E_POWER || (err >= 0 && run->app == TDM_SIM_APP_RESET)) {
+        if (err == TDM_E_POWER) {
             tdm_sim_device_power_cycle(dev);
+            err = TDM_E_STATE;
+            continue;
+        }
+        if (err >= 0 && run->app == TDM_SIM_APP_RESET) {
+            tdm_sim_device_reset(dev);
             err = TDM_E_STATE;
             continue;
         }
