@@ -93,11 +93,15 @@ static int campaign(struct campaign_result *sum, const struct campaign_cfg *c, c
     return 0;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    setvbuf(stdout, NULL, _IOLBF, 0);
     if (staging_figures()) {
         fprintf(stderr, "bench_store: staging failed\n");
         return 1;
+    }
+    if (argc > 1 && !strcmp(argv[1], "--no-campaign")) {
+        return 0;
     }
     /* The full campaign: every operation cut before and torn; double cuts for a seeded sample of 300
      * first cuts in each configuration (all of them would be ~100x longer). */

@@ -114,7 +114,16 @@ static int survey(struct tdm_store *s, unsigned slot, uint16_t *bblk, uint16_t *
             continue;
         }
         uint16_t n = 0;
-        for (uint32_t p = 0; p < s->ppb; p++) {
+        /* pages are programmed in order and a program that returned is complete: a good last page
+         * means a full block (every page is checked again when the content is re-hashed) */
+        r = tdm_store_x_page_load(s, slot, sl->gen, t0.lblock, s->ppb - 1, b, &t);
+        if (r < 0 && r != TDM_E_STORE_UNREADABLE) {
+            return r;
+        }
+        if (r == 0 && t.used == s->page) {
+            n = (uint16_t)s->ppb;
+        }
+        for (uint32_t p = n; p < s->ppb; p++) {
             int err = tdm_store_x_page_load(s, slot, sl->gen, t0.lblock, p, b, &t);
             if (err == TDM_E_STORE_UNREADABLE || (err == 0 && t.used != s->page)) {
                 break;

@@ -51,10 +51,15 @@ struct rig {
 
 static void content_fill(uint32_t id, uint64_t off, uint8_t *buf, uint32_t len)
 {
+    uint64_t word = UINT64_MAX, v = 0;
     for (uint32_t i = 0; i < len; i++) {
         uint64_t w = (off + i) / 8;
-        uint64_t st = ((uint64_t)id << 40) ^ w;
-        buf[i] = (uint8_t)(tdm_rng_next(&st) >> (8 * ((off + i) % 8)));
+        if (w != word) {
+            uint64_t st = ((uint64_t)id << 40) ^ w;
+            v = tdm_rng_next(&st);
+            word = w;
+        }
+        buf[i] = (uint8_t)(v >> (8 * ((off + i) % 8)));
     }
 }
 
