@@ -3,7 +3,7 @@
 BUILD ?= build
 JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all setup build check demo bench size clean fuzz
+.PHONY: all setup build check demo bench campaign size clean fuzz
 
 all: build
 
@@ -25,6 +25,9 @@ demo: build
 
 bench: build
 	@bench/run $(BUILD)
+
+campaign: build
+	@bash scripts/campaign.sh $(BUILD)
 
 # Cortex-M33 cross build of the device layers (build-arm/) and its size/stack report (docs/TARGET.md).
 size: setup
