@@ -31,6 +31,7 @@ shift 2 2>/dev/null || shift $# || true
 targets=${*:-pkg mcuboot store journal netboot}
 mkdir -p "$build"
 corpus=$PWD/fuzz/corpus
+failed=""
 flags="-std=c11 -g -O1 -Iinclude -Isim -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
 for t in $targets; do
   case $t in
@@ -48,5 +49,6 @@ for t in $targets; do
   echo "fuzz: $t for ${secs}s"
   # -rss_limit: the store targets hold a simulated chip.
   (cd "$build" && "./fuzz_$t" -max_total_time="$secs" -max_len=$max_len -print_final_stats=1 \
-      -rss_limit_mb=4096 "corpus-$t" "$corpus/$t" 2>&1 | tail -12) || { echo "fuzz: $t FAILED"; exit 1; }
+      -rss_limit_mb=4096 "corpus-$t" "$corpus/$t" 2>&1 | tail -12) || { echo "fuzz: $t FAILED"; failed="$failed $t"; }
 done
+[ -z "$failed" ] || { echo "fuzz: findings in:$failed (crash-* inputs in $build)"; exit 1; }
