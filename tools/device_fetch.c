@@ -57,9 +57,20 @@ static const char *phase_name(uint8_t ph)
     return ph < 5 ? names[ph] : "?";
 }
 
+/* What the display keeps: where each later attempt picked up (a drop's resume point). */
+struct view {
+    int tty;
+    uint32_t resumes, resumed_at; /* attempts after the first, and the offset of the last one */
+};
+
 static void on_progress(void *arg, const struct tdm_fetch_progress *p)
 {
-    int tty = *(const int *)arg;
+    struct view *v = arg;
+    int tty = v->tty;
+    if (p->phase == TDM_FETCH_PH_CONNECT && p->attempt > 1 && p->attempt > v->resumes + 1) {
+        v->resumes = p->attempt - 1;
+        v->resumed_at = p->done;
+    }
     double mib = 1024.0 * 1024.0;
     char eta[32] = "?";
     if (p->eta_s != UINT32_MAX) {
@@ -179,7 +190,8 @@ static int run(struct opts *o, struct tdm_sim_device *dev, const struct tdm_key 
     if (tdm_fetch_curl_create(&cc, &tops, &t) < 0) {
         return tdm_cli_fail(CMD, "cannot start the HTTPS client (libcurl without https?)");
     }
-    int tty = isatty(STDOUT_FILENO);
+    struct view view = {.tty = isatty(STDOUT_FILENO)};
+    int tty = view.tty;
     const uint8_t(*keys)[TDM_P256_PUBKEY_LEN] = (const uint8_t(*)[TDM_P256_PUBKEY_LEN])key->pub;
     struct tdm_fetch_config fc = {
         .transport = tops,
@@ -192,7 +204,7 @@ static int run(struct opts *o, struct tdm_sim_device *dev, const struct tdm_key 
         .app_max = dev->layout.app_slot.size,
         .net_max = dev->layout.net_slot.size,
         .progress = on_progress,
-        .progress_arg = &tty,
+        .progress_arg = &view,
         .progress_ms = tty ? 100 : 1000,
         .cancelled = is_cancelled,
     };
@@ -221,6 +233,13 @@ static int run(struct opts *o, struct tdm_sim_device *dev, const struct tdm_key 
         printf("  %llu bytes received in %u attempt(s), %u retries, %u restarts, resumed at byte %u; PENDING: "
                "installed at the next reboot\n",
                (unsigned long long)res.received, res.attempts, res.retries, res.restarts, res.resumed_at);
+        /* Bytes received beyond what this run had to bring: the cost of the drops (re-fetched data). */
+        uint64_t needed = res.total - res.resumed_at;
+        if (view.resumes) {
+            printf("  after %u failed attempt(s) the download went on from byte %u (HTTP Range); %llu bytes "
+                   "fetched twice\n", view.resumes, view.resumed_at,
+                   (unsigned long long)(res.received > needed ? res.received - needed : 0));
+        }
     }
     return 0;
 }

@@ -27,6 +27,8 @@ struct opts {
 struct progress {
     int tty, bar_open; /* bar_open: a bar line waits for its newline */
     unsigned last_pct[2];
+    int seen[2];                      /* a line was printed for this core in this power-on */
+    const struct tdm_sim_device *dev; /* its clock stamps the plain lines (scripts/demo.sh's timeline) */
 };
 
 enum step { BOOTED = 0, CUT = 1, RESET = 2, FAILED = 3 };
@@ -47,8 +49,11 @@ static void on_progress(void *arg, int core, uint32_t done, uint32_t total)
         if (!p->bar_open) {
             printf("\n");
         }
-    } else if (pct / 25u != p->last_pct[core & 1] / 25u || (done >= total && p->last_pct[core & 1] != 100u)) {
-        printf("  writing %s image: %u%% (%u of %u bytes)\n", name, pct, done, total);
+    } else if (!p->seen[core & 1] || pct / 25u != p->last_pct[core & 1] / 25u ||
+               (done >= total && p->last_pct[core & 1] != 100u)) {
+        printf("  writing %s image: %u%% (%u of %u bytes) at %.3f s\n", name, pct, done, total,
+               p->dev->dom.clock_ns / 1e9);
+        p->seen[core & 1] = 1;
     }
     p->last_pct[core & 1] = pct;
     fflush(stdout);
@@ -212,7 +217,7 @@ static enum step power_on(struct tdm_sim_device *dev, struct tdm_sim_run_config 
 static int reboot(struct tdm_sim_device *dev, const struct opts *o, const struct tdm_key *key)
 {
     static struct tdm_sim_run run;
-    struct progress prog = {.tty = isatty(STDOUT_FILENO)};
+    struct progress prog = {.tty = isatty(STDOUT_FILENO), .dev = dev};
     struct tdm_sim_run_config cfg = {
         .keys = (const uint8_t(*)[TDM_P256_PUBKEY_LEN])key->pub,
         .nkeys = 1,
@@ -238,6 +243,7 @@ static int reboot(struct tdm_sim_device *dev, const struct opts *o, const struct
             tdm_sim_device_power_cycle(dev);
         }
         prog.last_pct[0] = prog.last_pct[1] = 0;
+        prog.seen[0] = prog.seen[1] = 0;
         step = power_on(dev, &cfg, &run, pfx, &rc);
         cfg.cut_after_start = 0; /* the cut happens once; the power-ons after it run through */
         cut_seen |= step == CUT;

@@ -21,6 +21,30 @@ static void hex(char *out, const struct tdm_sim_image_id *id)
     out[2 * id->set_id_len] = 0;
 }
 
+/* Pages erased over the flash's life: the sum of its per-page erase counts (kept in its file). */
+static unsigned long long pages_erased(const struct tdm_sim_flash *f)
+{
+    unsigned long long n = 0;
+    for (uint32_t p = 0; p < f->geo.size / f->geo.page_size; p++) {
+        n += f->erase_count[p];
+    }
+    return n;
+}
+
+/* "stats": the NAND chip's operation counts (kept in nand.bin) and the internal flashes' page erases,
+ * cumulative since create, so a caller takes differences around a phase (scripts/demo.sh). */
+static void print_stats_json(const struct tdm_sim_device *d)
+{
+    const struct tdm_sim_stats *s = &d->nand.stats;
+    printf("\"stats\":{\"nand\":{\"pages_read\":%llu,\"pages_programmed\":%llu,\"blocks_erased\":%llu,"
+           "\"read_bytes\":%llu,\"program_bytes\":%llu,\"ecc_corrected\":%llu,\"time_ns\":%llu},"
+           "\"app_flash\":{\"pages_erased\":%llu},\"net_flash\":{\"pages_erased\":%llu}},",
+           (unsigned long long)s->reads, (unsigned long long)s->programs, (unsigned long long)s->erases,
+           (unsigned long long)s->read_bytes, (unsigned long long)s->program_bytes,
+           (unsigned long long)s->ecc_corrected, (unsigned long long)s->time_ns, pages_erased(&d->app),
+           pages_erased(&d->net));
+}
+
 static void print_json(struct tdm_sim_device *d, uint32_t counter, int slots_left)
 {
     const struct tdm_layout *l = &d->layout;
@@ -43,6 +67,7 @@ static void print_json(struct tdm_sim_device *d, uint32_t counter, int slots_lef
            l->bootloader.addr, l->bootloader.size, l->app_slot.addr, l->app_slot.size, l->netboot.addr,
            l->netboot.size, l->net_slot.addr, l->net_slot.size, l->store_first_block, l->store_blocks,
            l->shared.addr, l->shared.size);
+    print_stats_json(d);
     printf("\"counter\":{\"value\":%u,\"slots_left\":%d},\"app_starts\":%llu,\"mixed_starts\":%llu,"
            "\"power_ons\":%llu,\"cuts\":%llu,\"ops\":%llu,\"clock_ns\":%llu,"
            "\"wear\":{\"app_max_erases\":%u,\"net_max_erases\":%u}}\n",
