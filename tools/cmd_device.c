@@ -33,6 +33,9 @@ static const struct device_subcommand subcommands[] = {
      "    --cut-at N cuts the power at the N-th flash operation (--torn: half done), the next reboot recovers;\n"
      "    exit 0 a consistent set booted, 1 mixed set / nothing bootable / not stable, 2 usage or I/O"},
     {"confirm", tdm_device_confirm, "confirm --device DIR   (the application confirms the set on trial)"},
+    {"svg", tdm_device_svg, "svg [--device DIR --map FILE.svg] [--timeline LOG --out FILE.svg]\n"
+     "    pictures: the NAND store map (blocks by owner, roles, bad blocks, wear) and a phase log as a timeline\n"
+     "    per core on the simulated clock (log format: tools/svg.h)"},
 };
 
 static void device_usage(FILE *out)

@@ -18,6 +18,7 @@ int tdm_device_provision(int argc, char **argv);
 int tdm_device_reboot(int argc, char **argv);
 int tdm_device_confirm(int argc, char **argv);
 int tdm_device_stage(int argc, char **argv);
+int tdm_device_svg(int argc, char **argv);
 
 /* The bootloader part of device status (tools/device_boot_status.c): the image in each core's slot
  * (set and version of synthetic firmware, else the MCUboot header version) and the boot state's step,
