@@ -29,14 +29,16 @@ bench: build
 campaign: build
 	@bash scripts/campaign.sh $(BUILD)
 
-# Cortex-M33 cross build of the device layers (build-arm/) and its size/stack report (docs/TARGET.md).
+# Cortex-M33 cross build (device layers, the two board images, QEMU test images: $(BUILD)-m33/) and its
+# size/stack report (docs/TARGET.md).
 size: setup
-	@bash scripts/size.sh --build $(BUILD)-arm
+	@bash scripts/size.sh --build $(BUILD)-m33
 
 clean:
 	rm -rf $(BUILD)
 
-# libFuzzer on the package and MCUboot parsers, FUZZ_SECONDS per target (clang from scripts/setup.sh).
+# libFuzzer, FUZZ_SECONDS per target: package and MCUboot parsers, store recovery, journal, net-boot stage
+# (clang from scripts/setup.sh). make check runs a 2 s round of each (ctest fuzz_round).
 FUZZ_SECONDS ?= 60
 fuzz: setup
 	@bash fuzz/run.sh $(FUZZ_SECONDS) build-fuzz

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # scripts/size.sh [--build] [--check] [BUILD_DIR]: the device code's size report for the Cortex-M33.
-# Owns: reading a cross build (cmake/arm-none-eabi.cmake, default dir build-arm) and reporting, per device
+# Owns: reading a cross build (cmake/arm-none-eabi.cmake, default dir build-m33) and reporting, per device
 # library, code and static RAM (arm-none-eabi-size over its objects), the worst-case stack of each public
 # function (a walk of the gcc call graph, -fcallgraph-info=su,da .ci files, with the budgets of
 # cmake/stack_budgets.txt for calls through pointers), and that no device object references heap, stdio
@@ -15,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
-build_it=0 check=0 dir=build-arm
+build_it=0 check=0 dir=build-m33
 for a in "$@"; do
   case "$a" in
     --build) build_it=1 ;;
@@ -29,6 +29,11 @@ prefix=${TDM_ARM_PREFIX:-arm-none-eabi-}
 command -v "${prefix}gcc" >/dev/null || { echo "size.sh: ${prefix}gcc not found (make setup)" >&2; exit 2; }
 
 if [ $build_it -eq 1 ]; then
+  home=$(sed -n 's/^CMAKE_HOME_DIRECTORY:INTERNAL=//p' "$dir/CMakeCache.txt" 2>/dev/null || true)
+  if [ -n "$home" ] && [ "$home" != "$root/tests/target/image" ]; then
+    echo "size.sh: '$dir' is a build of '$home', not of tests/target/image: use another directory" >&2
+    exit 2
+  fi
   if [ ! -f "$dir/CMakeCache.txt" ]; then
     cmake -S tests/target/image -B "$dir" -DCMAKE_TOOLCHAIN_FILE="$root/cmake/arm-none-eabi.cmake" >/dev/null
   fi
@@ -261,6 +266,8 @@ AWK
   ctext=$(awk -v c="$CRYPTO_LIB" '$2 == c { print $1 }' "$tmp/map_$iname")
   ctext=${ctext:-0}
   echo "image $iname: text $text (crypto $ctext), data $data, bss $bss, stack ${st:-?} from $ientry"
+  awk -v e="$ientry" '$1 == "entry" && $3 == e { $1 = $2 = $3 = $4 = ""; sub(/^ +/, ""); print "  stack: " $0; exit }' \
+    "$tmp/stack_$iname"
   awk '{ printf "  %-24s %6d B\n", $2, $1 }' "$tmp/map_$iname"
   echo "metric size.${iname}_text $((text - ctext)) B"
   echo "metric size.${iname}_crypto_text $ctext B"
