@@ -49,6 +49,8 @@ for t in $targets; do
   echo "fuzz: $t for ${secs}s"
   # -rss_limit: the store targets hold a simulated chip.
   (cd "$build" && "./fuzz_$t" -max_total_time="$secs" -max_len=$max_len -print_final_stats=1 \
-      -rss_limit_mb=4096 "corpus-$t" "$corpus/$t" 2>&1 | tail -12) || { echo "fuzz: $t FAILED"; failed="$failed $t"; }
+      -rss_limit_mb=4096 "corpus-$t" "$corpus/$t" 2>&1 |
+      grep -E 'INITED|DONE|stat::(number_of_executed|average_exec|new_units)|ERROR|SUMMARY|deadly|#[0-9]+ 0x|Test unit') ||
+    { echo "fuzz: $t FAILED"; failed="$failed $t"; }
 done
 [ -z "$failed" ] || { echo "fuzz: findings in:$failed (crash-* inputs in $build)"; exit 1; }
