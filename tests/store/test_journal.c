@@ -109,7 +109,7 @@ static void cut_at_every_operation_of_a_compaction(void)
             } while (info.journal_next < 64);
             uint64_t start = f.chip.dom->ops;
             tdm_sim_domain_cut_at(f.chip.dom, start + k, torn ? TDM_SIM_CUT_TORN : TDM_SIM_CUT_BEFORE);
-            uint8_t p[8] = {(uint8_t)i, (uint8_t)(i >> 8)};
+            uint8_t p[40] = {(uint8_t)i, (uint8_t)(i >> 8)}; /* payloads of up to 40 bytes below */
             int err = tdm_store_journal_append(&f.st, 1 + i % 4, p, 4 + i % 37);
             if (err == 0) {
                 TDM_CHECK(f.chip.dom->ops - start < k); /* past the end of the compaction */
