@@ -24,6 +24,18 @@
 #define TDM_NRF_NET_NVMC 0x41080000u   /* network core NVMC */
 #define TDM_NRF_NET_IPC 0x41012000u    /* network core IPC */
 
+/* The only casts from an address to a pointer in the board port: registers and memory-mapped memory
+ * (flash, the shared window) are at addresses the PS gives. clang-tidy's performance-no-int-to-ptr is
+ * silenced here, and only here, for that reason. */
+static inline volatile uint32_t *tdm_board_reg(uint32_t addr)
+{
+    return (volatile uint32_t *)(uintptr_t)addr; /* NOLINT(performance-no-int-to-ptr): MMIO address */
+}
+static inline uint8_t *tdm_board_mem(uint32_t addr)
+{
+    return (uint8_t *)(uintptr_t)addr; /* NOLINT(performance-no-int-to-ptr): memory-mapped memory */
+}
+
 /* Start-up (board/common/start.c): the reset handler tdm_board_reset (linker-script entry) copies .data,
  * zeroes .bss, sets MSPLIM and calls the image's tdm_board_main, which never returns. */
 void tdm_board_reset(void);

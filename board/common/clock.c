@@ -14,13 +14,13 @@
 
 static uint32_t cyccnt(void)
 {
-    return *(volatile uint32_t *)DWT_CYCCNT;
+    return *tdm_board_reg(DWT_CYCCNT);
 }
 
 void tdm_board_clock_init(struct tdm_board_clock *c, uint32_t hz)
 {
-    *(volatile uint32_t *)DEMCR |= DEMCR_TRCENA;
-    *(volatile uint32_t *)DWT_CTRL |= 1u;
+    *tdm_board_reg(DEMCR) |= DEMCR_TRCENA;
+    *tdm_board_reg(DWT_CTRL) |= 1u;
     c->ns_q16 = (uint32_t)(65536000u / (hz / 1000000u)); /* ns per cycle, 16 fraction bits */
     c->last = cyccnt();
     c->cycles = 0;

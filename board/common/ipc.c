@@ -18,7 +18,7 @@
 
 static volatile uint32_t *reg(const struct tdm_board_ipc *p, uint32_t off, uint32_t n)
 {
-    return (volatile uint32_t *)(uintptr_t)(p->regs + off + 4u * n);
+    return tdm_board_reg(p->regs + off + 4u * n);
 }
 
 static int ipc_raise(void *ctx, uint32_t channel)

@@ -20,12 +20,12 @@
 
 static volatile uint32_t *reg(const struct tdm_board_nvmc *n, uint32_t off)
 {
-    return (volatile uint32_t *)(uintptr_t)(n->regs + off);
+    return tdm_board_reg(n->regs + off);
 }
 
 static volatile uint32_t *word_at(uint32_t addr)
 {
-    return (volatile uint32_t *)(uintptr_t)addr;
+    return tdm_board_reg(addr);
 }
 
 static void wait_ready(const struct tdm_board_nvmc *n)
@@ -60,7 +60,7 @@ static int nvmc_read(void *ctx, uint32_t addr, void *buf, uint32_t len)
     }
     uint8_t *out = buf;
     for (uint32_t i = 0; i < len; i++) {
-        out[i] = *(const volatile uint8_t *)(uintptr_t)(addr + i);
+        out[i] = *(const volatile uint8_t *)tdm_board_mem(addr + i);
     }
     return 0;
 }

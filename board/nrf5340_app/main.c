@@ -37,9 +37,9 @@ static void release_net_core(const struct tdm_layout_region *window)
 {
     for (uint32_t a = window->addr; a < window->addr + window->size; a += 8192u) {
         uint32_t region = (a - 0x20000000u) / 8192u;
-        *(volatile uint32_t *)(uintptr_t)(SPU_RAMREGION_PERM + 4u * region) = SPU_PERM_RW_NONSECURE;
+        *tdm_board_reg(SPU_RAMREGION_PERM + 4u * region) = SPU_PERM_RW_NONSECURE;
     }
-    *(volatile uint32_t *)RESET_NETWORK_FORCEOFF = 0;
+    *tdm_board_reg(RESET_NETWORK_FORCEOFF) = 0;
 }
 
 /* The application's vector table follows its MCUboot header in the slot. */
@@ -47,11 +47,8 @@ static void start_application(const struct tdm_boot_config *cfg)
 {
     uint8_t b[TDM_MCUBOOT_HDR_LEN];
     struct tdm_mcuboot_header hdr;
-    int err = cfg->app_flash.read(cfg->app_flash.ctx, cfg->layout.app_slot.addr, b, sizeof b);
-    if (err >= 0) {
-        err = tdm_mcuboot_parse_header(b, &hdr);
-    }
-    if (err < 0) {
+    if (cfg->app_flash.read(cfg->app_flash.ctx, cfg->layout.app_slot.addr, b, sizeof b) < 0 ||
+        tdm_mcuboot_parse_header(b, &hdr) < 0) {
         return; /* tdm_boot_run verified the slot: only a failing flash gets here */
     }
     tdm_board_start_image(cfg->layout.app_slot.addr + hdr.hdr_size);
@@ -70,7 +67,7 @@ void tdm_board_main(void)
     cfg.app_flash = tdm_board_nvmc_ops(&app_nvmc);
     tdm_board_clock_init(&clock, APP_CORE_HZ);
     ipc = (struct tdm_board_ipc){.regs = TDM_NRF_APP_IPC_S, .send_base = 0, .recv_base = 8, .clock = &clock};
-    cfg.ipc = tdm_board_ipc_ops(&ipc, (uint8_t *)(uintptr_t)cfg.layout.shared.addr, cfg.layout.shared.size);
+    cfg.ipc = tdm_board_ipc_ops(&ipc, tdm_board_mem(cfg.layout.shared.addr), cfg.layout.shared.size);
     cfg.ipc.wait = tdm_board_ipc_wait;
     cfg.counter = tdm_board_counter_ops();
     cfg.crypto = tdm_board_crypto();

@@ -23,11 +23,10 @@ static void start_network_image(const struct tdm_netboot_config *cfg)
 {
     uint8_t b[TDM_MCUBOOT_HDR_LEN];
     struct tdm_mcuboot_header hdr;
-    int err = cfg->flash.read(cfg->flash.ctx, cfg->slot_addr, b, sizeof b);
-    if (err >= 0) {
-        err = tdm_mcuboot_parse_header(b, &hdr);
+    if (cfg->flash.read(cfg->flash.ctx, cfg->slot_addr, b, sizeof b) < 0 || tdm_mcuboot_parse_header(b, &hdr) < 0) {
+        return;
     }
-    if (err >= 0 && hdr.hdr_size < cfg->slot_size) {
+    if (hdr.hdr_size < cfg->slot_size) {
         tdm_board_start_image(cfg->slot_addr + hdr.hdr_size);
     }
 }
@@ -46,7 +45,7 @@ void tdm_board_main(void)
     cfg.flash = tdm_board_nvmc_ops(&net_nvmc);
     /* No timeouts on this side (it only polls): no clock, no wait(). */
     ipc = (struct tdm_board_ipc){.regs = TDM_NRF_NET_IPC, .send_base = 8, .recv_base = 0, .clock = 0};
-    cfg.ipc = tdm_board_ipc_ops(&ipc, (uint8_t *)(uintptr_t)layout.shared.addr, layout.shared.size);
+    cfg.ipc = tdm_board_ipc_ops(&ipc, tdm_board_mem(layout.shared.addr), layout.shared.size);
     cfg.crypto = tdm_board_crypto();
     cfg.slot_addr = layout.net_slot.addr;
     cfg.slot_size = layout.net_slot.size;
