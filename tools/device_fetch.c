@@ -230,7 +230,7 @@ static int run(struct opts *o, struct tdm_sim_device *dev, const struct tdm_key 
            o->url, res.total, 'A' + res.slot, tdm_version_str(&res.version, ver), res.counter,
            tdm_hex(res.sha256, TDM_SHA256_LEN, hex));
     if (!res.already) {
-        printf("  %llu bytes received in %u attempt(s), %u retries, %u restarts, resumed at byte %u; PENDING: "
+        printf("  %llu bytes received in %u attempt(s), %u retries, %u restarts, this run started at byte %u; PENDING: "
                "installed at the next reboot\n",
                (unsigned long long)res.received, res.attempts, res.retries, res.restarts, res.resumed_at);
         /* Bytes received beyond what this run had to bring: the cost of the drops (re-fetched data). */

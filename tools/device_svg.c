@@ -113,7 +113,7 @@ static int draw_map(struct tdm_sim_device *dev, const char *out)
     }
     double mib = (double)in.block_count * chip->geo.pages_per_block * chip->geo.page_size / (1024.0 * 1024.0);
     tdm_svg_textf(f, LEFT, 26, "start", 18, "#000000", "NAND store of %s: %s blocks %u..%u (%u of %u blocks, %.0f MiB)",
-                  dev->dir, chip->part->name, in.first_block, in.first_block + in.block_count - 1, in.block_count,
+                  strrchr(dev->dir, '/') ? strrchr(dev->dir, '/') + 1 : dev->dir, chip->part->name, in.first_block, in.first_block + in.block_count - 1, in.block_count,
                   chip->geo.blocks, mib);
     tdm_svg_textf(f, LEFT, 50, "start", 12, "#404040",
                   "one cell per block: number, erase count (eN); shade = erase count (darkest = %u erases)", max_erase);

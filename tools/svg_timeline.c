@@ -150,10 +150,13 @@ static void draw(FILE *f, const struct item *items, int n, double t0, double t1)
             continue;
         }
         double y = LANE_Y + it->lane * (LANE_H + LANE_GAP), x0 = X(it->t0), w = X(it->t1) - x0;
-        w = w < 2 ? 2 : w;
+        w = w < 3 ? 3 : w;
         tdm_svg_rect(f, x0, y + 2, w, LANE_H - 4, fill_of(it->kind), 1.0, "#303030");
         if (strlen(it->label) * 6.2 + 6 < w) {
             tdm_svg_text(f, x0 + w / 2, y + LANE_H / 2.0 + 4, "middle", 10, "normal", "#000000", it->label);
+        } else if (!strcmp(it->kind, "fetch")) {
+            /* a download is short on the device clock: name it under its lane */
+            tdm_svg_text(f, x0 + w / 2, y + LANE_H + 11, "middle", 10, "normal", fill_of(it->kind), it->label);
         }
     }
     int row = 0;
@@ -161,8 +164,9 @@ static void draw(FILE *f, const struct item *items, int n, double t0, double t1)
         if (items[i].type == MARK) {
             double x = X(items[i].t0);
             tdm_svg_line(f, x, BAND_Y + 18, x, axis_y, fill_of(items[i].kind), 1.5, 1);
-            tdm_svg_text(f, x + 3, axis_y + 34 + 13 * (row++ % 3), "start", 11, "normal", fill_of(items[i].kind),
-                         items[i].label);
+            int right = x > WIDTH - RIGHT - 160;
+            tdm_svg_text(f, right ? x - 3 : x + 3, axis_y + 34 + 13 * (row++ % 3), right ? "end" : "start", 11,
+                         "normal", fill_of(items[i].kind), items[i].label);
         }
     }
     tdm_svg_line(f, LEFT, axis_y, WIDTH - RIGHT, axis_y, "#000000", 1, 0);
