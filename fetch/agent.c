@@ -260,7 +260,7 @@ static int download(struct tdm_fetch *f, int fresh)
 int tdm_fetch_run(struct tdm_fetch *f, const struct tdm_fetch_config *cfg, struct tdm_store *store,
                   const char *url, struct tdm_fetch_result *res)
 {
-    struct tdm_fetch_result local;
+    struct tdm_fetch_result local = {0};
     if (!f || !cfg || !store || !url) {
         return TDM_E_INVAL;
     }

@@ -170,6 +170,9 @@ static int copy_index(struct tdm_store *s, uint32_t b)
                 e = &s->jent[i];
             }
         }
+        if (!e) {
+            return TDM_E_CORRUPT; /* two entries with one sequence number: the index contradicts itself */
+        }
         int r = load(s, s->j_blk[e->where], e->page);
         uint32_t seq;
         uint16_t type, len;

@@ -167,6 +167,8 @@ int tdm_store_resume(struct tdm_store *s, unsigned slot)
     uint16_t bblk[TDM_STORE_MAX_SLOT_BLOCKS], bcnt[TDM_STORE_MAX_SLOT_BLOCKS];
     uint8_t bcopy[TDM_STORE_MAX_SLOT_BLOCKS];
     memset(bblk, 0xFF, sizeof bblk);
+    memset(bcnt, 0, sizeof bcnt);
+    memset(bcopy, 0, sizeof bcopy);
     int err = survey(s, slot, bblk, bcnt, bcopy);
     if (err < 0) {
         return err;

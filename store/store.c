@@ -97,11 +97,11 @@ static int format_blocks(struct tdm_store *s)
         if (err < 0) {
             return err;
         }
-        s->blk[i] = TDM_STORE_FREE | ST_ERASED_FLAG;
+        s->blk[i] = ST_FREE_ERASED;
     }
     int k = 0;
     for (uint32_t i = 0; i < s->count && k < 2; i++) {
-        if (s->blk[i] == (TDM_STORE_FREE | ST_ERASED_FLAG)) {
+        if (s->blk[i] == ST_FREE_ERASED) {
             s->j_blk[k++] = (uint16_t)(s->first + i);
             s->blk[i] = TDM_STORE_SYSTEM;
         }

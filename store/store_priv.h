@@ -10,6 +10,7 @@
 #include "tandem/store.h"
 
 #define ST_ERASED_FLAG 0x80 /* blk[]: known erased since it was last erased in this session */
+#define ST_FREE_ERASED ST_ERASED_FLAG /* blk[]: free (TDM_STORE_FREE is 0) and known erased */
 #define ST_OWNER_MASK 0x07
 
 /* bad-block table record (docs/STORE.md "Bad-block table") */
