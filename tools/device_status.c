@@ -31,11 +31,18 @@ static unsigned long long pages_erased(const struct tdm_sim_flash *f)
     return n;
 }
 
+/* The clock and the NAND counts as the device was saved: status reads the store to describe it, and
+ * those reads (in memory only, never saved) must not show up in what it reports. */
+struct at_open {
+    uint64_t clock_ns;
+    struct tdm_sim_stats nand;
+};
+
 /* "stats": the NAND chip's operation counts (kept in nand.bin) and the internal flashes' page erases,
  * cumulative since create, so a caller takes differences around a phase (scripts/demo.sh). */
-static void print_stats_json(const struct tdm_sim_device *d)
+static void print_stats_json(const struct tdm_sim_device *d, const struct at_open *o)
 {
-    const struct tdm_sim_stats *s = &d->nand.stats;
+    const struct tdm_sim_stats *s = &o->nand;
     printf("\"stats\":{\"nand\":{\"pages_read\":%llu,\"pages_programmed\":%llu,\"blocks_erased\":%llu,"
            "\"read_bytes\":%llu,\"program_bytes\":%llu,\"ecc_corrected\":%llu,\"time_ns\":%llu},"
            "\"app_flash\":{\"pages_erased\":%llu},\"net_flash\":{\"pages_erased\":%llu}},",
@@ -45,7 +52,7 @@ static void print_stats_json(const struct tdm_sim_device *d)
            pages_erased(&d->net));
 }
 
-static void print_json(struct tdm_sim_device *d, uint32_t counter, int slots_left)
+static void print_json(struct tdm_sim_device *d, uint32_t counter, int slots_left, const struct at_open *o)
 {
     const struct tdm_layout *l = &d->layout;
     char set[2][2 * TDM_SIM_SET_ID_MAX + 1] = {"", ""};
@@ -67,17 +74,17 @@ static void print_json(struct tdm_sim_device *d, uint32_t counter, int slots_lef
            l->bootloader.addr, l->bootloader.size, l->app_slot.addr, l->app_slot.size, l->netboot.addr,
            l->netboot.size, l->net_slot.addr, l->net_slot.size, l->store_first_block, l->store_blocks,
            l->shared.addr, l->shared.size);
-    print_stats_json(d);
+    print_stats_json(d, o);
     printf("\"counter\":{\"value\":%u,\"slots_left\":%d},\"app_starts\":%llu,\"mixed_starts\":%llu,"
            "\"power_ons\":%llu,\"cuts\":%llu,\"ops\":%llu,\"clock_ns\":%llu,"
            "\"wear\":{\"app_max_erases\":%u,\"net_max_erases\":%u}}\n",
            counter, slots_left, (unsigned long long)d->app_starts, (unsigned long long)d->mixed_starts,
            (unsigned long long)d->power_ons, (unsigned long long)d->dom.cuts, (unsigned long long)d->dom.ops,
-           (unsigned long long)d->dom.clock_ns, tdm_sim_flash_max_erases(&d->app),
+           (unsigned long long)o->clock_ns, tdm_sim_flash_max_erases(&d->app),
            tdm_sim_flash_max_erases(&d->net));
 }
 
-static void print_text(struct tdm_sim_device *d, uint32_t counter, int slots_left)
+static void print_text(struct tdm_sim_device *d, uint32_t counter, int slots_left, const struct at_open *o)
 {
     const struct tdm_layout *l = &d->layout;
     printf("device        %s (nRF5340, NAND %s)\n", d->dir, d->nand.part->name);
@@ -102,7 +109,7 @@ static void print_text(struct tdm_sim_device *d, uint32_t counter, int slots_lef
            (unsigned long long)d->mixed_starts, d->mixed_starts ? " (invariant violated)" : "");
     printf("power         %llu power-ons, %llu cuts, %llu flash ops, %.3f s simulated\n",
            (unsigned long long)d->power_ons, (unsigned long long)d->dom.cuts, (unsigned long long)d->dom.ops,
-           d->dom.clock_ns / 1e9);
+           o->clock_ns / 1e9);
     printf("wear          app flash page erased at most %u times, net flash %u (of 10000)\n",
            tdm_sim_flash_max_erases(&d->app), tdm_sim_flash_max_erases(&d->net));
 }
@@ -127,6 +134,7 @@ int tdm_device_status(int argc, char **argv)
     if (tdm_device_open_cli(CMD, dir, &dev)) {
         return 2;
     }
+    const struct at_open at = {.clock_ns = dev.dom.clock_ns, .nand = dev.nand.stats};
     struct tdm_counter_ops c = tdm_sim_device_counter(&dev);
     uint32_t counter = 0;
     int left = c.slots_left(c.ctx);
@@ -138,9 +146,9 @@ int tdm_device_status(int argc, char **argv)
     /* Opening counted a power-on in memory; status does not save, so the device on disk is unchanged. */
     dev.power_ons--;
     if (json) {
-        print_json(&dev, counter, left);
+        print_json(&dev, counter, left, &at);
     } else {
-        print_text(&dev, counter, left);
+        print_text(&dev, counter, left, &at);
     }
     int rc = dev.mixed_starts ? 1 : 0;
     tdm_sim_device_close(&dev);
