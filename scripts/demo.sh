@@ -278,6 +278,9 @@ expect "$work/out" '^power-on 2: bootloader: .*rejected, set 2\.0\.0\+1 restored
 expect_field 'd["running"]["app"]["version"], d["running"]["net"]["version"], d["boot"]["last"], d["boot"]["rejected"], d["counter"]["value"]' \
   "2.0.0+1 2.0.0+1 rejected 1 2" "the device is not back on v2 with v3 rejected"
 reboot_bars "$work/out" "$t0" "$(clock_ns)" v3
+rc=0; "$tandem" device stage --device "$dev" "$work/v3.tdm" >"$work/out" 2>&1 || rc=$?
+[ $rc = 1 ] && grep -qi 'rejected' "$work/out" || { cat "$work/out" >&2; fail "the rejected v3 was not refused (exit $rc)"; }
+note "staging v3 again: $(cat "$work/out")"
 phase_end install3 "v3: net fails, rollback"
 echo "span $span3 $(clock_ns) v3: net core unhealthy, rollback" >>"$tl"
 say "automatic rollback: v2 restored on both cores, v3 rejected (it cannot be staged again); counter still 2"
