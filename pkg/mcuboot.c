@@ -72,12 +72,12 @@ int tdm_mcuboot_parse_header(const uint8_t b[TDM_MCUBOOT_HDR_LEN], struct tdm_mc
 
 int tdm_mcuboot_total_len(const struct tdm_mcuboot_header *hdr, const uint8_t unprot_info[4], uint32_t *total)
 {
-    uint32_t hashed = (uint32_t)hdr->hdr_size + hdr->img_size + hdr->prot_size;
+    uint64_t hashed = (uint64_t)hdr->hdr_size + hdr->img_size + hdr->prot_size; /* no 32-bit wrap */
     uint16_t tot = tdm_get_le16(unprot_info + 2);
-    if (tdm_get_le16(unprot_info) != TDM_MCUBOOT_TLV_INFO_MAGIC || tot < 4 || hashed > UINT32_MAX - tot) {
+    if (tdm_get_le16(unprot_info) != TDM_MCUBOOT_TLV_INFO_MAGIC || tot < 4 || hashed + tot > UINT32_MAX) {
         return TDM_E_PKG_IMAGE;
     }
-    *total = hashed + tot;
+    *total = (uint32_t)(hashed + tot);
     return 0;
 }
 
@@ -319,10 +319,12 @@ int tdm_mcuboot_verify(const struct tdm_crypto_ops *ops, const uint8_t *data, ui
     if (err < 0) {
         return err;
     }
-    uint32_t hashed = (uint32_t)hdr.hdr_size + hdr.img_size + hdr.prot_size;
-    if (len < hashed + 4 || len < (uint32_t)hdr.hdr_size + hdr.img_size + 4) {
+    /* 64-bit sums: an img_size near 2^32 must not wrap around and pass the length check */
+    uint64_t hashed64 = (uint64_t)hdr.hdr_size + hdr.img_size + hdr.prot_size;
+    if ((uint64_t)len < hashed64 + 4) {
         return TDM_E_PKG_TRUNCATED;
     }
+    uint32_t hashed = (uint32_t)hashed64;
     uint32_t total;
     err = tdm_mcuboot_total_len(&hdr, data + hashed, &total);
     if (err < 0) {

@@ -207,9 +207,12 @@ static int start_component(struct tdm_pkg_parser *p, const struct tdm_pkg_compon
     if (err < 0) {
         return err;
     }
-    uint32_t hashed = (uint32_t)p->ih.hdr_size + p->ih.img_size + p->ih.prot_size;
+    uint64_t hashed = (uint64_t)p->ih.hdr_size + p->ih.img_size + p->ih.prot_size; /* no 32-bit wrap */
+    if (hashed > c->size || c->size - hashed < 4) {
+        return TDM_E_PKG_IMAGE;
+    }
     p->tlv_off = (uint32_t)p->ih.hdr_size + p->ih.img_size;
-    if (hashed > c->size || c->size - hashed < 4 || c->size - p->tlv_off > TDM_PKG_TLV_MAX) {
+    if (c->size - p->tlv_off > TDM_PKG_TLV_MAX) {
         return TDM_E_PKG_IMAGE;
     }
     if (p->ih.flags & (TDM_MCUBOOT_F_ENCRYPTED_AES128 | TDM_MCUBOOT_F_ENCRYPTED_AES256)) {
