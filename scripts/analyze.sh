@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scripts/analyze.sh: static analysis of the device code (base nand store pkg fetch boot port, without
+# scripts/analyze.sh: static analysis of the device code (base nand store pkg fetch boot port board, without
 # their host/ folders) with cppcheck, clang-tidy (clang static analyzer + bugprone/cert/misc checks)
 # and gcc -fanalyzer, all for the Cortex-M33 data model (32-bit size_t, newlib headers).
 # Owns: the tools' options and the suppression list below, each with its reason. Never: edits code.
@@ -14,7 +14,7 @@ done
 if [ $# -gt 0 ]; then
   files=("$@")
 else
-  mapfile -t files < <(find base nand store pkg fetch boot port -name '*.c' ! -path '*/host/*' 2>/dev/null | sort)
+  mapfile -t files < <(find base nand store pkg fetch boot port board -name '*.c' ! -path '*/host/*' 2>/dev/null | sort)
 fi
 [ ${#files[@]} -gt 0 ] || { echo "analyze: no device sources"; exit 2; }
 
@@ -26,7 +26,7 @@ target_gcc=(-mcpu=cortex-m33 -mthumb -mfloat-abi=soft)
 #   missingIncludeSystem  - newlib's headers are not given to cppcheck on purpose (it would analyse libc)
 #   unusedFunction        - off: public functions are used by other layers, not by the file itself
 cppcheck_opts=(--std=c11 --enable=warning,style,performance,portability --inline-suppr --quiet
-  --error-exitcode=1 -I include --suppress=missingIncludeSystem
+  --error-exitcode=1 -I include -I board/common --suppress=missingIncludeSystem
   --template='{file}:{line}: cppcheck {severity} [{id}]: {message}')
 
 # clang-tidy checks. Left out, with the reason:
@@ -43,11 +43,11 @@ run_cppcheck() { cppcheck "${cppcheck_opts[@]}" "$@" 2>&1; }
 jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 run_tidy() {
   printf '%s\n' "$@" | xargs -P "$jobs" -n 2 sh -c 'clang-tidy --quiet --header-filter="include/tandem/.*" \
-    --checks="$0" "$@" -- -std=c11 -Iinclude '"${target_clang[*]}"' 2>&1' "$tidy_checks" | grep -E '(warning|error):'
+    --checks="$0" "$@" -- -std=c11 -Iinclude -Iboard/common '"${target_clang[*]}"' 2>&1' "$tidy_checks" | grep -E '(warning|error):'
   return 0
 }
 run_fanalyzer() {
-  printf '%s\n' "$@" | xargs -P "$jobs" -I{} sh -c 'arm-none-eabi-gcc -std=c11 -Iinclude '"${target_gcc[*]}"' \
+  printf '%s\n' "$@" | xargs -P "$jobs" -I{} sh -c 'arm-none-eabi-gcc -std=c11 -Iinclude -Iboard/common '"${target_gcc[*]}"' \
     -Os -fanalyzer -c -o /dev/null {} 2>&1' | grep -E '(warning|error):'
   return 0
 }
