@@ -13,6 +13,21 @@
 
 #define CMD "device status"
 
+/* The set id as text when it is printable (synthetic firmware: "v2"), else as hex. */
+static const char *readable(char *out, const struct tdm_sim_image_id *id)
+{
+    int text = id->set_id_len > 0;
+    for (uint32_t i = 0; i < id->set_id_len; i++) {
+        text = text && id->set_id[i] > 0x20 && id->set_id[i] < 0x7F;
+    }
+    if (!text) {
+        return NULL;
+    }
+    memcpy(out, id->set_id, id->set_id_len);
+    out[id->set_id_len] = 0;
+    return out;
+}
+
 static void hex(char *out, const struct tdm_sim_image_id *id)
 {
     for (uint32_t i = 0; i < id->set_id_len; i++) {
@@ -92,8 +107,11 @@ static void print_text(struct tdm_sim_device *d, uint32_t counter, int slots_lef
         char set[2][2 * TDM_SIM_SET_ID_MAX + 1];
         hex(set[0], &d->running[0]);
         hex(set[1], &d->running[1]);
-        printf("app core      running %s (package %s)\n", d->running[0].version, set[0]);
-        printf("net core      running %s (package %s)\n", d->running[1].version, set[1]);
+        char txt[2][TDM_SIM_SET_ID_MAX + 1];
+        printf("app core      running %s (set %s)\n", d->running[0].version,
+               readable(txt[0], &d->running[0]) ? txt[0] : set[0]);
+        printf("net core      running %s (set %s)\n", d->running[1].version,
+               readable(txt[1], &d->running[1]) ? txt[1] : set[1]);
     } else {
         printf("app core      no application started yet\nnet core      no network image started yet\n");
     }
