@@ -44,6 +44,9 @@ int tdm_boot_copy_app(struct tdm_boot *b, const struct tdm_boot_source *src);
 int tdm_boot_copy_net(struct tdm_boot *b, const struct tdm_boot_source *src);
 int tdm_boot_verify(struct tdm_boot *b, const struct tdm_boot_source *src);
 
+/* SHA-256 of [addr, addr+len) of app flash, read through the copy buffer. */
+int tdm_boot_hash_app(struct tdm_boot *b, uint32_t addr, uint32_t len, uint8_t out[TDM_SHA256_LEN]);
+
 /* Open the transfer channel to the net-boot stage once per run. */
 int tdm_boot_xfer(struct tdm_boot *b);
 

@@ -57,19 +57,6 @@ int tdm_boot_image_len(struct tdm_boot *b, tdm_boot_read_fn read, uint32_t base,
     return 0;
 }
 
-static int hash_app(struct tdm_boot *b, uint32_t addr, uint32_t len, uint8_t out[TDM_SHA256_LEN])
-{
-    const struct tdm_crypto_ops *c = &b->cfg.crypto;
-    struct tdm_sha256 h;
-    int err = c->sha256_start(c->ctx, &h);
-    for (uint32_t off = 0; err >= 0 && off < len; off += sizeof b->buf) {
-        uint32_t n = len - off < sizeof b->buf ? len - off : sizeof b->buf;
-        err = read_app(b, addr + off, b->buf, n);
-        err = err < 0 ? err : c->sha256_update(c->ctx, &h, b->buf, n);
-    }
-    return err < 0 ? err : c->sha256_finish(c->ctx, &h, out);
-}
-
 /* Append [addr, addr+len) of a flash to the slot being written, in chunks. */
 static int append(struct tdm_boot *b, tdm_boot_read_fn read, uint32_t addr, uint32_t len, uint32_t chunk)
 {
@@ -93,7 +80,7 @@ int tdm_boot_capture(struct tdm_boot *b, unsigned slot)
     int err = tdm_boot_xfer(b);
     err = err < 0 ? err : tdm_boot_image_len(b, read_app, l->app_slot.addr, l->app_slot.size, &app_len, &app_ver);
     err = err < 0 ? err : tdm_boot_image_len(b, read_net, b->xfer.slot_addr, b->xfer.slot_size, &net_len, &net_ver);
-    err = err < 0 ? err : hash_app(b, l->app_slot.addr, app_len, h + 16);
+    err = err < 0 ? err : tdm_boot_hash_app(b, l->app_slot.addr, app_len, h + 16);
     err = err < 0 ? err : tdm_xfer_hash(&b->xfer, b->xfer.slot_addr, net_len, h + 48);
     if (err < 0) {
         return err;

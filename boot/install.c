@@ -163,7 +163,7 @@ int tdm_boot_copy_net(struct tdm_boot *b, const struct tdm_boot_source *src)
     return err < 0 ? err : 0;
 }
 
-static int hash_app(struct tdm_boot *b, uint32_t addr, uint32_t len, uint8_t out[TDM_SHA256_LEN])
+int tdm_boot_hash_app(struct tdm_boot *b, uint32_t addr, uint32_t len, uint8_t out[TDM_SHA256_LEN])
 {
     const struct tdm_crypto_ops *c = &b->cfg.crypto;
     struct tdm_sha256 h;
@@ -185,7 +185,7 @@ int tdm_boot_verify(struct tdm_boot *b, const struct tdm_boot_source *src)
             const struct tdm_boot_range *r = &img->r[k];
             int err;
             if (core == 0) {
-                err = hash_app(b, b->cfg.layout.app_slot.addr + r->off, r->len, got);
+                err = tdm_boot_hash_app(b, b->cfg.layout.app_slot.addr + r->off, r->len, got);
             } else {
                 err = tdm_boot_xfer(b);
                 err = err < 0 ? err : tdm_xfer_hash(&b->xfer, b->xfer.slot_addr + r->off, r->len, got);
