@@ -297,7 +297,8 @@ static void generate(FILE *o)
     fprintf(o, "};\nconst unsigned pkgv_npackages = sizeof pkgv_packages / sizeof pkgv_packages[0];\n\n");
 
     /* Images inside packages are named by their offset (the same bytes: a package carries them exactly). */
-    size_t ncs_app = ncs.pkg_len - ncs.app_len - ncs.net_len, ig_app = imgtool.pkg_len - imgtool.app_len - imgtool.net_len;
+    size_t ncs_app = ncs.pkg_len - ncs.app_len - ncs.net_len;
+    size_t ig_app = imgtool.pkg_len - imgtool.app_len - imgtool.net_len;
     char e1[64], e2[64], e3[64], e4[64];
     snprintf(e1, sizeof e1, "pkg_ncs + %zu", ncs_app);
     snprintf(e2, sizeof e2, "pkg_ncs + %zu", ncs_app + ncs.app_len);
