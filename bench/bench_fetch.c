@@ -4,7 +4,6 @@
  * The agent's download-and-stage figures (fetch.loopback_ratio, refetch per drop) join this file with the
  * agent; today it measures the transport alone. */
 #define _POSIX_C_SOURCE 200809L
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,27 +100,5 @@ static int run(const struct tdm_rig *rig)
 int main(int argc, char **argv)
 {
     (void)argc;
-    char src[1024], bin[1024], script[1200], bindir[1200], dir[] = "/tmp/tdm-bench-fetch-XXXXXX", cmd[4096];
-    snprintf(src, sizeof src, "%s", __FILE__);
-    snprintf(bin, sizeof bin, "%s", argv[0]);
-    snprintf(script, sizeof script, "%s/../tests/fetch/nginx_rig.sh", dirname(src));
-    snprintf(bindir, sizeof bindir, "%s/../tests/fetch", dirname(bin));
-    if (!mkdtemp(dir)) {
-        perror("bench_fetch: mkdtemp");
-        return 2;
-    }
-    snprintf(cmd, sizeof cmd, "'%s' start '%s' '%s' >/dev/null", script, dir, bindir);
-    int rc = system(cmd) == 0 ? 0 : 2;
-    if (rc == 0) {
-        setenv("TDM_RIG_DIR", dir, 1);
-        struct tdm_rig rig;
-        rc = tdm_rig_load(&rig) == 0 ? run(&rig) : 2;
-    } else {
-        fprintf(stderr, "bench_fetch: the rig did not start (%s)\n", script);
-    }
-    snprintf(cmd, sizeof cmd, "'%s' stop '%s' >/dev/null; rm -rf '%s'", script, dir, dir);
-    if (system(cmd) != 0) {
-        fprintf(stderr, "bench_fetch: stopping the rig failed (%s)\n", dir);
-    }
-    return rc;
+    return tdm_rig_serve("bench_fetch", __FILE__, argv[0], run);
 }

@@ -3,6 +3,7 @@
 #include "rig.h"
 
 #include <fcntl.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,4 +120,31 @@ void tdm_rig_fill(void *buf, size_t n, uint64_t seed)
             p[i + k] = (uint8_t)(z >> (8 * k));
         }
     }
+}
+
+int tdm_rig_serve(const char *who, const char *src_file, const char *argv0, int (*run)(const struct tdm_rig *r))
+{
+    char src[1024], bin[1024], script[1200], bindir[1200], dir[] = "/tmp/tdm-bench-rig-XXXXXX", cmd[4096];
+    snprintf(src, sizeof src, "%s", src_file);
+    snprintf(bin, sizeof bin, "%s", argv0);
+    snprintf(script, sizeof script, "%s/../tests/fetch/nginx_rig.sh", dirname(src));
+    snprintf(bindir, sizeof bindir, "%s/../tests/fetch", dirname(bin));
+    if (!mkdtemp(dir)) {
+        fprintf(stderr, "%s: mkdtemp failed\n", who);
+        return 2;
+    }
+    snprintf(cmd, sizeof cmd, "'%s' start '%s' '%s' >/dev/null", script, dir, bindir);
+    int rc = system(cmd) == 0 ? 0 : 2;
+    if (rc == 0) {
+        setenv("TDM_RIG_DIR", dir, 1);
+        struct tdm_rig rig;
+        rc = tdm_rig_load(&rig) == 0 ? run(&rig) : 2;
+    } else {
+        fprintf(stderr, "%s: the rig did not start (%s)\n", who, script);
+    }
+    snprintf(cmd, sizeof cmd, "'%s' stop '%s' >/dev/null; rm -rf '%s'", script, dir, dir);
+    if (system(cmd) != 0) {
+        fprintf(stderr, "%s: stopping the rig failed (%s)\n", who, dir);
+    }
+    return rc;
 }

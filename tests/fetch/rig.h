@@ -1,6 +1,6 @@
 /* Test-side view of the fetch rig (nginx_rig.sh): ports, paths, files on the server, proxy faults.
  * Owns: reading DIR/rig.env, writing served files and the proxy's control file, reading the proxy log.
- * Never: starts or stops the rig (CTest fixtures do). */
+ * Never: starts or stops the rig for tests (CTest fixtures do); benches use tdm_rig_serve. */
 #ifndef TANDEM_TESTS_FETCH_RIG_H
 #define TANDEM_TESTS_FETCH_RIG_H
 
@@ -27,5 +27,11 @@ void tdm_rig_fault(const struct tdm_rig *r, const char *schedule);
 void tdm_rig_proxy_cuts(const struct tdm_rig *r, unsigned *cuts, unsigned *mid_record);
 /* Seeded pseudo-random bytes (splitmix64 of seed). */
 void tdm_rig_fill(void *buf, size_t n, uint64_t seed);
+
+/* For programs outside CTest (benches): start a rig of their own in a fresh /tmp folder, run `run` on it,
+ * stop it and remove the folder. `src_file` is the caller's __FILE__ (the rig script is found next to the
+ * sources), `argv0` the program's path (tdm_proxy is found next to the build's tests/fetch), `who` names
+ * the program in messages. Returns run's result, or 2 when the rig could not start. */
+int tdm_rig_serve(const char *who, const char *src_file, const char *argv0, int (*run)(const struct tdm_rig *r));
 
 #endif
