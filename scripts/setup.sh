@@ -12,6 +12,7 @@ pkgs=(
   gcc-arm-none-eabi libnewlib-arm-none-eabi   # Cortex-M33 cross build, newlib-nano (make size, tests/target)
   qemu-system-arm                             # runs target tests on an emulated Cortex-M33 (mps2-an505)
   cppcheck clang clang-tidy                   # static analysis of device code (scripts/analyze.sh)
+  python3                                     # JSON checks in the CLI tests and the demo
 )
 if [ -n "${TDM_SETUP_EXTRA:-}" ]; then
   read -r -a extra <<<"$TDM_SETUP_EXTRA"
