@@ -29,6 +29,17 @@ static int handover(struct tdm_boot *b, enum tdm_boot_outcome outcome)
     return err < 0 ? err : 0;
 }
 
+/* After a durable state record: clear the candidate's slot (when it is not the installed one) and make the
+ * store roles and the counter agree. Best effort: only a power cut stops the boot; any other failure is
+ * repaired by the next boot's settle, because the state record is already the truth. */
+static int tidy(struct tdm_boot *b, unsigned cand, const struct tdm_counter_ops *counter)
+{
+    if (cand < TDM_STORE_SLOTS && cand != b->st.inst_slot && tdm_store_clear(&b->store, cand) == TDM_E_POWER) {
+        return TDM_E_POWER;
+    }
+    return tdm_bootstate_settle(&b->store, &b->st, counter) == TDM_E_POWER ? TDM_E_POWER : 0;
+}
+
 static int slot_holds(struct tdm_boot *b, unsigned slot, uint32_t gen)
 {
     struct tdm_store_slot_info si;
@@ -65,16 +76,7 @@ static int refuse(struct tdm_boot *b, int why)
     b->st.cand_gen = 0;
     b->rep.refused_err = why;
     int err = save(b);
-    if (err < 0) {
-        return err;
-    }
-    if (cand < TDM_STORE_SLOTS && cand != b->st.inst_slot) {
-        err = tdm_store_clear(&b->store, cand);
-        if (err == TDM_E_POWER) {
-            return err;
-        }
-    }
-    err = tdm_bootstate_settle(&b->store, &b->st, &b->cfg.counter);
+    err = err < 0 ? err : tidy(b, cand, &b->cfg.counter);
     return err < 0 ? err : boot_installed(b, TDM_BOOT_RUN_REFUSED);
 }
 
@@ -133,10 +135,7 @@ static int rollback(struct tdm_boot *b)
     b->st.cand_slot = TDM_STORE_NONE;
     b->st.cand_gen = 0;
     err = save(b);
-    if (err >= 0 && cand < TDM_STORE_SLOTS && cand != b->st.inst_slot) {
-        err = tdm_store_clear(&b->store, cand);
-    }
-    err = err < 0 ? err : tdm_bootstate_settle(&b->store, &b->st, &b->cfg.counter);
+    err = err < 0 ? err : tidy(b, cand, &b->cfg.counter);
     return err < 0 ? err : handover(b, TDM_BOOT_RUN_ROLLED_BACK);
 }
 
@@ -205,7 +204,7 @@ static int install(struct tdm_boot *b)
             b->st.step = TDM_BS_STEP_APP;
             err = save(b);
         }
-        err = err < 0 ? err : tdm_bootstate_settle(&b->store, &b->st, 0);
+        err = err < 0 ? err : tidy(b, TDM_STORE_NONE, 0);
     }
     err = err < 0 ? err : run_steps(b, &src);
     if (err == TDM_E_BOOT_VERIFY) {
@@ -219,7 +218,7 @@ static int install(struct tdm_boot *b)
     }
     b->st.phase = TDM_BS_TRIAL;
     err = save(b);
-    err = err < 0 ? err : tdm_bootstate_settle(&b->store, &b->st, 0);
+    err = err < 0 ? err : tidy(b, TDM_STORE_NONE, 0);
     return err < 0 ? err : handover(b, TDM_BOOT_RUN_TRIAL);
 }
 
@@ -247,7 +246,9 @@ static int start_store(struct tdm_boot *b)
 
 static int decide(struct tdm_boot *b)
 {
-    int err = tdm_bootstate_settle(&b->store, &b->st, b->st.phase == TDM_BS_IDLE ? &b->cfg.counter : 0);
+    /* A counter that cannot advance (OTP full) or a role record that cannot be written must not stop the
+     * device from booting: the state record stays the truth and the next boot tries again. */
+    int err = tidy(b, TDM_STORE_NONE, b->st.phase == TDM_BS_IDLE ? &b->cfg.counter : 0);
     if (err < 0) {
         return err;
     }

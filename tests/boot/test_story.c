@@ -225,6 +225,28 @@ static void bit_flips_and_a_grown_bad_block_during_install_change_nothing(void)
     story_close(&S);
 }
 
+static void a_full_security_counter_never_stops_the_device_from_booting(void)
+{
+    story_open(&S);
+    struct tdm_kit_set v2;
+    story_set(&S, &v2, "v2", "2.0.0+1", 2, TDM_SIM_HEALTHY, TDM_SIM_HEALTHY);
+    S.dev.counter_slots = S.dev.counter_updates; /* the OTP has no update left */
+    story_stage(&S, &v2);
+    story_reboot(&S);
+    /* the confirmation is durable, only the counter could not follow */
+    TDM_CHECK(story_runs(&S, "v2") && S.run.app == TDM_SIM_APP_UNCONFIRMED);
+    TDM_CHECK_ERR(S.run.app_err, TDM_E_BOOT_COUNTER_FULL);
+    TDM_CHECK(S.dev.counter == 0);
+    struct tdm_bootstate st;
+    story_state(&S, &st);
+    TDM_CHECK(st.phase == TDM_BS_IDLE && st.last == TDM_BS_LAST_CONFIRMED && st.counter_due == 2);
+    /* every later boot tries the counter again and still boots the confirmed set */
+    story_reboot(&S);
+    TDM_CHECK(S.run.rep.outcome == TDM_BOOT_RUN_INSTALLED && story_runs(&S, "v2"));
+    tdm_kit_free(&v2);
+    story_close(&S);
+}
+
 int main(int argc, char **argv)
 {
     static const struct tdm_scenario s[] = {
@@ -245,6 +267,8 @@ int main(int argc, char **argv)
         {"NAND removed during trial keeps the device booting", nand_removed_during_trial_keeps_the_device_booting},
         {"bit flips and a grown bad block during install change nothing",
          bit_flips_and_a_grown_bad_block_during_install_change_nothing},
+        {"a full security counter never stops the device from booting",
+         a_full_security_counter_never_stops_the_device_from_booting},
     };
     return tdm_test_main(argc, argv, s, sizeof s / sizeof s[0]);
 }
