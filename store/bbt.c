@@ -170,12 +170,8 @@ static void encode(struct tdm_store *s, uint16_t state)
 /* Copy k failed: retire its block and take a fresh one (erased by the allocator). */
 static int replace(struct tdm_store *s, int k)
 {
-    int err = tdm_store_x_retire(s, s->bbt_blk[k]);
-    if (err < 0) {
-        return err;
-    }
     uint32_t nb = 0;
-    err = tdm_store_x_alloc(s, TDM_STORE_SYSTEM, &nb);
+    int err = tdm_store_x_replace(s, s->bbt_blk[k], &nb);
     if (err < 0) {
         return err;
     }

@@ -6,6 +6,22 @@
 
 #include "store_priv.h"
 
+int tdm_store_x_erase_or_retire(struct tdm_store *s, uint32_t block)
+{
+    int err = tdm_nand_erase(s->cfg.nand, block);
+    if (tdm_store_x_is_fail(err)) {
+        err = tdm_store_x_retire(s, block);
+        return err < 0 ? err : 0;
+    }
+    return err < 0 ? err : 1;
+}
+
+int tdm_store_x_replace(struct tdm_store *s, uint32_t old, uint32_t *block)
+{
+    int err = tdm_store_x_retire(s, old);
+    return err < 0 ? err : tdm_store_x_alloc(s, TDM_STORE_SYSTEM, block);
+}
+
 int tdm_store_x_alloc(struct tdm_store *s, uint8_t owner, uint32_t *block)
 {
     for (int pass = 0; pass < 2; pass++) {
@@ -17,16 +33,12 @@ int tdm_store_x_alloc(struct tdm_store *s, uint8_t owner, uint32_t *block)
             }
             uint32_t b = s->first + idx;
             if (!(v & ST_ERASED_FLAG)) {
-                int err = tdm_nand_erase(s->cfg.nand, b);
-                if (tdm_store_x_is_fail(err)) {
-                    err = tdm_store_x_retire(s, b);
-                    if (err < 0) {
-                        return err;
+                int erased = tdm_store_x_erase_or_retire(s, b);
+                if (erased <= 0) {
+                    if (erased < 0) {
+                        return erased;
                     }
                     continue;
-                }
-                if (err < 0) {
-                    return err;
                 }
             }
             s->blk[idx] = owner;

@@ -146,12 +146,8 @@ int tdm_store_x_j_init(struct tdm_store *s)
 /* Retire journal block `w` and put a fresh block in its place; record the layout. */
 static int replace(struct tdm_store *s, int w)
 {
-    int err = tdm_store_x_retire(s, s->j_blk[w]);
-    if (err < 0) {
-        return err;
-    }
     uint32_t nb = 0;
-    err = tdm_store_x_alloc(s, TDM_STORE_SYSTEM, &nb);
+    int err = tdm_store_x_replace(s, s->j_blk[w], &nb);
     if (err < 0) {
         return err;
     }

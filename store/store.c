@@ -86,18 +86,13 @@ static int format_blocks(struct tdm_store *s)
         if (o == TDM_STORE_BAD || b == s->bbt_blk[0] || b == s->bbt_blk[1]) {
             continue;
         }
-        int err = tdm_nand_erase(s->cfg.nand, b);
-        if (tdm_store_x_is_fail(err)) {
-            err = tdm_store_x_retire(s, b);
-            if (err < 0) {
-                return err;
-            }
-            continue;
+        int erased = tdm_store_x_erase_or_retire(s, b);
+        if (erased < 0) {
+            return erased;
         }
-        if (err < 0) {
-            return err;
+        if (erased) {
+            s->blk[i] = ST_FREE_ERASED;
         }
-        s->blk[i] = ST_FREE_ERASED;
     }
     int k = 0;
     for (uint32_t i = 0; i < s->count && k < 2; i++) {
@@ -112,15 +107,18 @@ static int format_blocks(struct tdm_store *s)
     return 0;
 }
 
-int tdm_store_format(struct tdm_store *s, const struct tdm_store_config *cfg, bool force)
+/* Check the config and look for the newest valid bad-block table: 1 found, 0 none, or an error. */
+static int find_table(struct tdm_store *s, const struct tdm_store_config *cfg, uint8_t *bitmap, uint16_t *state)
 {
     int err = tdm_store_x_init(s, cfg);
-    if (err < 0) {
-        return err;
-    }
+    return err < 0 ? err : tdm_store_x_bbt_find(s, bitmap, state);
+}
+
+int tdm_store_format(struct tdm_store *s, const struct tdm_store_config *cfg, bool force)
+{
     uint8_t bitmap[TDM_STORE_MAX_BLOCKS / 8];
     uint16_t state = 0;
-    int found = tdm_store_x_bbt_find(s, bitmap, &state);
+    int found = find_table(s, cfg, bitmap, &state);
     if (found < 0) {
         return found;
     }
@@ -128,7 +126,7 @@ int tdm_store_format(struct tdm_store *s, const struct tdm_store_config *cfg, bo
         return TDM_E_STORE_FORMATTED;
     }
     if (!found) {
-        err = tdm_nand_scan(s->cfg.nand, s->first, s->count, bitmap);
+        int err = tdm_nand_scan(s->cfg.nand, s->first, s->count, bitmap);
         if (err < 0) {
             return err;
         }
@@ -149,7 +147,7 @@ int tdm_store_format(struct tdm_store *s, const struct tdm_store_config *cfg, bo
     }
     s->bbt_next[0] = s->bbt_next[1] = (uint16_t)s->ppb; /* "full": the first write erases each copy */
     s->j_blk[0] = s->j_blk[1] = s->bbt_blk[0]; /* placeholders until format_blocks picks them */
-    err = tdm_store_x_bbt_write(s, ST_BBT_FORMATTING);
+    int err = tdm_store_x_bbt_write(s, ST_BBT_FORMATTING);
     if (err < 0) {
         return err;
     }
@@ -171,13 +169,9 @@ int tdm_store_format(struct tdm_store *s, const struct tdm_store_config *cfg, bo
 
 int tdm_store_mount(struct tdm_store *s, const struct tdm_store_config *cfg)
 {
-    int err = tdm_store_x_init(s, cfg);
-    if (err < 0) {
-        return err;
-    }
     uint8_t bitmap[TDM_STORE_MAX_BLOCKS / 8];
     uint16_t state = 0;
-    int found = tdm_store_x_bbt_find(s, bitmap, &state);
+    int found = find_table(s, cfg, bitmap, &state);
     if (found < 0) {
         return found;
     }
@@ -192,7 +186,7 @@ int tdm_store_mount(struct tdm_store *s, const struct tdm_store_config *cfg)
         st_set_owner(s, s->bbt_blk[k], TDM_STORE_SYSTEM);
         st_set_owner(s, s->j_blk[k], TDM_STORE_SYSTEM);
     }
-    err = tdm_store_x_j_scan(s);
+    int err = tdm_store_x_j_scan(s);
     if (err < 0) {
         return err;
     }

@@ -76,6 +76,10 @@ int tdm_store_x_j_read(struct tdm_store *s, uint32_t type, uint8_t **payload, ui
 
 /* blocks.c */
 int tdm_store_x_alloc(struct tdm_store *s, uint8_t owner, uint32_t *block);
+/* Erase `block`; on erase-fail status retire it. Returns 1 erased, 0 retired, or an error. */
+int tdm_store_x_erase_or_retire(struct tdm_store *s, uint32_t block);
+/* Retire system block `old` and allocate (erased) a system block in its place. */
+int tdm_store_x_replace(struct tdm_store *s, uint32_t old, uint32_t *block);
 void tdm_store_x_release(struct tdm_store *s, uint8_t owner);
 void tdm_store_x_tag_put(uint8_t *spare, const struct st_tag *t);
 int tdm_store_x_tag_get(const uint8_t *spare, struct st_tag *t);
