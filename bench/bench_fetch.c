@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "fetch/host/transport_curl.h"
 #include "tandem/err.h"
 #include "tests/fetch/rig.c" /* the one rig.env reader and file helpers of the tests */
@@ -16,31 +17,15 @@
 #define FILE_SIZE (8u * 1024u * 1024u)
 #define RUNS 5
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof v[0], cmp_double);
-    return v[n / 2];
-}
 
 /* One full download through the transport; returns seconds, or -1. */
 static double time_transport(const struct tdm_transport_ops *ops, const char *url, uint8_t *buf)
 {
     struct tdm_transport_request req = {.url = url};
     struct tdm_transport_reply rep;
-    double t0 = now_s();
+    double t0 = tdm_bench_now_s();
     int r = ops->open(ops->ctx, &req, &rep);
     uint64_t n = 0;
     while (r == 0 && (r = ops->read(ops->ctx, buf, 65536)) > 0) {
@@ -48,7 +33,7 @@ static double time_transport(const struct tdm_transport_ops *ops, const char *ur
         r = 0;
     }
     ops->close(ops->ctx);
-    double t = now_s() - t0;
+    double t = tdm_bench_now_s() - t0;
     if (r < 0 || n != FILE_SIZE) {
         fprintf(stderr, "bench_fetch: transport: %s after %llu bytes\n", tdm_errname(r), (unsigned long long)n);
         return -1;
@@ -64,30 +49,28 @@ static int run(const struct tdm_rig *rig)
         fprintf(stderr, "bench_fetch: cannot write bench.bin\n");
         return 1;
     }
-    char url[256], cmd[1024];
+    char url[256];
     tdm_rig_url(rig->main_port, "bench.bin", url, sizeof url);
     struct tdm_transport_ops ops;
     struct tdm_curl_transport *t = NULL;
     struct tdm_curl_config cfg = {.ca_file = rig->ca};
-    snprintf(cmd, sizeof cmd, "curl -s -f --cacert '%s' -o /dev/null '%s'", rig->ca, url);
     double tt[RUNS], tc[RUNS];
     for (int i = 0; i < RUNS; i++) { /* interleaved, so both see the same machine load */
-        double t0 = now_s(); /* a new transport each run: a new connection and handshake, as for curl */
+        double t0 = tdm_bench_now_s(); /* a new transport each run: a new connection and handshake, as for curl */
         if (tdm_fetch_curl_create(&cfg, &ops, &t) != 0) {
             return 1;
         }
         double tr = time_transport(&ops, url, buf);
         tdm_fetch_curl_destroy(t);
-        tt[i] = tr < 0 ? -1 : now_s() - t0;
-        t0 = now_s();
-        int rc = system(cmd);
-        tc[i] = now_s() - t0;
-        if (tt[i] < 0 || rc != 0) {
-            fprintf(stderr, "bench_fetch: a download failed (curl exit %d)\n", rc);
+        tt[i] = tr < 0 ? -1 : tdm_bench_now_s() - t0;
+        tc[i] = tdm_bench_curl_s(rig->ca, url);
+        if (tt[i] < 0 || tc[i] < 0) {
+            fprintf(stderr, "bench_fetch: a download failed (tandem %s, curl %s)\n", tt[i] < 0 ? "failed" : "ok",
+                    tc[i] < 0 ? "failed" : "ok");
             return 1;
         }
     }
-    double mt = median(tt, RUNS), mc = median(tc, RUNS);
+    double mt = tdm_bench_median(tt, RUNS), mc = tdm_bench_median(tc, RUNS);
     double mib = (double)FILE_SIZE / (1024.0 * 1024.0);
     printf("metric fetch.transport_mib_s %.1f MiB/s\n", mib / mt);
     printf("metric fetch.curl_cli_mib_s %.1f MiB/s\n", mib / mc);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "fetch/host/transport_curl.h"
 #include "tests/fetch/agent_cut.h"
 #include "tests/fetch/rig.c" /* the one rig.env reader and file helpers of the tests */
@@ -24,24 +25,8 @@ static struct afx_dev dev;
 static struct tdm_key key;
 static uint8_t pub[1][TDM_P256_PUBKEY_LEN];
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof v[0], cmp_double);
-    return v[n / 2];
-}
 
 static int fail(const char *what, int err)
 {
@@ -61,9 +46,9 @@ static double stage_once(struct tdm_fetch_config *cfg, const char *url, const st
     c.counter.ctx = &dev.counter;
     struct tdm_fetch_result r;
     uint64_t t0 = dev.chip.stats.time_ns, ops0 = dev.chip.dom->ops;
-    double s = now_s();
+    double s = tdm_bench_now_s();
     int err = tdm_fetch_run(&dev.agent, &c, &dev.store, url, &r);
-    s = now_s() - s;
+    s = tdm_bench_now_s() - s;
     *ops = dev.chip.dom->ops - ops0;
     *nand_ns = dev.chip.stats.time_ns - t0;
     if (err < 0 || !afx_slot_equals(&dev, r.slot, p)) {
@@ -80,9 +65,8 @@ static int loopback(const struct tdm_rig *rig, struct tdm_fetch_config *cfg)
     if (err < 0 || tdm_rig_put(rig, "big.bin", p.buf, p.len, 1700003000) != 0) {
         return fail("package", err);
     }
-    char url[256], cmd[1024];
+    char url[256];
     tdm_rig_url(rig->main_port, "big.bin", url, sizeof url);
-    snprintf(cmd, sizeof cmd, "curl -s -f --cacert '%s' -o /dev/null '%s'", rig->ca, url);
     double ta[RUNS], tc[RUNS];
     uint64_t nand_ns = 0;
     for (int i = 0; i < RUNS; i++) { /* interleaved; a new transport (connection + handshake) each, as curl */
@@ -94,14 +78,12 @@ static int loopback(const struct tdm_rig *rig, struct tdm_fetch_config *cfg)
         uint64_t ops;
         ta[i] = stage_once(cfg, url, &p, &nand_ns, &ops);
         tdm_fetch_curl_destroy(t);
-        double t0 = now_s();
-        int rc = system(cmd);
-        tc[i] = now_s() - t0;
-        if (ta[i] < 0 || rc != 0) {
-            return fail("a download failed", rc);
+        tc[i] = tdm_bench_curl_s(rig->ca, url);
+        if (ta[i] < 0 || tc[i] < 0) {
+            return fail("a download failed", TDM_E_FETCH_NET);
         }
     }
-    double ma = median(ta, RUNS), mc = median(tc, RUNS);
+    double ma = tdm_bench_median(ta, RUNS), mc = tdm_bench_median(tc, RUNS);
     printf("metric fetch.agent_mib_s %.1f MiB/s\n", p.len / (1024.0 * 1024.0) / ma);
     printf("metric fetch.loopback_ratio %.2f x\n", ma / mc);
     printf("about fetch.loopback_ratio 1.0 | agent download + verify + stage into the simulated NAND store + "

@@ -5,16 +5,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "nand_sim.h"
 #include "rng.h"
 #include "tandem/nand.h"
 
-static double host_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static int program_span(struct tdm_nand *nand, uint32_t first_row, uint32_t pages, const uint8_t *data)
 {
@@ -79,7 +74,7 @@ int main(void)
     ops = tdm_sim_nand_ops(&chip);
     tdm_nand_init(&nand, &ops);
     uint32_t all = nand.geo.blocks * nand.geo.pages_per_block;
-    double h0 = host_seconds();
+    double h0 = tdm_bench_now_s();
     if (program_span(&nand, 0, all, page) < 0) {
         return 1;
     }
@@ -88,7 +83,7 @@ int main(void)
             return 1;
         }
     }
-    double full_s = host_seconds() - h0;
+    double full_s = tdm_bench_now_s() - h0;
     double full_sim_s = chip.dom->clock_ns / 1e9;
     tdm_sim_nand_destroy(&chip);
 

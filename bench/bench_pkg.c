@@ -9,18 +9,13 @@
 #include <time.h>
 #include <valgrind/callgrind.h>
 
+#include "bench_util.h"
 #include "tools/pkg_build.h"
 #include "tandem/host_crypto.h"
 
 #define APP_LEN (1024u * 1024u)
 #define NET_LEN (256u * 1024u)
 
-static double now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
 
 static struct tdm_key key;
 static uint8_t pub[1][TDM_P256_PUBKEY_LEN];
@@ -118,17 +113,17 @@ int main(int argc, char **argv)
     cfg.image_sig = TDM_PKG_IMAGE_SIG_IGNORE; /* device default: the package signature covers the images */
     uint8_t *pkg;
     size_t len;
-    double t0 = now_s();
+    double t0 = tdm_bench_now_s();
     if (build(&pkg, &len) < 0) {
         fprintf(stderr, "bench_pkg: cannot build the package\n");
         return 1;
     }
-    double pack_ms = (now_s() - t0) * 1e3;
+    double pack_ms = (tdm_bench_now_s() - t0) * 1e3;
     if (argc > 1 && !strcmp(argv[1], "--overhead-child")) {
         return overhead_child(&cfg, pkg, len);
     }
     int runs = 0;
-    t0 = now_s();
+    t0 = tdm_bench_now_s();
     double t;
     do {
         if (verify(&cfg, pkg, len) < 0) {
@@ -136,7 +131,7 @@ int main(int argc, char **argv)
             return 1;
         }
         runs++;
-    } while ((t = now_s() - t0) < 1.0);
+    } while ((t = tdm_bench_now_s() - t0) < 1.0);
     printf("metric pkg.pack_ms %.1f ms\n", pack_ms);
     printf("about pkg.pack_ms - | wrap + sign 1 MB app and 256 KB net raw images, pack and sign the set\n");
     printf("metric pkg.verify_mb_s %.1f MB/s\n", (double)len * runs / t / 1e6);
