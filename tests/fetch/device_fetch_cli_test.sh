@@ -6,36 +6,34 @@
 set -u
 tandem=$1
 . "${TDM_RIG_DIR:?needs the nginx rig fixture}/rig.env"
-W=$(mktemp -d)
-trap 'rm -rf "$W" "$www"/cli-$$-*.tdm' EXIT
-passes=0; fails=0
-ok()  { passes=$((passes+1)); echo "ok    $1"; }
-bad() { fails=$((fails+1)); echo "FAIL  $1"; echo "      replay: TDM_RIG_DIR=$TDM_RIG_DIR bash $0 $tandem"; }
-phase() { "$tandem" device status --device "$W/dev" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["boot"]["phase"])'; }
+replay="TDM_RIG_DIR=$TDM_RIG_DIR bash $0 $tandem"
+. "$(dirname "$0")/../tools/cli_lib.sh"
+trap 'rm -rf "$dir" "$www"/cli-$$-*.tdm' EXIT
+phase() { "$tandem" device status --device "$dir/dev" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["boot"]["phase"])'; }
 
 # refused FETCH-ARGS...: exit non-zero, one line "tandem: ..." on stderr, nothing pending
 refused() {
   local name=$1; shift
-  "$tandem" device fetch "$@" --device "$W/dev" >"$W/out" 2>"$W/err"; local rc=$?
-  if [ $rc -ne 0 ] && [ "$(wc -l <"$W/err")" -eq 1 ] && grep -q '^tandem: device fetch: ' "$W/err" && [ "$(phase)" = idle ]; then
-    ok "$name ($(cut -c1-90 "$W/err"))"
-  else bad "$name (exit $rc, phase $(phase), stderr: $(head -c 200 "$W/err"))"; fi
+  "$tandem" device fetch "$@" --device "$dir/dev" >"$dir/out" 2>"$dir/err"; local rc=$?
+  if [ $rc -ne 0 ] && [ "$(wc -l <"$dir/err")" -eq 1 ] && grep -q '^tandem: device fetch: ' "$dir/err" && [ "$(phase)" = idle ]; then
+    ok "$name ($(cut -c1-90 "$dir/err"))"
+  else bad "$name (exit $rc, phase $(phase), stderr: $(head -c 200 "$dir/err"))"; fi
 }
 
-"$tandem" keygen -o "$W/k.pem" --pub "$W/k.pub.pem" >/dev/null
-"$tandem" keygen -o "$W/other.pem" --pub "$W/other.pub.pem" >/dev/null
+"$tandem" keygen -o "$dir/k.pem" --pub "$dir/k.pub.pem" >/dev/null
+"$tandem" keygen -o "$dir/other.pem" --pub "$dir/other.pub.pem" >/dev/null
 mkset() { # ID VERSION COUNTER KEY
   for c in app net; do
-    "$tandem" fw make --core $c --set "$1" --version "$2" --size 20000 -o "$W/$c-$1.bin" >/dev/null
-    "$tandem" wrap --key "$4" --version "$2" --counter "$3" "$W/$c-$1.bin" -o "$W/$c-$1.img" >/dev/null
+    "$tandem" fw make --core $c --set "$1" --version "$2" --size 20000 -o "$dir/$c-$1.bin" >/dev/null
+    "$tandem" wrap --key "$4" --version "$2" --counter "$3" "$dir/$c-$1.bin" -o "$dir/$c-$1.img" >/dev/null
   done
-  "$tandem" pack --key "$4" --app "$W/app-$1.img" --net "$W/net-$1.img" --version "$2" --counter "$3" -o "$W/$1.tdm" >/dev/null
+  "$tandem" pack --key "$4" --app "$dir/app-$1.img" --net "$dir/net-$1.img" --version "$2" --counter "$3" -o "$dir/$1.tdm" >/dev/null
 }
-mkset v1 1.0.0 1 "$W/k.pem"; mkset v2 2.0.0 2 "$W/k.pem"; mkset vx 2.5.0 3 "$W/other.pem"
-cp "$W/v2.tdm" "$www/cli-$$-v2.tdm"; cp "$W/vx.tdm" "$www/cli-$$-vx.tdm"
-"$tandem" device create --device "$W/dev" --part W25N-SMALL --key "$W/k.pub.pem" >/dev/null
-"$tandem" device provision --device "$W/dev" --app "$W/app-v1.img" --net "$W/net-v1.img" >/dev/null
-"$tandem" device reboot --device "$W/dev" >/dev/null
+mkset v1 1.0.0 1 "$dir/k.pem"; mkset v2 2.0.0 2 "$dir/k.pem"; mkset vx 2.5.0 3 "$dir/other.pem"
+cp "$dir/v2.tdm" "$www/cli-$$-v2.tdm"; cp "$dir/vx.tdm" "$www/cli-$$-vx.tdm"
+"$tandem" device create --device "$dir/dev" --part W25N-SMALL --key "$dir/k.pub.pem" >/dev/null
+"$tandem" device provision --device "$dir/dev" --app "$dir/app-v1.img" --net "$dir/net-v1.img" >/dev/null
+"$tandem" device reboot --device "$dir/dev" >/dev/null
 
 refused "a host name that does not match the certificate" "https://127.0.0.1:$wronghost_port/cli-$$-v2.tdm" --ca "$ca"
 refused "a certificate from an untrusted CA" "https://127.0.0.1:$otherca_port/cli-$$-v2.tdm" --ca "$ca"
@@ -43,13 +41,12 @@ refused "a missing file (404)" "https://127.0.0.1:$main_port/cli-$$-none.tdm" --
 refused "a plain-http URL" "http://127.0.0.1:$main_port/cli-$$-v2.tdm" --ca "$ca"
 refused "a package signed with another key" "https://127.0.0.1:$main_port/cli-$$-vx.tdm" --ca "$ca"
 
-if "$tandem" device fetch "https://127.0.0.1:$main_port/cli-$$-v2.tdm" --device "$W/dev" --ca "$ca" >"$W/out" 2>&1 \
-   && grep -q 'PENDING' "$W/out" && [ "$(phase)" = pending ]; then ok "a good package over HTTPS becomes PENDING"
-else bad "fetch v2: $(tail -3 "$W/out")"; fi
-if "$tandem" device reboot --device "$W/dev" >"$W/out" 2>&1 && grep -q 'confirmed' "$W/out" && [ "$(phase)" = idle ] \
-   && "$tandem" device status --device "$W/dev" --json | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d["boot"]["last"]=="confirmed" else 1)'; then
+if "$tandem" device fetch "https://127.0.0.1:$main_port/cli-$$-v2.tdm" --device "$dir/dev" --ca "$ca" >"$dir/out" 2>&1 \
+   && grep -q 'PENDING' "$dir/out" && [ "$(phase)" = pending ]; then ok "a good package over HTTPS becomes PENDING"
+else bad "fetch v2: $(tail -3 "$dir/out")"; fi
+if "$tandem" device reboot --device "$dir/dev" >"$dir/out" 2>&1 && grep -q 'confirmed' "$dir/out" && [ "$(phase)" = idle ] \
+   && "$tandem" device status --device "$dir/dev" --json | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d["boot"]["last"]=="confirmed" else 1)'; then
   ok "the next reboot installs it on both cores and the application confirms it"
-else bad "reboot after fetch: $(tail -4 "$W/out")"; fi
+else bad "reboot after fetch: $(tail -4 "$dir/out")"; fi
 
-echo "$passes passed, $fails failed"
-[ $fails -eq 0 ]
+finish

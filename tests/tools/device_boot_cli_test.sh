@@ -6,30 +6,9 @@
 set -u
 tandem=$1
 seed=${2:-${TDM_TEST_SEED:-1}}
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-fails=0; passes=0
-ok()   { passes=$((passes+1)); echo "ok    $1"; }
-bad()  { fails=$((fails+1)); echo "FAIL  $1"; echo "      replay: bash $0 $tandem $seed"; }
-check() { local name=$1; shift; if "$@"; then ok "$name"; else bad "$name"; fi; }
+replay="bash $0 $tandem $seed"
+. "$(dirname "$0")/cli_lib.sh"
 
-# expect_error NAME CODE CMD...: exit code CODE and exactly one line on stderr starting with "tandem: "
-expect_error() {
-  local name=$1 code=$2; shift 2
-  "$@" >"$dir/out" 2>"$dir/err"; local rc=$?
-  if [ $rc -eq "$code" ] && [ "$(wc -l <"$dir/err")" -eq 1 ] && grep -q '^tandem: ' "$dir/err"; then ok "$name"
-  else bad "$name (exit $rc, want $code; stderr: $(head -c 200 "$dir/err"))"; fi
-}
-
-# run NAME CMD...: must exit 0; its stdout is kept in $dir/out
-run() {
-  local name=$1; shift
-  if "$@" >"$dir/out" 2>"$dir/err"; then return 0; fi
-  bad "$name: '$*' failed: $(head -c 300 "$dir/err")"
-  return 1
-}
-
-# field EXPR: a Python expression over the status JSON `d`
 field() {
   "$tandem" device status --device "$dir/dev" --json | python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"
 }
@@ -133,5 +112,4 @@ expect_error "fw make: unknown behaviour" 2 "$tandem" fw make --core app --set x
   --behavior sulk -o "$dir/x.bin"
 expect_error "fw make: missing -o" 2 "$tandem" fw make --core app --set x --version 1.0.0
 
-echo "$passes passed, $fails failed"
-[ $fails -eq 0 ]
+finish

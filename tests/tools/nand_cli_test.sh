@@ -3,19 +3,8 @@
 # Usage: nand_cli_test.sh PATH/TO/tandem
 set -u
 tandem=$1
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-fails=0; passes=0
-ok()   { passes=$((passes+1)); echo "ok    $1"; }
-bad()  { fails=$((fails+1)); echo "FAIL  $1"; echo "      replay: bash $0 $tandem"; }
-
-# expect_error NAME CMD...: exit code 2 and exactly one line on stderr starting with "tandem: "
-expect_error() {
-  local name=$1; shift
-  "$@" >"$dir/out" 2>"$dir/err"; local rc=$?
-  if [ $rc -eq 2 ] && [ "$(wc -l <"$dir/err")" -eq 1 ] && grep -q '^tandem: ' "$dir/err"; then ok "$name"
-  else bad "$name (exit $rc, stderr: $(head -c 200 "$dir/err"))"; fi
-}
+replay="bash $0 $tandem"
+. "$(dirname "$0")/cli_lib.sh"
 
 "$tandem" nand create "$dir/chip.bin" --bad-blocks 20 --seed 1 >/dev/null
 json=$("$tandem" nand info "$dir/chip.bin" --json)
@@ -38,18 +27,17 @@ oob=$("$tandem" nand info "$dir/mt.bin" --json | python3 -c 'import json,sys; pr
   progs=$("$tandem" nand info "$dir/chip.bin" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["ops"]["programs"])') && \
   [ "$progs" = "1024" ] && ok "state survives between processes (1024 programs recorded)" || bad "exercise/info: ${progs:-?}"
 
-expect_error "missing file" "$tandem" nand info "$dir/nope.bin"
+expect_error "missing file" 2 "$tandem" nand info "$dir/nope.bin"
 cp "$dir/chip.bin" "$dir/short.bin"; truncate -s 1000000 "$dir/short.bin"
-expect_error "wrong file size" "$tandem" nand info "$dir/short.bin"
-expect_error "unknown part name" "$tandem" nand create "$dir/x.bin" --part W99N
-expect_error "bad number" "$tandem" nand create "$dir/x.bin" --bad-blocks 12abc
-expect_error "negative seed" "$tandem" nand create "$dir/x.bin" --seed -4
-expect_error "more bad blocks than the datasheet allows" "$tandem" nand create "$dir/x.bin" --bad-blocks 21
-expect_error "missing FILE" "$tandem" nand create
-expect_error "unknown subcommand" "$tandem" nand frobnicate
-expect_error "unknown command" "$tandem" frobnicate
+expect_error "wrong file size" 2 "$tandem" nand info "$dir/short.bin"
+expect_error "unknown part name" 2 "$tandem" nand create "$dir/x.bin" --part W99N
+expect_error "bad number" 2 "$tandem" nand create "$dir/x.bin" --bad-blocks 12abc
+expect_error "negative seed" 2 "$tandem" nand create "$dir/x.bin" --seed -4
+expect_error "more bad blocks than the datasheet allows" 2 "$tandem" nand create "$dir/x.bin" --bad-blocks 21
+expect_error "missing FILE" 2 "$tandem" nand create
+expect_error "unknown subcommand" 2 "$tandem" nand frobnicate
+expect_error "unknown command" 2 "$tandem" frobnicate
 [ ! -e "$dir/x.bin" ] && ok "nothing written on a refused create" || bad "x.bin was written"
 "$tandem" nand --help | grep -q 'tandem nand create' && ok "help" || bad "help"
 
-echo "$passes passed, $fails failed"
-[ $fails -eq 0 ]
+finish

@@ -7,24 +7,8 @@
 set -u
 tandem=$1
 seed=${2:-${TDM_TEST_SEED:-1}}
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-fails=0; passes=0
-ok()   { passes=$((passes+1)); echo "ok    $1"; }
-bad()  { fails=$((fails+1)); echo "FAIL  $1"; echo "      replay: bash $0 $tandem $seed"; }
-check() { local name=$1; shift; if "$@"; then ok "$name"; else bad "$name"; fi; }
-run() {
-  local name=$1; shift
-  if "$@" >"$dir/out" 2>"$dir/err"; then return 0; fi
-  bad "$name: '$*' failed: $(head -c 300 "$dir/err")"
-  return 1
-}
-expect_error() { # NAME CODE CMD...: exit CODE, one line on stderr starting with "tandem: "
-  local name=$1 code=$2; shift 2
-  "$@" >"$dir/out" 2>"$dir/err"; local rc=$?
-  if [ $rc -eq "$code" ] && [ "$(wc -l <"$dir/err")" -eq 1 ] && grep -q '^tandem: ' "$dir/err"; then ok "$name"
-  else bad "$name (exit $rc, want $code; stderr: $(head -c 200 "$dir/err"))"; fi
-}
+replay="bash $0 $tandem $seed"
+. "$(dirname "$0")/cli_lib.sh"
 # renders SVG: rsvg-convert makes a PNG (signature checked) of at least 1 KB
 renders() {
   rsvg-convert "$1" -o "$1.png" 2>"$dir/rsvg.err" && [ -s "$1.png" ] && [ "$(stat -c %s "$1.png")" -gt 1024 ] &&
@@ -108,5 +92,4 @@ expect_error "nothing to draw" 2 "$tandem" device svg --device "$dir/dev"
 expect_error "map of a missing device" 2 "$tandem" device svg --device "$dir/nope" --map "$dir/x.svg"
 expect_error "map into a missing folder" 2 "$tandem" device svg --device "$dir/dev" --map "$dir/no/such/dir/x.svg"
 
-echo "$passes passed, $fails failed"
-[ $fails -eq 0 ]
+finish
