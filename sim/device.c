@@ -47,6 +47,17 @@ void tdm_sim_device_power_cycle(struct tdm_sim_device *dev)
     tdm_sim_dev_power_on(dev);
 }
 
+void tdm_sim_device_reset(struct tdm_sim_device *dev)
+{
+    uint64_t at = dev->dom.cut_at;
+    enum tdm_sim_cut mode = dev->dom.cut_mode;
+    int powered = dev->dom.powered;
+    tdm_sim_dev_power_on(dev);
+    dev->dom.powered = powered;
+    dev->dom.cut_at = at;
+    dev->dom.cut_mode = mode;
+}
+
 void tdm_sim_device_cut_at(struct tdm_sim_device *dev, uint64_t at, enum tdm_sim_cut mode)
 {
     tdm_sim_domain_cut_at(&dev->dom, at, mode);

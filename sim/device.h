@@ -129,6 +129,11 @@ void tdm_sim_device_cut_at(struct tdm_sim_device *dev, uint64_t at, enum tdm_sim
  * restarts its boot code from scratch: everything it kept in RAM is gone. */
 void tdm_sim_device_power_cycle(struct tdm_sim_device *dev);
 
+/* A reset (watchdog, crash, or the application rebooting into the bootloader): both cores restart, RAM and
+ * the shared window are lost, but the supply stays on, so a power cut armed for a later operation stays
+ * armed (tdm_sim_device_power_cycle is a power cut and disarms it). */
+void tdm_sim_device_reset(struct tdm_sim_device *dev);
+
 /* The package layer's identify callback for the invariant check. */
 void tdm_sim_device_set_identify(struct tdm_sim_device *dev, tdm_sim_identify_fn fn, void *arg);
 

@@ -4,7 +4,6 @@
 
 #include <string.h>
 
-#include "device_internal.h"
 #include "tandem/err.h"
 #include "tandem/host_crypto.h"
 
@@ -189,17 +188,6 @@ int tdm_sim_run_once(struct tdm_sim_device *dev, const struct tdm_sim_run_config
     err = run_app(dev, cfg, run);
     run->app_ns = dev->dom.clock_ns - t0;
     return err;
-}
-
-void tdm_sim_device_reset(struct tdm_sim_device *dev)
-{
-    uint64_t at = dev->dom.cut_at;
-    enum tdm_sim_cut mode = dev->dom.cut_mode;
-    int powered = dev->dom.powered;
-    tdm_sim_dev_power_on(dev);
-    dev->dom.powered = powered;
-    dev->dom.cut_at = at;
-    dev->dom.cut_mode = mode;
 }
 
 int tdm_sim_run_until_stable(struct tdm_sim_device *dev, const struct tdm_sim_run_config *cfg,

@@ -59,11 +59,6 @@ int tdm_sim_run_once(struct tdm_sim_device *dev, const struct tdm_sim_run_config
 int tdm_sim_run_until_stable(struct tdm_sim_device *dev, const struct tdm_sim_run_config *cfg,
                              struct tdm_sim_run *run, unsigned max_boots, unsigned *boots);
 
-/* A reset (watchdog, crash, or the application rebooting into the bootloader): both cores restart, RAM and
- * the shared window are lost, but the supply stays on, so a power cut armed for a later operation stays
- * armed (tdm_sim_device_power_cycle is a power cut and disarms it). */
-void tdm_sim_device_reset(struct tdm_sim_device *dev);
-
 /* Factory provisioning: format the NAND store (forced) and program the two MCUboot images straight into
  * the app and net slots. Returns 0 or an error. */
 int tdm_sim_provision(struct tdm_sim_device *dev, const uint8_t *app, size_t app_len, const uint8_t *net,
