@@ -139,6 +139,23 @@ static int rollback(struct tdm_boot *b)
     return err < 0 ? err : handover(b, TDM_BOOT_RUN_ROLLED_BACK);
 }
 
+/* Start a rollback from its first step: record phase ROLLBACK / step APP before anything is restored, so
+ * both images are copied back whatever step the install (or trial) had reached. */
+static int start_rollback(struct tdm_boot *b)
+{
+    b->st.phase = TDM_BS_ROLLBACK;
+    b->st.step = TDM_BS_STEP_APP;
+    int err = save(b);
+    return err < 0 ? err : rollback(b);
+}
+
+/* The candidate failed: before the first flash write the installed set is untouched, so refuse it;
+ * after, internal flash may hold part of it, so go back to the installed set on both cores. */
+static int give_up(struct tdm_boot *b, int why)
+{
+    return b->st.phase == TDM_BS_PENDING || b->st.step == TDM_BS_STEP_CAPTURE ? refuse(b, why) : start_rollback(b);
+}
+
 /* Make sure the running set has a copy in NAND before internal flash is touched. */
 static int ensure_backup(struct tdm_boot *b)
 {
@@ -177,7 +194,7 @@ static int install(struct tdm_boot *b)
         return err;
     }
     if (!slot_holds(b, b->st.cand_slot, b->st.cand_gen)) {
-        return b->st.phase == TDM_BS_PENDING ? refuse(b, TDM_E_STORE_SLOT) : rollback(b);
+        return give_up(b, TDM_E_STORE_SLOT);
     }
     if (tdm_bootstate_is_rejected(&b->st, b->st.cand_sha)) {
         return refuse(b, TDM_E_BOOT_REJECTED);
@@ -190,8 +207,7 @@ static int install(struct tdm_boot *b)
         return err;
     }
     if (err < 0) {
-        /* Before the first flash write the installed set is untouched: refuse. Later, go back. */
-        return b->st.phase == TDM_BS_PENDING || b->st.step == TDM_BS_STEP_CAPTURE ? refuse(b, err) : rollback(b);
+        return give_up(b, err);
     }
     if (b->st.phase == TDM_BS_PENDING) {
         b->st.phase = TDM_BS_INSTALL;
@@ -208,10 +224,7 @@ static int install(struct tdm_boot *b)
     }
     err = err < 0 ? err : run_steps(b, &src);
     if (err == TDM_E_BOOT_VERIFY) {
-        b->st.phase = TDM_BS_ROLLBACK;
-        b->st.step = TDM_BS_STEP_APP;
-        err = save(b);
-        return err < 0 ? err : rollback(b);
+        return start_rollback(b);
     }
     if (err < 0) {
         return err;
@@ -257,10 +270,7 @@ static int decide(struct tdm_boot *b)
     case TDM_BS_INSTALL:
         return install(b);
     case TDM_BS_TRIAL: /* a reset before confirmation: the trial failed */
-        b->st.phase = TDM_BS_ROLLBACK;
-        b->st.step = TDM_BS_STEP_APP;
-        err = save(b);
-        return err < 0 ? err : rollback(b);
+        return start_rollback(b);
     case TDM_BS_ROLLBACK:
         return rollback(b);
     default:
