@@ -4,6 +4,7 @@
  * checked by the simulator: both images must come from the same package.
  * Replay one run: --case NAME --seed S (every fault position derives from the seed). */
 #include "story_fixture.h"
+#include "tandem/le.h"
 
 static struct story S;
 
@@ -91,6 +92,153 @@ static void a_candidate_unreadable_after_a_cut_in_step_app_is_rolled_back_on_bot
     candidate_unreadable_after_a_cut_in(0, TDM_BS_STEP_APP);
 }
 
+/* A progress hook that, once `core` reported `after` chunks, clears one seeded bit of a byte it has
+ * already written and read back (a disturb: the cell changes after the copy step's own read-back), so
+ * only the final verify of both images can see it. */
+struct disturb {
+    struct tdm_sim_device *dev;
+    int core;
+    unsigned after, seen;
+    uint32_t addr;
+    int done;
+};
+
+static void disturb_hook(void *arg, int core, uint32_t done, uint32_t total)
+{
+    struct disturb *d = arg;
+    (void)total;
+    if (core != d->core || d->done || d->seen++ != d->after) {
+        return;
+    }
+    struct tdm_sim_flash *f = core == 0 ? &d->dev->app : &d->dev->net;
+    uint32_t slot = core == 0 ? d->dev->layout.app_slot.addr : d->dev->layout.net_slot.addr;
+    uint64_t r = tdm_test_seed() * 0x9E3779B97F4A7C15ull;
+    uint32_t off = TDM_MCUBOOT_NCS_HDR_SIZE + (uint32_t)(r % (done - TDM_MCUBOOT_NCS_HDR_SIZE));
+    uint8_t *p = f->mem + (slot + off - f->geo.base);
+    for (uint32_t i = 0; i < 64 && *p == 0; i++) {
+        p++, off++; /* a byte with a bit left to clear */
+    }
+    TDM_CHECK(*p != 0);
+    uint8_t bit = (uint8_t)(1u << ((r >> 32) % 8));
+    while (!(*p & bit)) {
+        bit = (uint8_t)(bit << 1 | bit >> 7);
+    }
+    *p &= (uint8_t)~bit;
+    d->addr = slot + off;
+    d->done = 1;
+}
+
+static void an_image_changed_after_it_was_written(int core)
+{
+    story_open(&S);
+    struct tdm_kit_set v2;
+    story_set(&S, &v2, "v2", "2.0.0+1", 2, TDM_SIM_HEALTHY, TDM_SIM_HEALTHY);
+    story_stage(&S, &v2);
+    struct disturb d = {.dev = &S.dev, .core = core, .after = (unsigned)(tdm_test_seed() % 2)};
+    S.cfg.progress = disturb_hook;
+    S.cfg.progress_arg = &d;
+    story_reboot(&S);
+    S.cfg.progress = NULL;
+    TDM_CHECK(d.done);
+    /* the copy steps passed; the final verify saw the change and restored v1 on both cores */
+    TDM_CHECK_ERR(S.run.rep.outcome, TDM_BOOT_RUN_ROLLED_BACK);
+    TDM_CHECK(story_runs(&S, "v1") && S.run.app == TDM_SIM_APP_RUNNING);
+    v1_for_good();
+    tdm_kit_free(&v2);
+    story_close(&S);
+}
+
+static void an_application_image_changed_after_its_copy_is_caught_by_the_final_verify(void)
+{
+    an_image_changed_after_it_was_written(0);
+}
+
+static void a_network_image_changed_after_its_copy_is_caught_by_the_final_verify(void)
+{
+    an_image_changed_after_it_was_written(1);
+}
+
+/* Write a package into the free slot and record PENDING for it directly, the way a fetch agent that
+ * skipped tdm_bootstate_request (or an older one) would: the bootloader must not rely on the request. */
+static void pending_without_request(struct story *s, const struct tdm_kit_set *set)
+{
+    static struct tdm_store store;
+    static uint8_t page_buf[TDM_NAND_MAX_PAGE + TDM_NAND_MAX_OOB];
+    struct tdm_nand nand;
+    struct tdm_nand_ops ops;
+    struct tdm_bootstate st;
+    TDM_CHECK_OK(tdm_sim_store_mount(&s->dev, &nand, &ops, &store, page_buf));
+    int slot = tdm_store_free_slot(&store);
+    TDM_CHECK_OK(slot);
+    TDM_CHECK_OK(tdm_store_open(&store, (unsigned)slot));
+    TDM_CHECK_OK(tdm_store_write(&store, set->pkg, (uint32_t)set->pkg_len));
+    TDM_CHECK_OK(tdm_store_commit(&store, (uint32_t)set->pkg_len, NULL));
+    struct tdm_store_slot_info si;
+    TDM_CHECK_OK(tdm_store_slot_info(&store, (unsigned)slot, &si));
+    TDM_CHECK_OK(tdm_bootstate_load(&store, &st));
+    st.phase = TDM_BS_PENDING;
+    st.step = TDM_BS_STEP_CAPTURE;
+    st.cand_slot = (uint8_t)slot;
+    st.cand_gen = si.gen;
+    memcpy(st.cand_sha, si.sha256, TDM_SHA256_LEN);
+    st.cand_counter = set->counter;
+    st.cand_version = set->version;
+    TDM_CHECK_OK(tdm_bootstate_save(&store, &st));
+}
+
+static void refused_by_the_bootloader(const struct tdm_kit_set *bad, int why)
+{
+    uint64_t erases = S.dev.app.stats.erases + S.dev.net.stats.erases;
+    uint64_t writes = S.dev.app.stats.writes + S.dev.net.stats.writes;
+    pending_without_request(&S, bad);
+    story_reboot(&S);
+    TDM_CHECK_ERR(S.run.rep.outcome, TDM_BOOT_RUN_REFUSED);
+    TDM_CHECK_ERR(S.run.rep.refused_err, why);
+    TDM_CHECK(S.dev.app.stats.erases + S.dev.net.stats.erases == erases); /* internal flash untouched */
+    TDM_CHECK(S.dev.app.stats.writes + S.dev.net.stats.writes == writes);
+    TDM_CHECK(S.run.rep.captured == 0 && S.run.rep.app_pages_written == 0 && S.run.rep.net_pages_sent == 0);
+    struct tdm_bootstate st;
+    story_state(&S, &st);
+    TDM_CHECK(st.phase == TDM_BS_IDLE && st.last == TDM_BS_LAST_REFUSED && st.refused_err == (uint32_t)-why);
+}
+
+static void a_pending_record_for_a_package_rejected_before_is_refused_by_the_bootloader(void)
+{
+    story_open(&S);
+    struct tdm_kit_set v2;
+    story_set(&S, &v2, "v2", "2.0.0+1", 2, TDM_SIM_CRASH, TDM_SIM_HEALTHY);
+    story_stage(&S, &v2);
+    story_reboot(&S); /* installed, crashed on trial, rolled back: v2 is rejected */
+    TDM_CHECK(story_runs(&S, "v1") && S.run.rep.outcome == TDM_BOOT_RUN_ROLLED_BACK);
+    struct tdm_bootstate st;
+    story_state(&S, &st);
+    TDM_CHECK(st.last == TDM_BS_LAST_REJECTED && st.nrejected == 1);
+    refused_by_the_bootloader(&v2, TDM_E_BOOT_REJECTED);
+    story_reboot(&S);
+    TDM_CHECK(story_runs(&S, "v1") && S.run.rep.outcome == TDM_BOOT_RUN_INSTALLED && S.dev.mixed_starts == 0);
+    tdm_kit_free(&v2);
+    story_close(&S);
+}
+
+static void a_forged_signature_under_the_trusted_key_id_is_refused_and_nothing_is_written(void)
+{
+    story_open(&S);
+    struct tdm_key forger;
+    TDM_CHECK_OK(tdm_key_from_seed(&forger, 1000 + tdm_test_seed()));
+    struct tdm_kit_set v2;
+    struct tdm_kit_spec spec = {.set_id = "v2", .version = "2.0.0+1", .counter = 2, .app_size = STORY_APP_SIZE,
+                                .net_size = STORY_NET_SIZE, .seed = tdm_test_seed()};
+    TDM_CHECK_OK(tdm_kit_make(&v2, &spec, &forger, &S.dev.layout));
+    /* the signature block names the device's trusted key; r||s are the forger's */
+    uint32_t sig = TDM_PKG_HEADER_LEN + tdm_get_le32(v2.pkg + 8);
+    tdm_key_id(&S.key, v2.pkg + sig + 4);
+    story_reboot(&S);
+    refused_by_the_bootloader(&v2, TDM_E_PKG_SIG);
+    TDM_CHECK(story_runs(&S, "v1"));
+    tdm_kit_free(&v2);
+    story_close(&S);
+}
+
 int main(int argc, char **argv)
 {
     static const struct tdm_scenario s[] = {
@@ -98,6 +246,14 @@ int main(int argc, char **argv)
          a_candidate_unreadable_after_a_cut_in_step_net_is_rolled_back_on_both_cores},
         {"a candidate unreadable after a cut in step APP is rolled back on both cores",
          a_candidate_unreadable_after_a_cut_in_step_app_is_rolled_back_on_both_cores},
+        {"an application image changed after its copy is caught by the final verify",
+         an_application_image_changed_after_its_copy_is_caught_by_the_final_verify},
+        {"a network image changed after its copy is caught by the final verify",
+         a_network_image_changed_after_its_copy_is_caught_by_the_final_verify},
+        {"a PENDING record for a package rejected before is refused by the bootloader",
+         a_pending_record_for_a_package_rejected_before_is_refused_by_the_bootloader},
+        {"a forged signature under the trusted key id is refused and nothing is written",
+         a_forged_signature_under_the_trusted_key_id_is_refused_and_nothing_is_written},
     };
     return tdm_test_main(argc, argv, s, sizeof s / sizeof s[0]);
 }
