@@ -47,16 +47,16 @@ static int from_package(struct tdm_boot *b, unsigned slot, uint32_t min_counter,
         return err;
     }
     const struct tdm_pkg_manifest *m = tdm_pkg_manifest(&b->parser);
+    err = tdm_pkg_check_targets(m, b->cfg.layout.app_slot.addr, b->cfg.layout.net_slot.addr);
+    if (err < 0) {
+        return err;
+    }
     src->is_capture = 0;
     src->version = m->set_version;
     src->counter = m->sec_counter;
     for (unsigned i = 0; i < m->count; i++) {
         const struct tdm_pkg_component *c = &m->comp[i];
-        unsigned core = c->id == TDM_PKG_COMP_APP ? 0 : 1;
-        if ((c->id != TDM_PKG_COMP_APP && c->id != TDM_PKG_COMP_NET) || c->slot != core) {
-            return TDM_E_PKG_MALFORMED;
-        }
-        struct tdm_boot_image *img = &src->img[core];
+        struct tdm_boot_image *img = &src->img[c->slot]; /* 0 app, 1 net: tdm_pkg_check_targets */
         img->off = c->offset;
         img->len = c->size;
         img->nranges = 1;

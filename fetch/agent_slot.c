@@ -45,8 +45,16 @@ int tdm_fetch_x_fresh(struct tdm_fetch *f, const struct tdm_transport_reply *rep
     return tdm_fetch_record_save(f->store, &f->rec);
 }
 
+/* The bootloader refuses a component aimed at another slot or linked for another load address than
+ * its slot's in this device's layout: refuse it here already. */
+static int check_targets(const struct tdm_fetch *f, const struct tdm_pkg_manifest *m)
+{
+    return tdm_pkg_check_targets(m, f->cfg.app_addr, f->cfg.net_addr);
+}
+
 /* The verified manifest's package size must be what the server announced: a server whose length is
- * not the package's is not serving this package (a lie, or a file with something appended). */
+ * not the package's is not serving this package (a lie, or a file with something appended). Its
+ * components' targets are checked as soon as the manifest verifies, before a component byte is stored. */
 static int check_total(struct tdm_fetch *f)
 {
     const struct tdm_pkg_manifest *m = tdm_pkg_manifest(&f->parser);
@@ -54,6 +62,10 @@ static int check_total(struct tdm_fetch *f)
         return 0;
     }
     f->checked = 1;
+    int err = check_targets(f, m);
+    if (err < 0) {
+        return err;
+    }
     f->res->version = m->set_version;
     f->res->counter = m->sec_counter;
     f->res->total = m->total_size;
@@ -119,19 +131,6 @@ int tdm_fetch_x_accept(struct tdm_fetch *f, const uint8_t *data, uint32_t n)
     return 0;
 }
 
-/* The bootloader refuses a component whose target slot is not its core's: refuse it here already. */
-static int check_targets(const struct tdm_pkg_manifest *m)
-{
-    for (unsigned i = 0; i < m->count; i++) {
-        const struct tdm_pkg_component *c = &m->comp[i];
-        unsigned core = c->id == TDM_PKG_COMP_APP ? 0 : 1;
-        if ((c->id != TDM_PKG_COMP_APP && c->id != TDM_PKG_COMP_NET) || c->slot != core) {
-            return TDM_E_PKG_MALFORMED;
-        }
-    }
-    return 0;
-}
-
 /* Committed and verified: ask for the install, then say so in the record. */
 static int request(struct tdm_fetch *f)
 {
@@ -166,7 +165,7 @@ int tdm_fetch_x_finish(struct tdm_fetch *f)
 {
     tdm_fetch_x_report(f, TDM_FETCH_PH_VERIFY, 1);
     int err = tdm_pkg_finish(&f->parser);
-    err = err < 0 ? err : check_targets(tdm_pkg_manifest(&f->parser));
+    err = err < 0 ? err : check_targets(f, tdm_pkg_manifest(&f->parser));
     if (tdm_fetch_x_is_pkg_err(err)) {
         return tdm_fetch_x_fail(f, err);
     }
@@ -191,7 +190,7 @@ int tdm_fetch_x_finish_committed(struct tdm_fetch *f)
     f->opened = 1; /* this run owns the slot's content from here: a refusal clears it */
     struct slot_reader r = {f->store, f->slot};
     int err = tdm_pkg_check(&f->parser, &f->pcfg, read_slot, &r, f->buf, sizeof f->buf);
-    err = err < 0 ? err : check_targets(tdm_pkg_manifest(&f->parser));
+    err = err < 0 ? err : check_targets(f, tdm_pkg_manifest(&f->parser));
     if (tdm_fetch_x_is_pkg_err(err)) {
         return tdm_fetch_x_fail(f, err);
     }

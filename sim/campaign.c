@@ -76,6 +76,8 @@ static int app_work(struct camp *c)
         .hw_id = c->cfg.hw_id,
         .app_max = c->dev.layout.app_slot.size,
         .net_max = c->dev.layout.net_slot.size,
+        .app_addr = c->dev.layout.app_slot.addr,
+        .net_addr = c->dev.layout.net_slot.addr,
         .bootloader_version = {.major = TDM_BOOT_VERSION_MAJOR, .minor = TDM_BOOT_VERSION_MINOR},
     };
     err = err < 0 ? err : tdm_fetch_run(&c->agent, &fc, &c->run.app_store, url, NULL);

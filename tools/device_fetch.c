@@ -203,6 +203,8 @@ static int run(struct opts *o, struct tdm_sim_device *dev, const struct tdm_key 
         .hw_id = TDM_PKG_HW_ID_DEFAULT,
         .app_max = dev->layout.app_slot.size,
         .net_max = dev->layout.net_slot.size,
+        .app_addr = dev->layout.app_slot.addr,
+        .net_addr = dev->layout.net_slot.addr,
         .progress = on_progress,
         .progress_arg = &view,
         .progress_ms = tty ? 100 : 1000,

@@ -64,6 +64,7 @@
     X(TDM_E_PKG_MALFORMED, 76, "malformed field")                                                 \
     X(TDM_E_PKG_BOOTLOADER, 77, "package needs a newer bootloader")                               \
     X(TDM_E_PKG_COMPONENT, 78, "component id this device cannot install")                         \
+    X(TDM_E_PKG_LOAD_ADDR, 79, "component load address is not its slot's address in the layout")  \
     /* fetch */                                                                                   \
     X(TDM_E_FETCH_URL, 90, "bad URL")                                                             \
     X(TDM_E_FETCH_NET, 91, "network error")                                                       \

@@ -194,6 +194,13 @@ typedef int (*tdm_pkg_read_fn)(void *ctx, uint32_t off, void *buf, uint32_t len)
 int tdm_pkg_check(struct tdm_pkg_parser *p, const struct tdm_pkg_config *cfg, tdm_pkg_read_fn read, void *ctx,
                   uint8_t *buf, uint32_t buf_len);
 
+/* Does every component target its own core's slot at that slot's address in the device layout
+ * (app_addr, net_addr: the layout's app_slot / net_slot addresses)? An image linked for another address
+ * cannot run there. Returns 0, TDM_E_PKG_COMPONENT (an id other than app / net), TDM_E_PKG_MALFORMED (a
+ * component aimed at the other core's slot), TDM_E_PKG_LOAD_ADDR. Call it on a verified manifest, before
+ * anything of the package is written or installed. */
+int tdm_pkg_check_targets(const struct tdm_pkg_manifest *m, uint32_t app_addr, uint32_t net_addr);
+
 /* Decode the manifest TLVs (no signature or policy check): used by the parser and by host tools.
  * Returns 0, TDM_E_PKG_MALFORMED, TDM_E_PKG_CRITICAL, TDM_E_PKG_DUPLICATE, TDM_E_PKG_MISSING (a required
  * scalar field or no component). */

@@ -18,6 +18,8 @@
 
 #define AFX_APP_MAX 0xE8000u /* the default layout's app_slot (include/tandem/layout.h) */
 #define AFX_NET_MAX 0x38000u /* ... and net_slot */
+#define AFX_APP_ADDR 0x00010000u /* the default layout's app_slot and net_slot addresses */
+#define AFX_NET_ADDR 0x01008000u
 
 struct afx_dev {
     struct tdm_sim_nand chip;
@@ -91,6 +93,8 @@ static inline void afx_config(struct afx_dev *d, struct tdm_fetch_config *c, con
     c->hw_id = TDM_PKG_HW_ID_DEFAULT;
     c->app_max = AFX_APP_MAX;
     c->net_max = AFX_NET_MAX;
+    c->app_addr = AFX_APP_ADDR;
+    c->net_addr = AFX_NET_ADDR;
     c->backoff_min_ms = 100;
     c->backoff_max_ms = 800;
 }
@@ -122,8 +126,8 @@ static inline int afx_build(struct afx_pkg *p, const struct tdm_key *key, size_t
     free(raw);
     struct tdm_pack_params pp = {.set_version = {2, 1, 0, counter}, .counter = counter, .hw_id = hw_id,
                                  .key = key, .count = 2};
-    pp.comp[0] = (struct tdm_pack_component){TDM_PKG_COMP_APP, 0, TDM_PKG_APP_ADDR_DEFAULT, app, al};
-    pp.comp[1] = (struct tdm_pack_component){TDM_PKG_COMP_NET, 1, TDM_PKG_NET_ADDR_DEFAULT, net, nl};
+    pp.comp[0] = (struct tdm_pack_component){TDM_PKG_COMP_APP, 0, AFX_APP_ADDR, app, al};
+    pp.comp[1] = (struct tdm_pack_component){TDM_PKG_COMP_NET, 1, AFX_NET_ADDR, net, nl};
     int bad;
     err = err < 0 ? err : tdm_pack(&pp, &p->buf, &p->len, &bad);
     free(app);
