@@ -48,8 +48,8 @@ int main(int argc, char **argv)
     }
     struct tdm_pack_params pp = {.set_version = {2, 1, 0, 7}, .counter = 5, .hw_id = TDM_PKG_HW_ID_DEFAULT,
                                  .key = &k, .note = "seed", .count = 2};
-    pp.comp[0] = (struct tdm_pack_component){1, 0, TDM_PKG_APP_ADDR_DEFAULT, app, an};
-    pp.comp[1] = (struct tdm_pack_component){2, 1, TDM_PKG_NET_ADDR_DEFAULT, net, nn};
+    pp.comp[0] = (struct tdm_pack_component){1, 0, 0x00010000u, app, an}; /* parser seeds: any address */
+    pp.comp[1] = (struct tdm_pack_component){2, 1, 0x01004000u, net, nn};
     int bad;
     if (tdm_pack(&pp, &pkg, &pn, &bad) < 0) {
         return 2;

@@ -1,33 +1,40 @@
 /* `tandem verify`: the device's checks on the host: a package through the streaming parser (fed in
- * chunks, like the fetch agent), or a single MCUboot image (hash and signature).
+ * chunks, like the fetch agent) and its components' targets against a device layout (the default one, or
+ * --layout FILE: slot sizes and load addresses), or a single MCUboot image (hash and signature).
  * Owns: the command line of verify. Never: writes anything; exit 0 unless every check passed. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
+#include "device_cmds.h"
 #include "pkg_build.h"
 #include "tandem/err.h"
 #include "tandem/host_crypto.h"
 
 static void verify_usage(FILE *out)
 {
+    struct tdm_layout l;
+    tdm_pkg_host_layout(&l);
     fprintf(out,
             "usage: tandem verify --key PUB.pem [options] FILE\n"
             "  FILE is a tandem package (.tdm) or a single MCUboot image. For a package every device check\n"
-            "  runs: manifest signature, key, hardware id, anti-downgrade, sizes, component digests, MCUboot\n"
-            "  hashes and TLVs, dependencies, no trailing data.\n"
+            "  runs: manifest signature, key, hardware id, anti-downgrade, sizes, load addresses, component\n"
+            "  digests, MCUboot hashes and TLVs, dependencies, no trailing data.\n"
             "options:\n"
             "  --key PUB.pem          trusted public key (or the private key); may be given up to 4 times\n"
             "  --min-counter N        refuse a security counter below N (default 0)\n"
             "  --current-version V    refuse a set version below V (default 0.0.0)\n"
             "  --hw-id ID             device hardware id (default 0x%08x)\n"
             "  --bootloader-version V bootloader version of the device (default 255.255.65535)\n"
-            "  --app-max N, --net-max N  slot limits (default 0x%x, 0x%x)\n"
+            "  --layout FILE          device layout (text form, as `tandem device create --layout`): slot sizes\n"
+            "                         and load addresses (default: the nRF5340 default layout: app_slot 0x%08x\n"
+            "                         0x%x, net_slot 0x%08x 0x%x)\n"
+            "  --app-max N, --net-max N  slot limits (default: the layout's slot sizes)\n"
             "  --image-sigs MODE      inner MCUboot signatures: ignore | if-known (default) | require\n"
             "  --chunk N              feed the parser N bytes at a time (default 4096)\n"
             "exit codes: 0 every check passed, 1 refused (the error is named), 2 usage or I/O error\n",
-            TDM_PKG_HW_ID_DEFAULT, TDM_PKG_APP_MAX_DEFAULT, TDM_PKG_NET_MAX_DEFAULT);
+            TDM_PKG_HW_ID_DEFAULT, l.app_slot.addr, l.app_slot.size, l.net_slot.addr, l.net_slot.size);
 }
 
 static int verify_image(const char *path, const uint8_t *buf, size_t len, const struct tdm_key *keys,
@@ -65,9 +72,12 @@ int tdm_cmd_verify(int argc, char **argv)
     struct tdm_key keys[TDM_PKG_MAX_KEYS];
     uint8_t pubs[TDM_PKG_MAX_KEYS][TDM_P256_PUBKEY_LEN];
     unsigned nkeys = 0;
-    const char *file = NULL;
+    const char *file = NULL, *layout_file = NULL;
+    uint32_t max[2] = {0, 0};
+    struct tdm_layout layout;
     struct tdm_crypto_ops ops = tdm_host_crypto();
     struct tdm_pkg_config cfg;
+    struct tdm_layout_diag diag;
     uint32_t chunk = 4096;
     tdm_pkg_host_config(&cfg, &ops, (const uint8_t(*)[TDM_P256_PUBKEY_LEN])pubs, 0);
     cfg.bootloader_version = (struct tdm_version){255, 255, 65535, 0xffffffffu};
@@ -105,10 +115,10 @@ int tdm_cmd_verify(int argc, char **argv)
             bad = tdm_version_parse(v, &cfg.bootloader_version);
         } else if (!strcmp(a, "--hw-id")) {
             bad = tdm_u32_parse(v, &cfg.hw_id);
-        } else if (!strcmp(a, "--app-max")) {
-            bad = tdm_u32_parse(v, &cfg.comp_max[TDM_PKG_COMP_APP]);
-        } else if (!strcmp(a, "--net-max")) {
-            bad = tdm_u32_parse(v, &cfg.comp_max[TDM_PKG_COMP_NET]);
+        } else if (!strcmp(a, "--layout")) {
+            layout_file = v;
+        } else if (!strcmp(a, "--app-max") || !strcmp(a, "--net-max")) {
+            bad = tdm_u32_parse(v, &max[a[2] == 'n']) < 0 || max[a[2] == 'n'] == 0 ? TDM_E_HOST_USAGE : 0;
         } else if (!strcmp(a, "--chunk")) {
             bad = tdm_u32_parse(v, &chunk) < 0 || chunk == 0 ? TDM_E_HOST_USAGE : 0;
         } else if (!strcmp(a, "--image-sigs")) {
@@ -131,10 +141,16 @@ int tdm_cmd_verify(int argc, char **argv)
         return 2;
     }
     cfg.nkeys = nkeys;
-    if (cfg.comp_max[TDM_PKG_COMP_APP] == 0 || cfg.comp_max[TDM_PKG_COMP_NET] == 0) {
-        fprintf(stderr, "tandem: verify: --app-max/--net-max: must not be 0\n");
+    int lerr = layout_file ? tdm_pkg_layout_read(layout_file, &layout, &diag) : (tdm_pkg_host_layout(&layout), 0);
+    if (lerr == TDM_E_HOST_FILE) {
+        fprintf(stderr, "tandem: verify: --layout: no such file, unreadable or over 4 KB '%s'\n", layout_file);
         return 2;
     }
+    if (lerr < 0) {
+        return tdm_device_layout_fail("verify: --layout", layout_file, &diag);
+    }
+    cfg.comp_max[TDM_PKG_COMP_APP] = max[0] ? max[0] : layout.app_slot.size;
+    cfg.comp_max[TDM_PKG_COMP_NET] = max[1] ? max[1] : layout.net_slot.size;
     uint8_t *buf;
     size_t len;
     if (tdm_file_read(file, &buf, &len) < 0) {
@@ -154,6 +170,9 @@ int tdm_cmd_verify(int argc, char **argv)
     }
     if (err == 0) {
         err = tdm_pkg_finish(&p);
+    }
+    if (err == 0) {
+        err = tdm_pkg_check_targets(tdm_pkg_manifest(&p), layout.app_slot.addr, layout.net_slot.addr);
     }
     free(buf);
     if (err < 0) {

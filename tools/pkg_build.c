@@ -245,8 +245,10 @@ void tdm_pkg_host_config(struct tdm_pkg_config *cfg, const struct tdm_crypto_ops
     cfg->keys = keys;
     cfg->nkeys = nkeys;
     cfg->hw_id = TDM_PKG_HW_ID_DEFAULT;
-    cfg->comp_max[TDM_PKG_COMP_APP] = TDM_PKG_APP_MAX_DEFAULT;
-    cfg->comp_max[TDM_PKG_COMP_NET] = TDM_PKG_NET_MAX_DEFAULT;
+    struct tdm_layout l;
+    tdm_pkg_host_layout(&l);
+    cfg->comp_max[TDM_PKG_COMP_APP] = l.app_slot.size;
+    cfg->comp_max[TDM_PKG_COMP_NET] = l.net_slot.size;
     cfg->required = (1u << TDM_PKG_COMP_APP) | (1u << TDM_PKG_COMP_NET);
     cfg->image_sig = TDM_PKG_IMAGE_SIG_IF_KNOWN;
 }

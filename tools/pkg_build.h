@@ -13,16 +13,20 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "tandem/layout.h"
 #include "tandem/mcuboot.h"
 #include "tandem/pkg.h"
 
-/* Host defaults (nRF5340: 1 MB app flash minus a 64 KB bootloader; 256 KB net flash minus a 16 KB
- * net-boot stage). The boot layer owns the real layout; these only bound what the CLI accepts. */
-#define TDM_PKG_APP_MAX_DEFAULT 0x000F0000U
-#define TDM_PKG_NET_MAX_DEFAULT 0x0003C000U
-#define TDM_PKG_APP_ADDR_DEFAULT 0x00010000U /* where the app image goes in app-core flash */
-#define TDM_PKG_NET_ADDR_DEFAULT 0x01004000U /* where the net image goes in net-core flash */
-#define TDM_MCUBOOT_NCS_HDR_SIZE 0x200       /* nRF Connect SDK: --header-size 0x200 --pad-header */
+#define TDM_MCUBOOT_NCS_HDR_SIZE 0x200 /* nRF Connect SDK: --header-size 0x200 --pad-header */
+
+/* The device layout the host tools assume unless given one (`--layout FILE`): the nRF5340 default of the
+ * boot layer (tdm_layout_default). Each slot's address is its component's load address, its size the
+ * component's limit; there is no second copy of these numbers on the host. */
+void tdm_pkg_host_layout(struct tdm_layout *l);
+/* Read a layout text file (include/tandem/layout.h) and check it against the nRF5340's internal flash
+ * and RAM (the NAND chip is not known on the host: the store range is not checked). Returns 0,
+ * TDM_E_HOST_FILE (missing, unreadable or larger than 4 KB), TDM_E_BOOT_LAYOUT (*diag says why). */
+int tdm_pkg_layout_read(const char *path, struct tdm_layout *l, struct tdm_layout_diag *diag);
 
 /* A P-256 key pair (pub always set; priv only for a private key). */
 struct tdm_key {
@@ -107,7 +111,7 @@ int tdm_multi_parse(const uint8_t *buf, size_t len, struct tdm_multi *m);
 int tdm_multi_build(unsigned count, const int32_t *ids, const uint8_t *const *images, const size_t *sizes,
                     uint8_t **out, size_t *out_len);
 
-/* Host defaults for a check: ops = host crypto, required app + net, limits as above. */
+/* Host defaults for a check: ops = host crypto, required app + net, limits the default layout's slot sizes. */
 void tdm_pkg_host_config(struct tdm_pkg_config *cfg, const struct tdm_crypto_ops *ops,
                          const uint8_t (*keys)[TDM_P256_PUBKEY_LEN], unsigned nkeys);
 /* Verify a package in memory with cfg (the streaming parser, fed in one go). */

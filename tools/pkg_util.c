@@ -1,5 +1,6 @@
 /* Host-only helpers of the package tools: whole-file read, atomic write, version and number parsing, hex,
- * and the nRF Connect SDK dfu_multi_image container (a u16 length, a small CBOR map, the images).
+ * the nRF Connect SDK dfu_multi_image container (a u16 length, a small CBOR map, the images), and the
+ * device layout the tools aim packages at (the default, or a layout file).
  * Owns: these conversions. Never: leaves a partly written output file (write to a temp, then rename). */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -308,4 +309,28 @@ int tdm_multi_build(unsigned count, const int32_t *ids, const uint8_t *const *im
     *out = b;
     *out_len = p;
     return 0;
+}
+
+void tdm_pkg_host_layout(struct tdm_layout *l)
+{
+    struct tdm_layout_hw hw;
+    tdm_layout_hw_nrf5340(&hw, 1024, 128u * 1024u); /* the NAND part does not move a flash slot */
+    tdm_layout_default(l, &hw);
+}
+
+int tdm_pkg_layout_read(const char *path, struct tdm_layout *l, struct tdm_layout_diag *diag)
+{
+    uint8_t *text;
+    size_t n;
+    if (tdm_file_read(path, &text, &n) < 0) {
+        return TDM_E_HOST_FILE;
+    }
+    int err = n > 4096 ? TDM_E_HOST_FILE : tdm_layout_parse((const char *)text, (uint32_t)n, l, diag);
+    free(text);
+    if (err < 0) {
+        return err;
+    }
+    struct tdm_layout_hw hw;
+    tdm_layout_hw_nrf5340(&hw, UINT32_MAX, UINT32_MAX); /* any store range passes: the chip is not known */
+    return tdm_layout_check(l, &hw, diag);
 }

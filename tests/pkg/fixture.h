@@ -52,8 +52,10 @@ static inline void fx_build(struct fx *f, size_t app_len, size_t net_len, uint16
     free(raw);
     struct tdm_pack_params pp = {.set_version = {2, 1, 0, 7}, .counter = 5, .hw_id = TDM_PKG_HW_ID_DEFAULT,
                                  .key = &f->key, .count = 2};
-    pp.comp[0] = (struct tdm_pack_component){1, 0, TDM_PKG_APP_ADDR_DEFAULT, f->app, f->app_len};
-    pp.comp[1] = (struct tdm_pack_component){2, 1, TDM_PKG_NET_ADDR_DEFAULT, f->net, f->net_len};
+    struct tdm_layout l;
+    tdm_pkg_host_layout(&l);
+    pp.comp[0] = (struct tdm_pack_component){1, 0, l.app_slot.addr, f->app, f->app_len};
+    pp.comp[1] = (struct tdm_pack_component){2, 1, l.net_slot.addr, f->net, f->net_len};
     int bad;
     TDM_CHECK_OK(tdm_pack(&pp, &f->pkg, &f->pkg_len, &bad));
 }
