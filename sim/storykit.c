@@ -7,7 +7,7 @@
 #include "tandem/err.h"
 
 static int make_image(enum tdm_sim_core core, const struct tdm_kit_spec *spec, const struct tdm_key *key,
-                      uint32_t load, uint8_t **out, size_t *len)
+                      uint8_t **out, size_t *len)
 {
     uint8_t *raw = NULL;
     uint32_t size = core == TDM_SIM_CORE_APP ? spec->app_size : spec->net_size;
@@ -18,7 +18,6 @@ static int make_image(enum tdm_sim_core core, const struct tdm_kit_spec *spec, c
     }
     struct tdm_image_params ip = {.hdr_size = TDM_MCUBOOT_NCS_HDR_SIZE, .load_addr = 0, .key = key,
                                   .has_sec_cnt = 1, .sec_cnt = spec->counter};
-    (void)load;
     err = tdm_version_parse(spec->version, &ip.version);
     err = err < 0 ? err : tdm_image_wrap(raw, size, &ip, out, len);
     free(raw);
@@ -32,8 +31,8 @@ int tdm_kit_make(struct tdm_kit_set *s, const struct tdm_kit_spec *spec, const s
     strncpy(s->set_id, spec->set_id, TDM_SIM_SET_ID_MAX);
     s->counter = spec->counter;
     int err = tdm_version_parse(spec->version, &s->version);
-    err = err < 0 ? err : make_image(TDM_SIM_CORE_APP, spec, key, l->app_slot.addr, &s->app, &s->app_len);
-    err = err < 0 ? err : make_image(TDM_SIM_CORE_NET, spec, key, l->net_slot.addr, &s->net, &s->net_len);
+    err = err < 0 ? err : make_image(TDM_SIM_CORE_APP, spec, key, &s->app, &s->app_len);
+    err = err < 0 ? err : make_image(TDM_SIM_CORE_NET, spec, key, &s->net, &s->net_len);
     if (err < 0) {
         tdm_kit_free(s);
         return err;
@@ -45,9 +44,11 @@ int tdm_kit_make(struct tdm_kit_set *s, const struct tdm_kit_spec *spec, const s
         .key = key,
         .count = 2,
     };
-    pp.comp[0] = (struct tdm_pack_component){.id = TDM_PKG_COMP_APP, .slot = 0, .load_addr = l->app_slot.addr,
+    uint32_t app_load = spec->app_load ? spec->app_load : l->app_slot.addr;
+    uint32_t net_load = spec->net_load ? spec->net_load : l->net_slot.addr;
+    pp.comp[0] = (struct tdm_pack_component){.id = TDM_PKG_COMP_APP, .slot = 0, .load_addr = app_load,
                                              .image = s->app, .len = s->app_len};
-    pp.comp[1] = (struct tdm_pack_component){.id = TDM_PKG_COMP_NET, .slot = 1, .load_addr = l->net_slot.addr,
+    pp.comp[1] = (struct tdm_pack_component){.id = TDM_PKG_COMP_NET, .slot = 1, .load_addr = net_load,
                                              .image = s->net, .len = s->net_len};
     int bad = -1;
     err = tdm_pack(&pp, &s->pkg, &s->pkg_len, &bad);

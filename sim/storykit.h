@@ -29,10 +29,12 @@ struct tdm_kit_spec {
     uint32_t hw_id;      /* 0 = TDM_PKG_HW_ID_DEFAULT */
     enum tdm_sim_behavior app_behavior, net_behavior;
     uint32_t app_size, net_size; /* firmware body bytes */
+    uint32_t app_load, net_load; /* components' load addresses in the package; 0 = the layout's slot address */
     uint64_t seed;
 };
 
-/* Make the images and the package for `spec`, signed with `key`, components aimed at layout `l`.
+/* Make the images and the package for `spec`, signed with `key`, components aimed at layout `l` (or at
+ * spec's load addresses when given).
  * Returns 0 or an error. */
 int tdm_kit_make(struct tdm_kit_set *s, const struct tdm_kit_spec *spec, const struct tdm_key *key,
                  const struct tdm_layout *l);
