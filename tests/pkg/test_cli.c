@@ -174,6 +174,74 @@ static void signed_images_and_dfu_multi_image(void)
     free(multi);
 }
 
+/* The default layout with its net slot at net_addr, net_size bytes, written as a layout file. */
+static void put_layout(const char *name, uint32_t net_addr, uint32_t net_size)
+{
+    struct tdm_layout l;
+    char text[512];
+    tdm_pkg_host_layout(&l);
+    l.net_slot.addr = net_addr;
+    l.net_slot.size = net_size;
+    int n = tdm_layout_format(&l, text, sizeof text);
+    TDM_CHECK_OK(n);
+    put(name, (const uint8_t *)text, (size_t)n);
+}
+
+static void pack_and_verify_aim_at_the_device_layout(void)
+{
+    setup_files();
+    struct tdm_layout l;
+    tdm_pkg_host_layout(&l);
+    TDM_CHECK(l.net_slot.addr == 0x01008000u && l.net_slot.size == 0x38000u && l.app_slot.size == 0xE8000u);
+    /* by default the components are aimed at the default layout's slots */
+    TDM_CHECK(run("pack --key key.pem --app app.bin --net net.bin --version 2.1.0+7 --counter 5 -o d.tdm") == 0);
+    TDM_CHECK(file_has("out.txt", "at 0x00010000") && file_has("out.txt", "at 0x01008000"));
+    TDM_CHECK(run("verify --key key.pub.pem d.tdm") == 0);
+    /* NCS's net-core address: pack warns, verify (like the device) refuses it */
+    TDM_CHECK(run("pack --key key.pem --app app.bin --net net.bin --version 2.1.0+7 --counter 5 --net-addr 0x01004000 "
+                  "-o ncs.tdm") == 0 && file_has("err.txt", "TDM_E_PKG_LOAD_ADDR"));
+    TDM_CHECK(run("verify --key key.pub.pem ncs.tdm") == 1 && file_has("err.txt", "TDM_E_PKG_LOAD_ADDR"));
+    /* another layout: its slot addresses are the load addresses; verify checks against the same layout */
+    put_layout("moved.txt", 0x01010000u, 0x30000u);
+    TDM_CHECK(run("pack --key key.pem --app app.bin --net net.bin --version 2.1.0+7 --counter 5 --layout moved.txt "
+                  "-o m.tdm") == 0 && file_has("out.txt", "at 0x01010000"));
+    TDM_CHECK(run("verify --key key.pub.pem --layout moved.txt m.tdm") == 0);
+    TDM_CHECK(run("verify --key key.pub.pem m.tdm") == 1 && file_has("err.txt", "TDM_E_PKG_LOAD_ADDR"));
+    /* a component larger than its slot: refused (exit 2, one named line, nothing written) unless allowed */
+    put_layout("small.txt", 0x01008000u, 0x2000u);
+    TDM_CHECK(run("pack --key key.pem --app app.bin --net net.bin --version 2.1.0+7 --counter 5 --layout small.txt "
+                  "-o s.tdm") == 2 && file_has("err.txt", "TDM_E_PKG_TOO_BIG") && file_has("err.txt", "net_slot"));
+    TDM_CHECK(!exists("s.tdm"));
+    TDM_CHECK(run("pack --key key.pem --app app.bin --net net.bin --version 2.1.0+7 --counter 5 --layout small.txt "
+                  "--allow-oversize -o s.tdm") == 0 && exists("s.tdm"));
+    TDM_CHECK(run("verify --key key.pub.pem --layout small.txt s.tdm") == 1 && file_has("err.txt", "TDM_E_PKG_TOO_BIG"));
+    /* a layout file that is not one: named on one line */
+    put("bad.txt", (const uint8_t *)"format = 1\nnet_slot = 0x01008000\n", 34);
+    TDM_CHECK(run("pack --key key.pem --app app.bin --net net.bin --version 2.1.0+7 --counter 5 --layout bad.txt "
+                  "-o b.tdm") == 2 && file_has("err.txt", "bad.txt") && !exists("b.tdm"));
+    TDM_CHECK(run("verify --key key.pub.pem --layout nope.txt d.tdm") == 2 && file_has("err.txt", "nope.txt"));
+}
+
+static void an_application_larger_than_the_default_slot_is_refused_by_pack_and_verify(void)
+{
+    setup_files();
+    /* 940 KB: under the 960 KB the tools used to allow, over the default layout's 928 KB app slot */
+    size_t n = 940u * 1024u;
+    uint8_t *big = malloc(n);
+    uint64_t s = tdm_test_seed() | 1;
+    for (size_t i = 0; i < n; i++) {
+        big[i] = (uint8_t)fx_rand(&s);
+    }
+    put("big.bin", big, n);
+    free(big);
+    TDM_CHECK(run("pack --key key.pem --app big.bin --net net.bin --version 2.1.0+7 --counter 5 -o big.tdm") == 2);
+    TDM_CHECK(file_has("err.txt", "TDM_E_PKG_TOO_BIG") && file_has("err.txt", "app_slot") && !exists("big.tdm"));
+    TDM_CHECK(run("pack --key key.pem --app big.bin --net net.bin --version 2.1.0+7 --counter 5 --allow-oversize "
+                  "-o big.tdm") == 0);
+    TDM_CHECK(run("verify --key key.pub.pem big.tdm") == 1 && file_has("err.txt", "TDM_E_PKG_TOO_BIG"));
+    TDM_CHECK(run("verify --key key.pub.pem --app-max 0xF0000 big.tdm") == 0);
+}
+
 static void help_everywhere(void)
 {
     setup_files();
@@ -193,6 +261,9 @@ int main(int argc, char **argv)
         {"nothing written on failure", nothing_written_on_failure},
         {"signed MCUboot images and dfu_multi_image.bin as input", signed_images_and_dfu_multi_image},
         {"--help on every command", help_everywhere},
+        {"pack and verify aim at the device layout", pack_and_verify_aim_at_the_device_layout},
+        {"an application larger than the default slot is refused by pack and verify",
+         an_application_larger_than_the_default_slot_is_refused_by_pack_and_verify},
     };
     for (int i = 1; i + 1 < argc; i++) {
         if (!strcmp(argv[i], "--tandem")) {
