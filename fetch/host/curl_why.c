@@ -61,8 +61,9 @@ static const char *tls_why(const struct tdm_curl_failure *f)
     if (f->rc == CURLE_SSL_CACERT_BADFILE) {
         return "the CA file cannot be read";
     }
-    if (f->rc == CURLE_PEER_FAILED_VERIFICATION && f->verify == 0) {
-        /* the chain was trusted; libcurl's own name check refused it */
+    if (f->rc == CURLE_PEER_FAILED_VERIFICATION && (f->verify == 0 || f->verify == 1)) {
+        /* OpenSSL trusted the chain (it reports its own refusals with the codes above); libcurl's name
+         * check refused it, which leaves 0 or X509_V_ERR_UNSPECIFIED (1) behind */
         return "the server's certificate is for another host name (host-name mismatch)";
     }
     return NULL;
@@ -86,7 +87,7 @@ void tdm_fetch_curl_explain(CURL *e, const struct tdm_curl_failure *f, char *out
             redirect_target(e, f->location, where, sizeof where);
             snprintf(out, n, "the server redirected to %s: only https:// is followed", where);
         } else {
-            snprintf(out, n, "not a usable https:// URL (%s)", curl_text);
+            snprintf(out, n, "not an https:// URL (only https:// is fetched, with the certificate verified)");
         }
         return;
     case TDM_E_FETCH_TLS:

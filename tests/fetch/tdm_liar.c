@@ -14,6 +14,7 @@
  *   busy-S              the first request for NAME (per mode): 503 with "Retry-After: S"; then served normally
  *   busydate-S          the first request for NAME: 429 with Retry-After as an HTTP-date S s ahead
  *   always503-S         always 503 with "Retry-After: S"
+ *   honest (or any other) served normally
  * "Served normally": ETag (nginx's form, mtime-size in hex), Range and If-Range honoured.
  * Log line: "MODE NAME range=N|- if_range=V|- status=S".
  */
