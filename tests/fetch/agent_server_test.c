@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "agent_fixture.h"
 #include "harness.h"
@@ -30,7 +31,7 @@ static uint32_t rnd(uint32_t n)
 }
 
 /* A fresh device and transport, a passing proxy, and a good package served as www/NAME (a name of its
- * own per scenario and seed, so tdm_liar's log and its first-request memory start empty for it). */
+ * own per scenario and process, so tdm_liar's log and its first-request memory start empty for it). */
 static void begin(uint64_t salt, struct afx_pkg *p)
 {
     rng = tdm_test_seed() * 0x9E3779B97F4A7C15ull + salt;
@@ -42,7 +43,7 @@ static void begin(uint64_t salt, struct afx_pkg *p)
     TDM_CHECK_OK(tdm_fetch_curl_create(&cc, &ops, &tr));
     afx_config(&dev, &cfg, &ops, (const uint8_t(*)[TDM_P256_PUBKEY_LEN])pub);
     tdm_rig_fault(&rig, "pass");
-    snprintf(name, sizeof name, "srv-%llu-%llu.bin", (unsigned long long)salt, (unsigned long long)tdm_test_seed());
+    snprintf(name, sizeof name, "srv-%d-%llu.bin", (int)getpid(), (unsigned long long)salt);
     TDM_CHECK_OK(afx_build(p, &key, 150000 + rnd(60000), 40000, 5, TDM_PKG_HW_ID_DEFAULT, tdm_test_seed() + salt));
     TDM_CHECK(tdm_rig_put(&rig, name, p->buf, p->len, 1700100000 + (time_t)salt) == 0);
 }
