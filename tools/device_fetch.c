@@ -82,7 +82,8 @@ static int retry_line(const struct view *v, const struct tdm_fetch_progress *p)
     }
     if (p->phase == TDM_FETCH_PH_CONNECT && p->attempt > 1) {
         if (p->from) {
-            printf("%sfetch: attempt %u: asking for the rest from byte %u (HTTP Range)\n", nl, p->attempt, p->from);
+            printf("%sfetch: attempt %u: asking for the rest from byte %u with a Range request\n", nl, p->attempt,
+                   p->from);
         } else {
             printf("%sfetch: attempt %u: asking for the whole file from byte 0\n", nl, p->attempt);
         }

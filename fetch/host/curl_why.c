@@ -105,7 +105,11 @@ void tdm_fetch_curl_explain(CURL *e, const struct tdm_curl_failure *f, char *out
         snprintf(out, n, "the file is larger than %llu bytes", (unsigned long long)f->max_size);
         return;
     case TDM_E_FETCH_LENGTH:
-        snprintf(out, n, "the body does not match its length headers (%s)", f->rc ? curl_text : "cut short");
+        if (f->rc == CURLE_PARTIAL_FILE) {
+            snprintf(out, n, "the connection ended before the whole body arrived (%s)", curl_text);
+        } else {
+            snprintf(out, n, "the length headers contradict each other or the body (%s)", f->rc ? curl_text : "short");
+        }
         return;
     default:
         snprintf(out, n, "%s (%s)", tdm_strerror(f->err), curl_text);
