@@ -42,7 +42,7 @@ cp "$dir/v2.tdm" "$www/cli-$$-v2.tdm"; cp "$dir/vx.tdm" "$www/cli-$$-vx.tdm"
 
 refused "a host name that does not match the certificate" "(host-name mismatch)" "https://127.0.0.1:$wronghost_port/cli-$$-v2.tdm" --ca "$ca"
 refused "a certificate from an untrusted CA" "(unknown CA)" "https://127.0.0.1:$otherca_port/cli-$$-v2.tdm" --ca "$ca"
-refused "an expired certificate" "certificate has expired" "https://127.0.0.1:$expired_port/cli-$$-v2.tdm" --ca "$ca"
+refused "an expired certificate" "TLS: the server's certificate has expired" "https://127.0.0.1:$expired_port/cli-$$-v2.tdm" --ca "$ca"
 refused "a missing file (404)" "the server answered 404 Not Found" "https://127.0.0.1:$main_port/cli-$$-none.tdm" --ca "$ca"
 refused "a redirect to http:// names its target" "redirected to http://127.0.0.1:$main_port/pkg.bin" "https://127.0.0.1:$main_port/redirect/http" --ca "$ca"
 refused "a plain-http URL" "not an https:// URL" "http://127.0.0.1:$main_port/cli-$$-v2.tdm" --ca "$ca"
