@@ -9,7 +9,6 @@
 
 #include <curl/curl.h>
 #include <limits.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -177,10 +176,7 @@ static int failed(struct tdm_curl_transport *t, int err)
     return err;
 }
 
-const char *tdm_fetch_curl_why(const struct tdm_curl_transport *t)
-{
-    return t ? t->why : "";
-}
+const char *tdm_fetch_curl_why(const struct tdm_curl_transport *t) { return t ? t->why : ""; }
 
 static void t_close(void *ctx)
 {
