@@ -18,7 +18,7 @@
  *                         5xx may be retried, 416 means the offset is at or past the end (reply->total)
  *   TDM_E_FETCH_NET       connection failed, dropped, reset, cut inside a TLS record -> resume
  *   TDM_E_FETCH_LENGTH    body ended before its Content-Length, or headers contradict each other
- *                         (Content-Length vs Content-Range, a range that does not start at the offset)
+ *                         (Content-Length vs Content-Range)
  *                         -> resume (a server lying about the length shows up later as a changed total)
  *   TDM_E_FETCH_TIMEOUT   connect timeout or low-speed timeout                  -> resume
  *   TDM_E_FETCH_TOO_BIG   the file is larger than req->max_size                 -> give up
