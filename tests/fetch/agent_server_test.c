@@ -8,41 +8,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "agent_fixture.h"
-#include "harness.h"
-#include "rig.h"
-#include "transport_curl.h"
+#include "agent_rig_test.h"
 
-static struct tdm_rig rig;
-static struct afx_dev dev;
-static struct tdm_key key;
-static uint8_t pub[1][TDM_P256_PUBKEY_LEN];
-static struct tdm_transport_ops ops;
-static struct tdm_curl_transport *tr;
-static struct tdm_fetch_config cfg;
-static struct tdm_fetch_result res;
-static char url[256], name[64];
-static uint64_t rng;
-
-static uint32_t rnd(uint32_t n)
-{
-    rng = rng * 6364136223846793005ull + 1442695040888963407ull;
-    return (uint32_t)((rng >> 33) % n);
-}
+static char name[64];
 
 /* A fresh device and transport, a passing proxy, and a good package served as www/NAME (a name of its
  * own per scenario and process, so tdm_liar's log and its first-request memory start empty for it). */
 static void begin(uint64_t salt, struct afx_pkg *p)
 {
-    rng = tdm_test_seed() * 0x9E3779B97F4A7C15ull + salt;
-    TDM_CHECK_OK(afx_device_new(&dev, tdm_test_seed() + salt));
-    TDM_CHECK_OK(tdm_key_from_seed(&key, tdm_test_seed()));
-    memcpy(pub[0], key.pub, TDM_P256_PUBKEY_LEN);
-    tdm_fetch_curl_destroy(tr);
-    struct tdm_curl_config cc = {.ca_file = rig.ca, .connect_timeout_ms = 3000, .low_speed_ms = 3000};
-    TDM_CHECK_OK(tdm_fetch_curl_create(&cc, &ops, &tr));
-    afx_config(&dev, &cfg, &ops, (const uint8_t(*)[TDM_P256_PUBKEY_LEN])pub);
-    tdm_rig_fault(&rig, "pass");
+    art_begin(salt);
     snprintf(name, sizeof name, "srv-%d-%llu.bin", (int)getpid(), (unsigned long long)salt);
     TDM_CHECK_OK(afx_build(p, &key, 150000 + rnd(60000), 40000, 5, TDM_PKG_HW_ID_DEFAULT, tdm_test_seed() + salt));
     TDM_CHECK(tdm_rig_put(&rig, name, p->buf, p->len, 1700100000 + (time_t)salt) == 0);
@@ -110,33 +84,19 @@ static void without_a_validator_a_reboot_restarts_from_byte_zero(void)
     free(p.buf);
 }
 
-struct replace {
-    struct afx_pkg *next;
-    int done;
-};
-
-static void replace_on_wait(void *arg, const struct tdm_fetch_progress *pr)
-{
-    struct replace *r = arg;
-    if (pr->phase == TDM_FETCH_PH_WAIT && !r->done) {
-        r->done = 1;
-        TDM_CHECK(tdm_rig_put(&rig, name, r->next->buf, r->next->len, 1700200000) == 0);
-    }
-}
-
 static void a_206_of_a_changed_file_is_discarded_and_restarted(void)
 {
     struct afx_pkg a, b;
     begin(3, &a);
     TDM_CHECK_OK(afx_build(&b, &key, 160000 + rnd(40000), 45000, 6, TDM_PKG_HW_ID_DEFAULT, tdm_test_seed() + 33));
     liar_url("ignore-if-range", 1);
-    struct replace r = {&b, 0};
-    cfg.progress = replace_on_wait;
+    struct afx_replace r = {&rig, name, &b, 1700200000, 0};
+    cfg.progress = afx_replace_on_wait;
     cfg.progress_arg = &r;
     TDM_CHECK_OK(tdm_fetch_run(&dev.agent, &cfg, &dev.store, url, &res));
     /* attempt 1: A, dropped; attempt 2: a 206 with B's ETag (If-Range ignored), discarded unread;
      * attempt 3: B from byte 0. */
-    TDM_CHECK(r.done && res.attempts == 3 && res.restarts == 1 && res.range_resumes == 0);
+    TDM_CHECK(r.done == 1 && res.attempts == 3 && res.restarts == 1 && res.range_resumes == 0);
     check_pending(&b);
     unsigned requests, ranged;
     tdm_rig_liar_requests(&rig, name, &requests, &ranged);
@@ -167,30 +127,31 @@ static void a_resume_answered_206_at_the_asked_offset_counts_as_a_range_resume(v
     free(p.buf);
 }
 
-static void retry_after_seconds_on_503_is_honoured(void)
+/* www/NAME from tdm_liar in a busy MODE, with a backoff cap of cap_ms: one refusal, then the package. */
+static void busy_then_served(uint64_t salt, const char *mode, uint32_t cap_ms)
 {
     struct afx_pkg p;
-    begin(6, &p);
-    liar_url("busy-3", 0);
-    cfg.backoff_max_ms = 5000;
+    begin(salt, &p);
+    liar_url(mode, 0);
+    cfg.backoff_max_ms = cap_ms;
     TDM_CHECK_OK(tdm_fetch_run(&dev.agent, &cfg, &dev.store, url, &res));
     check_pending(&p);
-    /* One wait of exactly 3 s on the simulated clock, instead of the 200 ms backoff. */
-    TDM_CHECK(res.attempts == 2 && res.waited_ns == 3000000000ull);
+    TDM_CHECK(res.attempts == 2 && res.retries == 1);
     free(p.buf);
+}
+
+static void retry_after_seconds_on_503_is_honoured(void)
+{
+    busy_then_served(6, "busy-3", 5000);
+    /* One wait of exactly 3 s on the simulated clock, instead of the 200 ms backoff. */
+    TDM_CHECK(res.waited_ns == 3000000000ull);
 }
 
 static void retry_after_as_a_date_on_429_is_honoured(void)
 {
-    struct afx_pkg p;
-    begin(7, &p);
-    liar_url("busydate-4", 0);
-    cfg.backoff_max_ms = 10000;
-    TDM_CHECK_OK(tdm_fetch_run(&dev.agent, &cfg, &dev.store, url, &res));
-    check_pending(&p);
+    busy_then_served(7, "busydate-4", 10000);
     /* The date is 4 s after the server's own Date (whole seconds: 3 or 4 s, as the second turns). */
-    TDM_CHECK(res.attempts == 2 && res.waited_ns >= 3000000000ull && res.waited_ns <= 4000000000ull);
-    free(p.buf);
+    TDM_CHECK(res.waited_ns >= 3000000000ull && res.waited_ns <= 4000000000ull);
 }
 
 static void retry_after_is_capped_by_the_backoff_cap(void)
@@ -219,13 +180,5 @@ int main(int argc, char **argv)
         {"Retry-After as a date on 429 is honoured", retry_after_as_a_date_on_429_is_honoured},
         {"Retry-After is capped by the backoff cap", retry_after_is_capped_by_the_backoff_cap},
     };
-    if (tdm_rig_load(&rig) != 0) {
-        return 1;
-    }
-    int rc = tdm_test_main(argc, argv, s, sizeof s / sizeof s[0]);
-    tdm_fetch_curl_destroy(tr);
-    if (dev.have_chip) {
-        tdm_sim_nand_destroy(&dev.chip);
-    }
-    return rc;
+    return art_main(argc, argv, s, sizeof s / sizeof s[0]);
 }
