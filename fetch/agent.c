@@ -108,8 +108,10 @@ static int choose(struct tdm_fetch *f, enum start *how)
             return TDM_E_STATE; /* another package waits for the reboot */
         }
         *how = START_ALREADY;
-    } else if (same) {
-        *how = si.state == TDM_STORE_OPEN ? START_RESUME : START_COMMITTED;
+    } else if (same && si.state != TDM_STORE_OPEN) {
+        *how = START_COMMITTED;
+    } else if (same && rec.validator[0]) {
+        *how = START_RESUME; /* without a validator a resume could splice two files: start afresh */
     }
     if (same) {
         f->rec = rec;
@@ -124,11 +126,35 @@ static int choose(struct tdm_fetch *f, enum start *how)
     return 0;
 }
 
+/* Where the body of a successful open goes. A body is only ever placed at the offset the server says
+ * it starts at (rep->start): at byte 0 (a restart, on this response) or at f->off (a resume of the same
+ * file). Anything else is discarded unread and the next attempt asks for the whole file:
+ * returns TDM_E_FETCH_CHANGED with *fresh set. */
+static int place_body(struct tdm_fetch *f, const struct tdm_transport_reply *rep, int *fresh)
+{
+    if (rep->start == 0 && (*fresh || !rep->range_honoured || rep->changed)) {
+        return 1; /* the whole (possibly new) file from byte 0 */
+    }
+    if (!*fresh && rep->start == f->off && !rep->changed) {
+        f->res->range_resumes++;
+        f->res->range_from = f->off;
+        return 0; /* the rest of the same file */
+    }
+    /* A piece of a changed file (a server that ignores If-Range), or a piece that does not start where
+     * we asked: none of it can be placed. */
+    *fresh = 1;
+    f->res->restarts++;
+    return TDM_E_FETCH_CHANGED;
+}
+
 /* The response to an open that succeeded: decide where its body goes, then take it to its end. */
 static int take_body(struct tdm_fetch *f, const struct tdm_transport_reply *rep, int *fresh)
 {
-    int err;
-    if (*fresh || !rep->range_honoured || rep->changed) {
+    int err = place_body(f, rep, fresh);
+    if (err < 0) {
+        return err;
+    }
+    if (err == 1) {
         if (!*fresh) {
             f->res->restarts++; /* the server ignored the range or the file changed: the body is all of it */
         }
@@ -169,11 +195,12 @@ static int take_body(struct tdm_fetch *f, const struct tdm_transport_reply *rep,
     return 0;
 }
 
-/* One transfer. Returns 0 when every byte of the package is in. */
-static int attempt(struct tdm_fetch *f, int *fresh, int *status)
+/* One transfer. Returns 0 when every byte of the package is in. *server_ms: the reply's Retry-After. */
+static int attempt(struct tdm_fetch *f, int *fresh, int *status, uint32_t *server_ms)
 {
     if (!*fresh && f->off > 0 && !f->rec.validator[0]) {
         *fresh = 1; /* no validator: a resume could splice two different files */
+        f->res->restarts++;
     }
     struct tdm_transport_request req = {
         .url = f->url,
@@ -186,9 +213,11 @@ static int attempt(struct tdm_fetch *f, int *fresh, int *status)
     struct tdm_transport_reply rep;
     memset(&rep, 0, sizeof rep);
     f->res->attempts++;
+    f->prog.from = (uint32_t)req.offset;
     tdm_fetch_x_report(f, TDM_FETCH_PH_CONNECT, 1);
     int err = f->cfg.transport.open(f->cfg.transport.ctx, &req, &rep);
-    *status = rep.status;
+    *status = f->res->status = rep.status;
+    *server_ms = rep.retry_after_ms;
     if (err == 0) {
         err = take_body(f, &rep, fresh);
     } else if (err == TDM_E_FETCH_HTTP && rep.status == 416 && req.offset > 0) {
@@ -205,7 +234,8 @@ static int attempt(struct tdm_fetch *f, int *fresh, int *status)
     return err;
 }
 
-/* Worth another attempt: the network, a timeout, a short body, a restart, a server error (5xx). */
+/* Worth another attempt: the network, a timeout, a short body, a restart, a server error (5xx), a
+ * server asking to slow down (429). */
 static int retryable(int err, int status, const struct tdm_fetch *f)
 {
     if (f->fatal) {
@@ -218,7 +248,7 @@ static int retryable(int err, int status, const struct tdm_fetch *f)
     case TDM_E_FETCH_CHANGED:
         return 1;
     case TDM_E_FETCH_HTTP:
-        return status >= 500 && status <= 599;
+        return (status >= 500 && status <= 599) || status == 429;
     default:
         return 0;
     }
@@ -232,7 +262,8 @@ static int download(struct tdm_fetch *f, int fresh)
             return TDM_E_FETCH_CANCELLED;
         }
         int status = 0;
-        int err = attempt(f, &fresh, &status);
+        uint32_t server_ms = 0;
+        int err = attempt(f, &fresh, &status, &server_ms);
         if (err == 0) {
             return 0;
         }
@@ -250,7 +281,7 @@ static int download(struct tdm_fetch *f, int fresh)
             return TDM_E_FETCH_RETRIES;
         }
         f->res->retries++;
-        err = tdm_fetch_x_backoff(f, fails);
+        err = tdm_fetch_x_backoff(f, fails, status == 429 || status == 503 ? server_ms : 0);
         if (err < 0) {
             return err;
         }

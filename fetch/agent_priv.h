@@ -35,7 +35,8 @@ int tdm_fetch_x_fail(struct tdm_fetch *f, int err);
 /* pace.c */
 int tdm_fetch_x_cancelled(const struct tdm_fetch *f);
 void tdm_fetch_x_report(struct tdm_fetch *f, uint8_t phase, int force);
-/* Wait before a retry: backoff_min << fails, capped at backoff_max. 0 or TDM_E_FETCH_CANCELLED. */
-int tdm_fetch_x_backoff(struct tdm_fetch *f, uint32_t fails);
+/* Wait before a retry: backoff_min << fails, or the server's Retry-After (server_ms, 0 none) when that
+ * is longer, capped at backoff_max. 0 or TDM_E_FETCH_CANCELLED. */
+int tdm_fetch_x_backoff(struct tdm_fetch *f, uint32_t fails, uint32_t server_ms);
 
 #endif

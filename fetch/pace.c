@@ -33,15 +33,19 @@ void tdm_fetch_x_report(struct tdm_fetch *f, uint8_t phase, int force)
         p->eta_s = (p->total - p->done + p->rate - 1) / p->rate;
     }
     p->attempt = f->res->attempts;
+    p->status = f->res->status;
     f->cfg.progress(f->cfg.progress_arg, p);
 }
 
-int tdm_fetch_x_backoff(struct tdm_fetch *f, uint32_t fails)
+int tdm_fetch_x_backoff(struct tdm_fetch *f, uint32_t fails, uint32_t server_ms)
 {
     uint64_t ms = (uint64_t)f->cfg.backoff_min_ms << (fails > 20 ? 20 : fails);
+    ms = server_ms > ms ? server_ms : ms;
     if (ms > f->cfg.backoff_max_ms) {
         ms = f->cfg.backoff_max_ms;
     }
+    f->prog.wait_ms = (uint32_t)ms;
+    f->prog.server_wait_ms = server_ms;
     tdm_fetch_x_report(f, TDM_FETCH_PH_WAIT, 1);
     const struct tdm_clock_ops *c = &f->cfg.clock;
     uint64_t start = c->now_ns(c->ctx), end = start + ms * 1000000u;

@@ -21,7 +21,7 @@ static const struct device_subcommand subcommands[] = {
      "[--key PUB.pem]"},
     {"status", tdm_device_status, "status --device DIR [--json]"},
     {"fetch", tdm_device_fetch,
-     "fetch URL --device DIR [--ca FILE] [--key PUB.pem] [--connect-timeout MS] [--low-speed-time MS]"},
+     "fetch URL --device DIR [--ca FILE] [--key PUB.pem] [--connect-timeout MS] [--low-speed-time MS] [--attempts N]"},
     {"provision", tdm_device_provision, "provision --device DIR --app APP.img --net NET.img [--key PUB.pem]\n"
      "    APP and NET are MCUboot images (tandem wrap); formats the NAND store, programs both slots and keeps\n"
      "    PUB.pem as the package key the device trusts (DIR/trusted_key.pem)"},

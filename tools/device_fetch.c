@@ -1,8 +1,9 @@
-/* `tandem device fetch URL --device DIR [--ca FILE] [--key PUB.pem]`: the device's fetch agent
+/* `tandem device fetch URL --device DIR [--ca FILE] [--key PUB.pem] [--attempts N]`: the device's fetch agent
  * (fetch/agent*.c) run on the simulated device over the host transport (libcurl): downloads the package
  * into the free slot of the NAND store, resuming an interrupted download, and leaves it PENDING.
  * Owns: option parsing, the wiring of the device's ports, the progress display (a bar on a terminal,
- * plain lines otherwise), Ctrl-C as cancellation. Never: device logic (the agent decides everything),
+ * plain lines otherwise; always one line per retry and per wait, saying why), the wording of a failure
+ * (the transport's reason: the HTTP status, the TLS problem, the refused redirect), Ctrl-C as cancellation. Never: device logic (the agent decides everything),
  * TLS switches (there are none), saving a device whose power was cut mid-operation as if it were not.
  * Exit: 0 PENDING; 1 refused (package, certificate, server answer) or cancelled; 2 usage, I/O, network. */
 #define _POSIX_C_SOURCE 200809L
@@ -57,19 +58,47 @@ static const char *phase_name(uint8_t ph)
     return ph < 5 ? names[ph] : "?";
 }
 
-/* What the display keeps: where each later attempt picked up (a drop's resume point). */
+/* What the display needs: the terminal or not, the transport (why an attempt failed), the limits. */
 struct view {
     int tty;
-    uint32_t resumes, resumed_at; /* attempts after the first, and the offset of the last one */
+    const struct tdm_curl_transport *t;
+    uint32_t max_attempts;
 };
+
+/* One line per retry and per wait, on a terminal too (the bar goes on below it). */
+static int retry_line(const struct view *v, const struct tdm_fetch_progress *p)
+{
+    const char *nl = v->tty ? "\r\033[K" : "";
+    if (p->phase == TDM_FETCH_PH_WAIT) {
+        const char *why = tdm_fetch_curl_why(v->t);
+        printf("%sfetch: attempt %u failed: %s; next attempt in %.1f s", nl, p->attempt,
+               why[0] ? why : tdm_strerror(p->last_err), p->wait_ms / 1000.0);
+        if (p->server_wait_ms) {
+            printf(" (the server asked for %.0f s%s)", p->server_wait_ms / 1000.0,
+                   p->server_wait_ms > p->wait_ms ? ", more than the cap" : "");
+        }
+        printf("\n");
+        return 1;
+    }
+    if (p->phase == TDM_FETCH_PH_CONNECT && p->attempt > 1) {
+        if (p->from) {
+            printf("%sfetch: attempt %u: asking for the rest from byte %u with a Range request\n", nl, p->attempt,
+                   p->from);
+        } else {
+            printf("%sfetch: attempt %u: asking for the whole file from byte 0\n", nl, p->attempt);
+        }
+        return 1;
+    }
+    return 0;
+}
 
 static void on_progress(void *arg, const struct tdm_fetch_progress *p)
 {
     struct view *v = arg;
     int tty = v->tty;
-    if (p->phase == TDM_FETCH_PH_CONNECT && p->attempt > 1 && p->attempt > v->resumes + 1) {
-        v->resumes = p->attempt - 1;
-        v->resumed_at = p->done;
+    if (retry_line(v, p) && !tty) {
+        fflush(stdout);
+        return;
     }
     double mib = 1024.0 * 1024.0;
     char eta[32] = "?";
@@ -99,7 +128,7 @@ static void on_progress(void *arg, const struct tdm_fetch_progress *p)
 
 struct opts {
     const char *url, *dir, *ca, *key;
-    uint64_t connect_ms, low_speed_ms;
+    uint64_t connect_ms, low_speed_ms, attempts;
 };
 
 static int parse(int argc, char **argv, struct opts *o)
@@ -121,6 +150,10 @@ static int parse(int argc, char **argv, struct opts *o)
         } else if (!strcmp(a, "--low-speed-time") && has) {
             if (tdm_cli_number(argv[++i], 1, 600000, &o->low_speed_ms) < 0) {
                 return tdm_cli_fail(CMD, "--low-speed-time: not a number of ms from 1 to 600000: '%s'", argv[i]);
+            }
+        } else if (!strcmp(a, "--attempts") && has) {
+            if (tdm_cli_number(argv[++i], 1, 1000, &o->attempts) < 0) {
+                return tdm_cli_fail(CMD, "--attempts: not a number from 1 to 1000: '%s'", argv[i]);
             }
         } else if (a[0] != '-' && !o->url) {
             o->url = a;
@@ -173,6 +206,24 @@ static int exit_code(int err)
     return 2;
 }
 
+/* The one line on stderr: the transport's reason when the transport decided, else the agent's error. */
+static void report_failure(const char *url, int err, const struct tdm_fetch_result *res, uint32_t max_attempts,
+                           const char *why)
+{
+    int transport = err == TDM_E_FETCH_URL || err == TDM_E_FETCH_TLS || err == TDM_E_FETCH_HTTP ||
+                    err == TDM_E_FETCH_NET || err == TDM_E_FETCH_TIMEOUT || err == TDM_E_FETCH_LENGTH ||
+                    err == TDM_E_FETCH_TOO_BIG;
+    if (err == TDM_E_FETCH_RETRIES) {
+        tdm_cli_fail(CMD, "%s: gave up after %u attempt(s), %u in a row without a new byte; last: %s (run the "
+                     "same command again to resume)", url, res->attempts, max_attempts,
+                     why[0] ? why : "no progress");
+    } else if (err == TDM_E_FETCH_CANCELLED) {
+        tdm_cli_fail(CMD, "%s: %s (run the same command again to resume)", url, tdm_strerror(err));
+    } else {
+        tdm_cli_fail(CMD, "%s: %s", url, transport && why[0] ? why : tdm_strerror(err));
+    }
+}
+
 static int run(struct opts *o, struct tdm_sim_device *dev, const struct tdm_key *key)
 {
     static struct tdm_nand nand;
@@ -190,7 +241,8 @@ static int run(struct opts *o, struct tdm_sim_device *dev, const struct tdm_key 
     if (tdm_fetch_curl_create(&cc, &tops, &t) < 0) {
         return tdm_cli_fail(CMD, "cannot start the HTTPS client (libcurl without https?)");
     }
-    struct view view = {.tty = isatty(STDOUT_FILENO)};
+    struct view view = {.tty = isatty(STDOUT_FILENO), .t = t,
+                        .max_attempts = o->attempts ? (uint32_t)o->attempts : TDM_FETCH_ATTEMPTS_DEFAULT};
     int tty = view.tty;
     const uint8_t(*keys)[TDM_P256_PUBKEY_LEN] = (const uint8_t(*)[TDM_P256_PUBKEY_LEN])key->pub;
     struct tdm_fetch_config fc = {
@@ -208,12 +260,15 @@ static int run(struct opts *o, struct tdm_sim_device *dev, const struct tdm_key 
         .progress = on_progress,
         .progress_arg = &view,
         .progress_ms = tty ? 100 : 1000,
+        .max_attempts = view.max_attempts,
         .cancelled = is_cancelled,
     };
     struct tdm_fetch_result res;
     signal(SIGINT, on_sigint);
     int err = tdm_fetch_run(&agent, &fc, &store, o->url, &res);
     signal(SIGINT, SIG_DFL);
+    char why[600];
+    snprintf(why, sizeof why, "%s", tdm_fetch_curl_why(t));
     tdm_fetch_curl_destroy(t);
     if (tty && err < 0) {
         printf("\n");
@@ -223,9 +278,7 @@ static int run(struct opts *o, struct tdm_sim_device *dev, const struct tdm_key 
     }
     char ver[32], hex[2 * TDM_SHA256_LEN + 1];
     if (err < 0) {
-        const char *hint = err == TDM_E_FETCH_CANCELLED || err == TDM_E_FETCH_RETRIES
-                               ? " (run the same command again to resume)" : "";
-        tdm_cli_fail(CMD, "%s: %s%s", o->url, tdm_strerror(err), hint);
+        report_failure(o->url, err, &res, view.max_attempts, why);
         return exit_code(err);
     }
     printf("%s %s: %u bytes in slot %c, set %s, counter %u, sha256 %s\n", res.already ? "already pending" : "fetched",
@@ -237,10 +290,14 @@ static int run(struct opts *o, struct tdm_sim_device *dev, const struct tdm_key 
                (unsigned long long)res.received, res.attempts, res.retries, res.restarts, res.resumed_at);
         /* Bytes received beyond what this run had to bring: the cost of the drops (re-fetched data). */
         uint64_t needed = res.total - res.resumed_at;
-        if (view.resumes) {
+        unsigned long long twice = res.received > needed ? res.received - needed : 0;
+        if (res.range_resumes) { /* only a Range request the server answered with 206 is a resume */
             printf("  after %u failed attempt(s) the download went on from byte %u (HTTP Range); %llu bytes "
-                   "fetched twice\n", view.resumes, view.resumed_at,
-                   (unsigned long long)(res.received > needed ? res.received - needed : 0));
+                   "fetched twice\n", res.retries, res.range_from, twice);
+        }
+        if (res.restarts) {
+            printf("  restarted from byte 0 %u time(s) (the server ignored the Range, the file changed, or it gave "
+                   "no ETag or Last-Modified to prove a resume safe); %llu bytes fetched twice\n", res.restarts, twice);
         }
     }
     return 0;

@@ -1,5 +1,5 @@
 /* HTTP response header parsing for the host transport (host-only).
- * Owns: status line, Content-Length, Content-Range, ETag, Last-Modified, Location presence.
+ * Owns: status line, Content-Length, Content-Range, ETag, Last-Modified, Location, Retry-After, Date.
  * Never: accepts a partially parsed number (e.g. "12abc" or an overflow) as a value. */
 #include "http_headers.h"
 
@@ -12,6 +12,9 @@ void tdm_http_headers_reset(struct tdm_http_headers *h)
     h->range_first = -1;
     h->range_last = -1;
     h->range_total = -1;
+    h->retry_after_s = -1;
+    h->retry_after_at = -1;
+    h->date = -1;
 }
 
 int64_t tdm_http_parse_u63(const char *s, size_t len)
@@ -114,6 +117,51 @@ static void parse_content_range(struct tdm_http_headers *h, const char *v, size_
     }
 }
 
+/* Days from 1970-01-01 to y-m-d of the proleptic Gregorian calendar (m 1..12). */
+static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+int64_t tdm_http_parse_date(const char *s, size_t len)
+{
+    static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    /* "Sun, 06 Nov 1994 08:49:37 GMT": fixed positions, 29 characters */
+    if (len != 29 || s[3] != ',' || s[4] != ' ' || s[7] != ' ' || s[11] != ' ' || s[16] != ' ' || s[19] != ':' ||
+        s[22] != ':' || memcmp(s + 25, " GMT", 4) != 0) {
+        return -1;
+    }
+    int64_t day = tdm_http_parse_u63(s + 5, 2), year = tdm_http_parse_u63(s + 12, 4);
+    int64_t hh = tdm_http_parse_u63(s + 17, 2), mm = tdm_http_parse_u63(s + 20, 2), ss = tdm_http_parse_u63(s + 23, 2);
+    int month = 0;
+    for (int i = 0; i < 12; i++) {
+        if (!memcmp(s + 8, months + 3 * i, 3)) {
+            month = i + 1;
+        }
+    }
+    if (month == 0 || day < 1 || day > 31 || year < 1970 || hh > 23 || mm > 59 || ss > 60) {
+        return -1;
+    }
+    return days_from_civil(year, month, day) * 86400 + hh * 3600 + mm * 60 + ss;
+}
+
+int64_t tdm_http_retry_after(const struct tdm_http_headers *h, int64_t now_s)
+{
+    if (h->retry_after_s >= 0) {
+        return h->retry_after_s;
+    }
+    if (h->retry_after_at < 0) {
+        return -1;
+    }
+    int64_t now = h->date >= 0 ? h->date : now_s;
+    return h->retry_after_at > now ? h->retry_after_at - now : 0;
+}
+
 int tdm_http_headers_line(struct tdm_http_headers *h, const char *line, size_t len)
 {
     const char *v;
@@ -138,6 +186,16 @@ int tdm_http_headers_line(struct tdm_http_headers *h, const char *line, size_t l
         copy_value(h->last_modified, v, vlen);
     } else if (header_is(line, len, "location", &v, &vlen)) {
         h->has_location = vlen > 0;
+        h->location[0] = 0;
+        if (vlen < sizeof h->location) {
+            memcpy(h->location, v, vlen);
+            h->location[vlen] = 0;
+        }
+    } else if (header_is(line, len, "retry-after", &v, &vlen)) {
+        h->retry_after_s = tdm_http_parse_u63(v, vlen);
+        h->retry_after_at = h->retry_after_s < 0 ? tdm_http_parse_date(v, vlen) : -1;
+    } else if (header_is(line, len, "date", &v, &vlen)) {
+        h->date = tdm_http_parse_date(v, vlen);
     }
     return 0;
 }

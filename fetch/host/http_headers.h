@@ -17,6 +17,10 @@ struct tdm_http_headers {
     int64_t range_last;
     int64_t range_total;      /* -1 when absent or "*" */
     uint8_t has_location;     /* a Location header was present (a redirect curl may follow) */
+    int64_t retry_after_s;    /* Retry-After as delta-seconds; -1 when absent or malformed */
+    int64_t retry_after_at;   /* Retry-After as an HTTP-date (seconds since 1970); -1 when absent */
+    int64_t date;             /* Date (seconds since 1970); -1 when absent or malformed */
+    char location[256];       /* value of Location ("" none, or too long to keep) */
     char etag[TDM_TRANSPORT_VALIDATOR_MAX];          /* strong ETag with its quotes, or "" */
     char last_modified[TDM_TRANSPORT_VALIDATOR_MAX]; /* HTTP date, or "" */
 };
@@ -28,6 +32,14 @@ void tdm_http_headers_reset(struct tdm_http_headers *h);
  * A status line ("HTTP/...") resets *h first. Returns 1 for the blank line that ends the header
  * block of a response, else 0. */
 int tdm_http_headers_line(struct tdm_http_headers *h, const char *line, size_t len);
+
+/* Parse an HTTP-date in the IMF-fixdate form ("Sun, 06 Nov 1994 08:49:37 GMT", RFC 9110 5.6.7) into
+ * seconds since 1970-01-01 UTC. Returns the value or -1 (another form, or out of range). */
+int64_t tdm_http_parse_date(const char *s, size_t len);
+
+/* Seconds to wait that a response's Retry-After asks for (delta-seconds, or an HTTP-date measured
+ * against the response's own Date, else against `now_s`); -1 when it has none. Never negative otherwise. */
+int64_t tdm_http_retry_after(const struct tdm_http_headers *h, int64_t now_s);
 
 /* Parse "NNN" (decimal digits only, no sign, no overflow past INT64_MAX) from [s, s+len).
  * Returns the value or -1. */

@@ -9,12 +9,12 @@
 
 #include <curl/curl.h>
 #include <limits.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "curl_request.h"
+#include "curl_why.h"
 #include "http_headers.h"
 #include "tandem/err.h"
 
@@ -45,6 +45,9 @@ struct tdm_curl_transport {
     uint64_t win_start_ns; /* low-speed window: start (shifted by time spent outside our calls) */
     uint64_t win_bytes;    /* bytes received in the window */
     uint64_t left_ns;      /* when the last call returned to the caller */
+    int stalled;           /* the last TDM_E_FETCH_TIMEOUT came from the low-speed rule */
+    char errbuf[CURL_ERROR_SIZE]; /* libcurl's text about the last failure */
+    char why[512];         /* the last failure in words (tdm_fetch_curl_why) */
     uint32_t rd, fill;     /* ring read index and number of buffered bytes */
     uint8_t ring[TDM_CURL_RING];
 };
@@ -122,7 +125,9 @@ static int goal_reached(const struct tdm_curl_transport *t, int need_body)
     return t->done || (need_body ? t->fill > 0 : t->headers_done);
 }
 
-/* Run libcurl until the goal (headers, or body bytes in the ring) or the end of the transfer. */
+/* Run libcurl until the goal (headers, or body bytes in the ring) or the end of the transfer.
+ * Low-speed rule: a window starts whenever the previous one saw low_speed_bytes; a window that reaches
+ * low_speed_ms of waiting without them is a stall. With 1 byte, a stall is "no byte for low_speed_ms". */
 static int drive(struct tdm_curl_transport *t, int need_body)
 {
     int err = 0;
@@ -143,19 +148,35 @@ static int drive(struct tdm_curl_transport *t, int need_body)
             break;
         }
         uint64_t now = now_ns();
-        if (now - t->win_start_ns >= window) {
-            if (t->win_bytes < t->cfg.low_speed_bytes) {
-                err = TDM_E_FETCH_TIMEOUT;
-                break;
-            }
+        if (t->win_bytes >= t->cfg.low_speed_bytes) {
             t->win_start_ns = now;
             t->win_bytes = 0;
+        } else if (now - t->win_start_ns >= window) {
+            t->stalled = 1;
+            err = TDM_E_FETCH_TIMEOUT;
+            break;
         }
         curl_multi_poll(t->multi, NULL, 0, TDM_CURL_POLL_MS, NULL);
     }
     t->left_ns = now_ns();
     return err;
 }
+
+/* Remember in words why the transfer failed (tdm_fetch_curl_why), then return err. */
+static int failed(struct tdm_curl_transport *t, int err)
+{
+    long verify = 0;
+    curl_easy_getinfo(t->easy, CURLINFO_SSL_VERIFYRESULT, &verify);
+    struct tdm_curl_failure f = {
+        .err = err, .status = t->h.status, .rc = t->done ? t->result : CURLE_OK, .verify = verify,
+        .location = t->h.location, .errbuf = t->errbuf, .stalled = t->stalled,
+        .stall_ms = t->cfg.low_speed_ms, .connect_ms = t->cfg.connect_timeout_ms, .max_size = t->max_size,
+    };
+    tdm_fetch_curl_explain(t->easy, &f, t->why, sizeof t->why);
+    return err;
+}
+
+const char *tdm_fetch_curl_why(const struct tdm_curl_transport *t) { return t ? t->why : ""; }
 
 static void t_close(void *ctx)
 {
@@ -178,8 +199,7 @@ static int check_response(struct tdm_curl_transport *t, const struct tdm_transpo
     const struct tdm_http_headers *h = &t->h;
     if (h->status == 206) {
         int64_t span = h->range_last - h->range_first + 1;
-        if (h->range_first < 0 || (uint64_t)h->range_first != req->offset ||
-            (h->content_length >= 0 && h->content_length != span) ||
+        if (h->range_first < 0 || (h->content_length >= 0 && h->content_length != span) ||
             (h->range_total >= 0 && h->range_last >= h->range_total)) {
             return TDM_E_FETCH_LENGTH;
         }
@@ -208,13 +228,15 @@ static int t_open(void *ctx, const struct tdm_transport_request *req, struct tdm
     memset(rep, 0, sizeof *rep);
     rep->length = -1;
     rep->total = -1;
-    int err = tdm_fetch_curl_check_url(req->url);
-    if (err < 0) {
-        return err;
-    }
     tdm_http_headers_reset(&t->h);
+    t->stalled = 0;
+    t->errbuf[0] = t->why[0] = 0;
     t->done = t->headers_done = t->paused = t->cb_error = 0;
     t->result = CURLE_OK;
+    int err = tdm_fetch_curl_check_url(req->url);
+    if (err < 0) {
+        return failed(t, err);
+    }
     t->max_size = req->max_size;
     t->start = 0;
     t->length = -1;
@@ -224,6 +246,9 @@ static int t_open(void *ctx, const struct tdm_transport_request *req, struct tdm
     t->win_start_ns = t->left_ns = now_ns();
     t->win_bytes = 0;
     err = tdm_fetch_curl_setup(t->easy, &t->cfg, req, t, on_header, on_body, &t->extra_headers);
+    if (err == 0 && curl_easy_setopt(t->easy, CURLOPT_ERRORBUFFER, t->errbuf) != CURLE_OK) {
+        err = TDM_E_CONFIG;
+    }
     if (err < 0) {
         t_close(t);
         return err;
@@ -241,6 +266,10 @@ static int t_open(void *ctx, const struct tdm_transport_request *req, struct tdm
     if (t->h.range_total >= 0) {
         rep->total = t->h.range_total; /* e.g. "bytes * /N" of a 416 */
     }
+    int64_t wait_s = tdm_http_retry_after(&t->h, (int64_t)time(NULL));
+    if (wait_s > 0) {
+        rep->retry_after_ms = wait_s >= UINT32_MAX / 1000 ? UINT32_MAX : (uint32_t)wait_s * 1000u;
+    }
     if (err == 0 && !t->headers_done) {
         err = transfer_error(t);
         if (err == 0) {
@@ -255,7 +284,7 @@ static int t_open(void *ctx, const struct tdm_transport_request *req, struct tdm
     }
     if (err < 0) {
         t_close(t);
-        return err;
+        return failed(t, err);
     }
     t->open_ok = 1;
     return 0;
@@ -280,17 +309,14 @@ static int t_read(void *ctx, void *buf, uint32_t len)
         }
         int err = drive(t, 1);
         if (err < 0) {
-            return err;
+            return failed(t, err);
         }
         if (t->fill == 0) { /* the transfer ended */
             err = transfer_error(t);
-            if (err < 0) {
-                return err;
+            if (err == 0 && t->length >= 0 && t->delivered != (uint64_t)t->length) {
+                err = TDM_E_FETCH_LENGTH;
             }
-            if (t->length >= 0 && t->delivered != (uint64_t)t->length) {
-                return TDM_E_FETCH_LENGTH;
-            }
-            return 0;
+            return err < 0 ? failed(t, err) : 0;
         }
     }
     uint32_t n = len < t->fill ? len : t->fill;
@@ -331,9 +357,9 @@ int tdm_fetch_curl_create(const struct tdm_curl_config *cfg, struct tdm_transpor
     if (cfg) {
         t->cfg = *cfg;
     }
-    t->cfg.connect_timeout_ms = t->cfg.connect_timeout_ms ? t->cfg.connect_timeout_ms : 10000;
+    t->cfg.connect_timeout_ms = t->cfg.connect_timeout_ms ? t->cfg.connect_timeout_ms : TDM_CURL_CONNECT_MS_DEFAULT;
     t->cfg.low_speed_bytes = t->cfg.low_speed_bytes ? t->cfg.low_speed_bytes : 1;
-    t->cfg.low_speed_ms = t->cfg.low_speed_ms ? t->cfg.low_speed_ms : 30000;
+    t->cfg.low_speed_ms = t->cfg.low_speed_ms ? t->cfg.low_speed_ms : TDM_CURL_STALL_MS_DEFAULT;
     t->cfg.max_redirects = t->cfg.max_redirects ? t->cfg.max_redirects : 3;
     t->cfg.ca_file = NULL;
     if (cfg && cfg->ca_file) {

@@ -40,7 +40,7 @@
 #define TDM_FETCH_RAM 6656   /* upper bound of sizeof(struct tdm_fetch) on a 32- or 64-bit target */
 #define TDM_FETCH_BUF 2048    /* bytes pulled from the transport per read (one NAND page on a W25N01GV) */
 
-#define TDM_FETCH_ATTEMPTS_DEFAULT 8       /* consecutive attempts that bring no new byte */
+#define TDM_FETCH_ATTEMPTS_DEFAULT 5       /* consecutive attempts that bring no new byte (docs/FETCH.md) */
 #define TDM_FETCH_BACKOFF_MIN_DEFAULT 250  /* ms before the first retry; doubles per failed attempt */
 #define TDM_FETCH_BACKOFF_MAX_DEFAULT 8000 /* ms: cap of the backoff */
 #define TDM_FETCH_PROGRESS_DEFAULT 200     /* ms between progress calls while bytes flow */
@@ -81,6 +81,10 @@ struct tdm_fetch_progress {
     uint32_t eta_s;    /* seconds left at this rate, UINT32_MAX unknown */
     uint32_t attempt;  /* transfers opened in this run */
     int last_err;      /* error of the last failed attempt (0 none) */
+    int status;        /* HTTP status of the last response (0 none) */
+    uint32_t from;     /* CONNECT: the offset asked for (0: the whole file, no Range) */
+    uint32_t wait_ms;  /* WAIT: how long this wait lasts */
+    uint32_t server_wait_ms; /* WAIT: what the server's Retry-After asked for (0 none); capped to wait_ms */
 };
 
 typedef void (*tdm_fetch_progress_fn)(void *arg, const struct tdm_fetch_progress *p);
@@ -115,7 +119,10 @@ struct tdm_fetch_result {
     uint64_t received;        /* body bytes received from the transport in this run */
     uint32_t attempts;        /* transfers opened */
     uint32_t retries;         /* failed attempts that were retried */
-    uint32_t restarts;        /* restarts from byte 0 (server ignored the range, file changed) */
+    uint32_t restarts;        /* restarts from byte 0 (server ignored the range, file changed, no validator) */
+    uint32_t range_resumes;   /* Range requests the server answered with the bytes from the asked offset */
+    uint32_t range_from;      /* offset of the last such resume */
+    int status;               /* HTTP status of the last response (0 none) */
     uint64_t waited_ns;       /* time spent in backoff */
     uint8_t sha256[TDM_SHA256_LEN]; /* store digest of the committed package */
     struct tdm_version version;     /* set version of the package (once the manifest is verified) */

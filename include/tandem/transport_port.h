@@ -18,7 +18,7 @@
  *                         5xx may be retried, 416 means the offset is at or past the end (reply->total)
  *   TDM_E_FETCH_NET       connection failed, dropped, reset, cut inside a TLS record -> resume
  *   TDM_E_FETCH_LENGTH    body ended before its Content-Length, or headers contradict each other
- *                         (Content-Length vs Content-Range, a range that does not start at the offset)
+ *                         (Content-Length vs Content-Range)
  *                         -> resume (a server lying about the length shows up later as a changed total)
  *   TDM_E_FETCH_TIMEOUT   connect timeout or low-speed timeout                  -> resume
  *   TDM_E_FETCH_TOO_BIG   the file is larger than req->max_size                 -> give up
@@ -50,13 +50,16 @@ struct tdm_transport_request {
 struct tdm_transport_reply {
     int status;              /* HTTP status of the final response (0 if none was received) */
     uint8_t range_honoured;  /* 1: the body starts at req->offset (a 206, or a 200 to offset 0);
-                              * 0: the server ignored the range and the body is the whole file */
+                              * 0: it does not: a 200 (the whole file) or a 206 starting elsewhere */
     uint8_t changed;         /* 1: a validator was sent and the server's validator differs (file replaced) */
-    uint64_t start;          /* file offset of the first body byte: req->offset if honoured, else 0 */
+    uint64_t start;          /* file offset of the first body byte as the server states it: the first
+                              * byte of a 206's Content-Range, 0 for a 200. Never assume req->offset. */
     int64_t length;          /* body bytes read() will deliver; -1 unknown (no Content-Length) */
     int64_t total;           /* size of the whole file (Content-Range total, or the length of a 200);
                               * -1 unknown. Also filled from "Content-Range: bytes * /N" of a 416. */
     char validator[TDM_TRANSPORT_VALIDATOR_MAX]; /* strong ETag (with quotes), else Last-Modified, else "" */
+    uint32_t retry_after_ms; /* Retry-After of the response (delta-seconds or HTTP-date), 0 when absent;
+                              * saturates at UINT32_MAX */
 };
 
 struct tdm_transport_ops {
@@ -67,7 +70,9 @@ struct tdm_transport_ops {
      * Returns 0 when the status is 200 or 206 and the headers are consistent: read() may follow.
      * Returns a negative TDM_E_FETCH_* (table above) otherwise; nothing is left open then.
      * A 200 to a request with an offset is success with rep->range_honoured = 0: the caller must
-     * restart from file offset 0 (or close). Opening while a transfer is open closes it first. */
+     * restart from file offset 0 (or close). So is a self-consistent 206 whose Content-Range does not
+     * start at req->offset (rep->start says where it does): the caller places no byte of it but at
+     * rep->start, or discards it. Opening while a transfer is open closes it first. */
     int (*open)(void *ctx, const struct tdm_transport_request *req, struct tdm_transport_reply *rep);
 
     /* Copy up to len (> 0) next body bytes into buf (caller-owned). Returns the number of bytes (> 0),

@@ -9,6 +9,7 @@
 
 #include "nand_sim.h"
 #include "pkg_build.h"
+#include "rig.h"
 #include "tandem/err.h"
 #include "tandem/fetch.h"
 #include "tandem/host_crypto.h"
@@ -147,6 +148,24 @@ static inline int afx_build_aligned(struct afx_pkg *p, const struct tdm_key *key
     free(p->buf);
     err = afx_build(p, key, app_len + extra, net_len, 5, TDM_PKG_HW_ID_DEFAULT, salt);
     return err < 0 ? err : (p->len % page ? TDM_E_STATE : 0);
+}
+
+/* A progress callback (arg: struct afx_replace) that replaces www/NAME on the rig's server with `next`
+ * at the first wait before a retry: a file changed between two attempts. done: 1 replaced, -1 failed. */
+struct afx_replace {
+    const struct tdm_rig *rig;
+    const char *name;
+    const struct afx_pkg *next;
+    time_t mtime;
+    int done;
+};
+
+static inline void afx_replace_on_wait(void *arg, const struct tdm_fetch_progress *p)
+{
+    struct afx_replace *r = arg;
+    if (p->phase == TDM_FETCH_PH_WAIT && !r->done) {
+        r->done = tdm_rig_put(r->rig, r->name, r->next->buf, r->next->len, r->mtime) == 0 ? 1 : -1;
+    }
 }
 
 /* Does the committed slot hold exactly `p`? Reads it back page by page. */

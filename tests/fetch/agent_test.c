@@ -5,41 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent_fixture.h"
-#include "harness.h"
-#include "rig.h"
-#include "transport_curl.h"
+#include "agent_rig_test.h"
 
-static struct tdm_rig rig;
-static struct afx_dev dev;
-static struct tdm_key key, other_key;
-static uint8_t pub[1][TDM_P256_PUBKEY_LEN];
-static struct tdm_transport_ops ops;
-static struct tdm_curl_transport *tr;
-static struct tdm_fetch_config cfg;
-static struct tdm_fetch_result res;
-static char url[256];
-static uint64_t rng;
+static struct tdm_key other_key;
 
-static uint32_t rnd(uint32_t n)
-{
-    rng = rng * 6364136223846793005ull + 1442695040888963407ull;
-    return (uint32_t)((rng >> 33) % n);
-}
-
-/* Every scenario: its own random stream, a fresh device, a fresh transport, a passing proxy. */
 static void begin(uint64_t salt)
 {
-    rng = tdm_test_seed() * 0x9E3779B97F4A7C15ull + salt;
-    TDM_CHECK_OK(afx_device_new(&dev, tdm_test_seed() + salt));
-    TDM_CHECK_OK(tdm_key_from_seed(&key, tdm_test_seed()));
+    art_begin(salt);
     TDM_CHECK_OK(tdm_key_from_seed(&other_key, tdm_test_seed() + 1000));
-    memcpy(pub[0], key.pub, TDM_P256_PUBKEY_LEN);
-    tdm_fetch_curl_destroy(tr);
-    struct tdm_curl_config cc = {.ca_file = rig.ca, .connect_timeout_ms = 3000, .low_speed_ms = 3000};
-    TDM_CHECK_OK(tdm_fetch_curl_create(&cc, &ops, &tr));
-    afx_config(&dev, &cfg, &ops, (const uint8_t(*)[TDM_P256_PUBKEY_LEN])pub);
-    tdm_rig_fault(&rig, "pass");
 }
 
 /* Build and serve a good package as www/NAME; URL through the proxy. */
@@ -243,20 +216,6 @@ static void a_range_past_the_end_completes_what_is_durable(void)
     free(p.buf);
 }
 
-struct replace {
-    struct afx_pkg *next;
-    int done;
-};
-
-static void replace_on_wait(void *arg, const struct tdm_fetch_progress *p)
-{
-    struct replace *r = arg;
-    if (p->phase == TDM_FETCH_PH_WAIT && !r->done) {
-        r->done = 1;
-        TDM_CHECK(tdm_rig_put(&rig, "moving.bin", r->next->buf, r->next->len, 1700000900) == 0);
-    }
-}
-
 static void a_file_replaced_between_attempts_starts_over(void)
 {
     begin(8);
@@ -267,11 +226,11 @@ static void a_file_replaced_between_attempts_starts_over(void)
     snprintf(sched, sizeof sched, "close@%u pass", 30000 + rnd(100000));
     tdm_test_replay_extra("(schedule %s)", sched);
     tdm_rig_fault(&rig, sched);
-    struct replace r = {&b, 0};
-    cfg.progress = replace_on_wait;
+    struct afx_replace r = {&rig, "moving.bin", &b, 1700000900, 0};
+    cfg.progress = afx_replace_on_wait;
     cfg.progress_arg = &r;
     TDM_CHECK_OK(tdm_fetch_run(&dev.agent, &cfg, &dev.store, url, &res));
-    TDM_CHECK(r.done && res.restarts == 1 && res.attempts == 2);
+    TDM_CHECK(r.done == 1 && res.restarts == 1 && res.attempts == 2);
     TDM_CHECK(afx_slot_equals(&dev, res.slot, &b));
     struct tdm_bootstate st;
     TDM_CHECK_OK(tdm_bootstate_load(&dev.store, &st));
@@ -421,13 +380,5 @@ int main(int argc, char **argv)
         {"bad manifests stop the download before the bulk", bad_manifests_stop_the_download_before_the_bulk},
         {"a cancelled download resumes in the next run", a_cancelled_download_resumes_in_the_next_run},
     };
-    if (tdm_rig_load(&rig) != 0) {
-        return 1;
-    }
-    int rc = tdm_test_main(argc, argv, s, sizeof s / sizeof s[0]);
-    tdm_fetch_curl_destroy(tr);
-    if (dev.have_chip) {
-        tdm_sim_nand_destroy(&dev.chip);
-    }
-    return rc;
+    return art_main(argc, argv, s, sizeof s / sizeof s[0]);
 }

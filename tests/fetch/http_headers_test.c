@@ -79,6 +79,34 @@ static void a_redirect_chain_keeps_only_the_last_response(void)
     TDM_CHECK(!h.has_location && h.content_length == -1 && h.status == 200);
 }
 
+static void retry_after_in_seconds_or_as_a_date(void)
+{
+    struct tdm_http_headers h;
+    tdm_http_headers_reset(&h);
+    feed(&h, "HTTP/1.1 503 Service Unavailable\r\n");
+    TDM_CHECK(tdm_http_retry_after(&h, 0) == -1);
+    feed(&h, "Retry-After: 120\r\n");
+    TDM_CHECK(tdm_http_retry_after(&h, 0) == 120);
+    /* 784111777 is Sun, 06 Nov 1994 08:49:37 GMT (RFC 9110's example) */
+    TDM_CHECK(tdm_http_parse_date("Sun, 06 Nov 1994 08:49:37 GMT", 29) == 784111777);
+    TDM_CHECK(tdm_http_parse_date("Thu, 29 Feb 2024 23:59:59 GMT", 29) == 1709251199);
+    TDM_CHECK(tdm_http_parse_date("Sunday, 06-Nov-94 08:49:37 GMT", 30) == -1);
+    TDM_CHECK(tdm_http_parse_date("Sun, 06 Xyz 1994 08:49:37 GMT", 29) == -1);
+    tdm_http_headers_reset(&h);
+    feed(&h, "HTTP/1.1 429 Too Many Requests\r\n");
+    feed(&h, "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n");
+    feed(&h, "Retry-After: Sun, 06 Nov 1994 08:50:07 GMT\r\n");
+    /* measured against the response's own Date, not the local clock */
+    TDM_CHECK(tdm_http_retry_after(&h, 999999999) == 30);
+    tdm_http_headers_reset(&h);
+    feed(&h, "HTTP/1.1 429 Too Many Requests\r\n");
+    feed(&h, "Retry-After: Sun, 06 Nov 1994 08:50:07 GMT\r\n");
+    TDM_CHECK(tdm_http_retry_after(&h, 784111777 + 10) == 20);
+    TDM_CHECK(tdm_http_retry_after(&h, 784111777 + 100) == 0); /* in the past: no wait */
+    feed(&h, "Retry-After: soon\r\n");
+    TDM_CHECK(tdm_http_retry_after(&h, 0) == -1);
+}
+
 int main(int argc, char **argv)
 {
     static const struct tdm_scenario s[] = {
@@ -87,6 +115,7 @@ int main(int argc, char **argv)
         {"malformed numbers are absent", malformed_numbers_are_absent},
         {"weak or oversized validators are dropped", weak_or_oversized_validators_are_dropped},
         {"a redirect chain keeps only the last response", a_redirect_chain_keeps_only_the_last_response},
+        {"Retry-After in seconds or as a date", retry_after_in_seconds_or_as_a_date},
     };
     return tdm_test_main(argc, argv, s, sizeof s / sizeof s[0]);
 }

@@ -8,10 +8,12 @@
 #   nginx_rig.sh stop DIR           (idempotent; also what the CTest cleanup fixture runs)
 #
 # rig.env (KEY=VALUE): main_port (good cert for 127.0.0.1 and localhost), wronghost_port (cert for
-# wrong.example from the same CA), otherca_port (cert for 127.0.0.1 from another CA), proxy_port
-# (tdm_proxy -> main_port), www, ca, control (the proxy's control file), proxy_log, lie_file, lie_declared.
+# wrong.example from the same CA), otherca_port (cert for 127.0.0.1 from another CA), expired_port
+# (cert for 127.0.0.1 from the same CA whose validity ended), proxy_port (tdm_proxy -> main_port), www,
+# ca, control (the proxy's control file), proxy_log, lie_file, lie_declared, liar_log.
 # Endpoints on every port: /FILE from www/, /norange/FILE (Range ignored: 200), /status/500,
-# /redirect/once (-> /pkg.bin), /redirect/loop (endless), /lie.bin (Content-Length lies: lie_declared).
+# /redirect/once (-> /pkg.bin), /redirect/loop (endless), /redirect/http (-> http://127.0.0.1:main_port/pkg.bin),
+# /lie.bin (Content-Length lies: lie_declared), /liar/MODE/FILE (www/FILE with a fault, tdm_liar.c).
 set -euo pipefail
 
 cmd=${1:-}
@@ -48,13 +50,13 @@ stop_rig() {
   done
 }
 
-make_cert() { # NAME CA SAN -> pki/NAME.{key,crt} signed by pki/CA
-  local name=$1 ca=$2 san=$3 p="$dir/pki"
+make_cert() { # NAME CA SAN [DAYS] -> pki/NAME.{key,crt} signed by pki/CA (DAYS -1: already expired)
+  local name=$1 ca=$2 san=$3 days=${4:-2} p="$dir/pki"
   openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=${name}" \
     -keyout "$p/$name.key" -out "$p/$name.csr" 2>/dev/null
   printf 'subjectAltName=%s\nbasicConstraints=critical,CA:FALSE\nextendedKeyUsage=serverAuth\n' "$san" >"$p/$name.ext"
   openssl x509 -req -in "$p/$name.csr" -CA "$p/$ca.crt" -CAkey "$p/$ca.key" -set_serial "0x$(openssl rand -hex 8)" \
-    -days 2 -extfile "$p/$name.ext" -out "$p/$name.crt" 2>/dev/null
+    -days "$days" -extfile "$p/$name.ext" -out "$p/$name.crt" 2>/dev/null
 }
 
 make_ca() { # NAME -> pki/NAME.{key,crt}
@@ -77,7 +79,9 @@ server_block() { # PORT CERT
         location = /status/500 { return 500; }
         location = /redirect/once { return 302 /pkg.bin; }
         location = /redirect/loop { return 302 /redirect/loop; }
+        location = /redirect/http { return 302 http://127.0.0.1:$main_port/pkg.bin; }
         location = /lie.bin { proxy_pass http://127.0.0.1:$liar_port; }
+        location /liar/ { proxy_pass http://127.0.0.1:$liar_port; proxy_buffering off; }
     }
 EOF
 }
@@ -107,6 +111,7 @@ http {
 $(server_block "$main_port" server)
 $(server_block "$wronghost_port" wronghost)
 $(server_block "$otherca_port" otherleaf)
+$(server_block "$expired_port" expired)
 }
 EOF
 }
@@ -129,13 +134,14 @@ start_rig() {
   PATH=$PATH:/usr/sbin
   rm -rf "$dir/pki" "$dir/tmp" "$dir/www"
   mkdir -p "$dir/pki" "$dir/tmp" "$dir/www/norange"
-  : >"$dir/error.log"; : >"$dir/access.log"; : >"$dir/proxy.log"
+  : >"$dir/error.log"; : >"$dir/access.log"; : >"$dir/proxy.log"; : >"$dir/liar.log"
   make_ca ca
   make_ca otherca
   make_cert server ca "DNS:localhost,IP:127.0.0.1"
   make_cert wronghost ca "DNS:wrong.example"
   make_cert otherleaf otherca "DNS:localhost,IP:127.0.0.1"
-  read -r main_port wronghost_port otherca_port proxy_port liar_port < <("$bin/tdm_proxy" --free-ports 5)
+  make_cert expired ca "DNS:localhost,IP:127.0.0.1" -1
+  read -r main_port wronghost_port otherca_port proxy_port liar_port expired_port < <("$bin/tdm_proxy" --free-ports 6)
   head -c 65536 /dev/urandom >"$dir/www/pkg.bin"
   head -c 200000 /dev/urandom >"$dir/lie.bin"
   printf '# rig start\npass\n' >"$dir/control"
@@ -144,7 +150,8 @@ start_rig() {
   setsid "$bin/tdm_proxy" --listen "$proxy_port" --target "$main_port" --control "$dir/control" \
     --log "$dir/proxy.log" --max-seconds 900 </dev/null >>"$dir/proxy.out" 2>&1 &
   echo $! >"$dir/proxy.pid"
-  setsid "$bin/tdm_liar" --listen "$liar_port" --file "$dir/lie.bin" --declare 300000 --max-seconds 900 \
+  setsid "$bin/tdm_liar" --listen "$liar_port" --file "$dir/lie.bin" --declare 300000 --www "$dir/www" \
+    --log "$dir/liar.log" --max-seconds 900 \
     </dev/null >>"$dir/liar.out" 2>&1 &
   echo $! >"$dir/liar.pid"
   wait_https "$main_port"
@@ -153,6 +160,7 @@ start_rig() {
 main_port=$main_port
 wronghost_port=$wronghost_port
 otherca_port=$otherca_port
+expired_port=$expired_port
 proxy_port=$proxy_port
 www=$dir/www
 ca=$dir/pki/ca.crt
@@ -160,6 +168,7 @@ control=$dir/control
 proxy_log=$dir/proxy.log
 lie_file=$dir/lie.bin
 lie_declared=300000
+liar_log=$dir/liar.log
 EOF
   echo "nginx_rig: up in $dir (https 127.0.0.1:$main_port, proxy :$proxy_port)"
 }

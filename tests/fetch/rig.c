@@ -38,6 +38,8 @@ int tdm_rig_load(struct tdm_rig *r)
         if (!strcmp(k, "main_port")) r->main_port = atoi(v);
         else if (!strcmp(k, "wronghost_port")) r->wronghost_port = atoi(v);
         else if (!strcmp(k, "otherca_port")) r->otherca_port = atoi(v);
+        else if (!strcmp(k, "expired_port")) r->expired_port = atoi(v);
+        else if (!strcmp(k, "liar_log")) set_str(r->liar_log, sizeof r->liar_log, v);
         else if (!strcmp(k, "proxy_port")) r->proxy_port = atoi(v);
         else if (!strcmp(k, "www")) set_str(r->www, sizeof r->www, v);
         else if (!strcmp(k, "ca")) set_str(r->ca, sizeof r->ca, v);
@@ -101,6 +103,23 @@ void tdm_rig_proxy_cuts(const struct tdm_rig *r, unsigned *cuts, unsigned *mid_r
         if (strstr(line, " close ") || strstr(line, " reset ")) {
             (*cuts)++;
             *mid_record += strstr(line, "mid_record=1") != NULL;
+        }
+    }
+    fclose(f);
+}
+
+void tdm_rig_liar_requests(const struct tdm_rig *r, const char *name, unsigned *requests, unsigned *ranged)
+{
+    *requests = *ranged = 0;
+    FILE *f = fopen(r->liar_log, "r");
+    if (!f) {
+        return;
+    }
+    char line[512], mode[64], who[256], range[64];
+    while (fgets(line, sizeof line, f)) {
+        if (sscanf(line, "%63s %255s range=%63s", mode, who, range) == 3 && !strcmp(who, name)) {
+            (*requests)++;
+            *ranged += strcmp(range, "-") != 0;
         }
     }
     fclose(f);

@@ -9,8 +9,8 @@
 #include <time.h>
 
 struct tdm_rig {
-    int main_port, wronghost_port, otherca_port, proxy_port;
-    char www[512], ca[512], control[512], proxy_log[512], lie_file[512];
+    int main_port, wronghost_port, otherca_port, expired_port, proxy_port;
+    char www[512], ca[512], control[512], proxy_log[512], lie_file[512], liar_log[512];
     uint64_t lie_declared;
 };
 
@@ -25,6 +25,8 @@ int tdm_rig_put(const struct tdm_rig *r, const char *name, const void *data, siz
 void tdm_rig_fault(const struct tdm_rig *r, const char *schedule);
 /* Count the cuts in the proxy log, and those that fell inside a TLS record. */
 void tdm_rig_proxy_cuts(const struct tdm_rig *r, unsigned *cuts, unsigned *mid_record);
+/* Requests tdm_liar logged for www/NAME since the rig started, and how many of them carried a Range. */
+void tdm_rig_liar_requests(const struct tdm_rig *r, const char *name, unsigned *requests, unsigned *ranged);
 /* Seeded pseudo-random bytes (splitmix64 of seed). */
 void tdm_rig_fill(void *buf, size_t n, uint64_t seed);
 
