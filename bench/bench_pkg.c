@@ -10,7 +10,7 @@
 #include <valgrind/callgrind.h>
 
 #include "bench_util.h"
-#include "tools/pkg_build.h"
+#include "pkg_build.h"
 #include "tandem/host_crypto.h"
 
 #define APP_LEN (1024u * 1024u)

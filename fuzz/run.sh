@@ -15,7 +15,7 @@ store_dev="store/*.c nand/*.c sim/domain.c sim/nand_parts.c sim/nand_sim.c boot/
 net_dev="boot/netboot.c boot/xfer_wire.c"
 if [ "${1:-}" = "--seeds" ]; then
   out=$(mktemp -d)
-  gcc -std=c11 -O1 -Iinclude -Itools fuzz/make_seeds.c tools/pkg_*.c $dev -lmbedcrypto -o "$out/make_seeds"
+  gcc -std=c11 -O1 -Iinclude -Ipkg/host fuzz/make_seeds.c pkg/host/*.c $dev -lmbedcrypto -o "$out/make_seeds"
   "$out/make_seeds" fuzz/corpus
   mkdir -p fuzz/corpus/store fuzz/corpus/journal fuzz/corpus/netboot
   # shellcheck disable=SC2086

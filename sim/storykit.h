@@ -1,7 +1,7 @@
 /* The story kit: firmware sets and signed packages for the simulated device, made in-process, for the
  * tests, the benches, the campaigns and the demo. Host-only.
  * Owns: turning (set id, version, counter, behaviours, sizes) into MCUboot images and a package.
- * Never: device logic; signing happens through tools/pkg_build.h. */
+ * Never: device logic; signing happens through pkg/host/pkg_build.h. */
 #ifndef TANDEM_SIM_STORYKIT_H
 #define TANDEM_SIM_STORYKIT_H
 

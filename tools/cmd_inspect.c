@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "commands.h"
-#include "pkg_build.h"
+#include "inspect_print.h"
 #include "tandem/err.h"
 #include "tandem/host_crypto.h"
 

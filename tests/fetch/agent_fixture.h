@@ -1,5 +1,5 @@
 /* Test fixture of the fetch agent: a simulated NAND chip with a formatted store, a security counter, the
- * agent's config, and packages built in-process (tools/pkg_build.h) and served by the rig's nginx.
+ * agent's config, and packages built in-process (pkg/host/pkg_build.h) and served by the rig's nginx.
  * Owns: helpers shared by tests/fetch/agent_*.c and bench/bench_fetch_agent.c. Never: starts the rig. */
 #ifndef TANDEM_TESTS_FETCH_AGENT_FIXTURE_H
 #define TANDEM_TESTS_FETCH_AGENT_FIXTURE_H

@@ -1,4 +1,4 @@
-/* Test fixture for tests/pkg: seeded keys, images and packages built in-process (tools/pkg_build.h).
+/* Test fixture for tests/pkg: seeded keys, images and packages built in-process (pkg/host/pkg_build.h).
  * Owns: nothing but helpers shared by the pkg test programs. */
 #ifndef TANDEM_TESTS_PKG_FIXTURE_H
 #define TANDEM_TESTS_PKG_FIXTURE_H

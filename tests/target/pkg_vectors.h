@@ -1,5 +1,5 @@
 /* Package test vectors for the emulated Cortex-M33: real signed packages and MCUboot images built on the
- * host with tools/pkg_build.h (seeded key, tdm_image_wrap, tdm_pack), what the host's checks said about
+ * host with pkg/host/pkg_build.h (seeded key, tdm_image_wrap, tdm_pack), what the host's checks said about
  * them (mbedTLS for SHA-256 and ECDSA P-256), and a known-answer table of the ECDSA verifications the
  * target tests ask for. tests/target/pkg_vectors.c is written by tests/target/pkg_vectors_gen.c (host) and
  * committed; the ctest pkg_target_vectors_current fails when the generator writes anything else today.

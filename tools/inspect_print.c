@@ -1,9 +1,9 @@
 /* `tandem inspect` output: a package (after an inspect-mode parse) or a single MCUboot image, as text or
- * JSON (tools/pkg_build.h).
+ * JSON (tools/inspect_print.h).
  * Owns: the wording and JSON keys of inspect. Never: decides validity itself (results come from pkg/). */
 #include <string.h>
 
-#include "pkg_build.h"
+#include "inspect_print.h"
 #include "tandem/err.h"
 #include "tandem/host_crypto.h"
 

@@ -1,5 +1,5 @@
 /* Host-only writers: a raw binary wrapped into an MCUboot image (imgtool's layout) and images packed into
- * a signed tandem package (docs/FORMAT.md). Checks go through pkg/ (tools/pkg_build.h).
+ * a signed tandem package (docs/FORMAT.md). Checks go through pkg/ (pkg/host/pkg_build.h).
  * Owns: producing both formats. Never: a second reader (packing re-verifies each image with
  * tdm_mcuboot_verify and the result with the device's streaming parser). */
 #include <stdlib.h>

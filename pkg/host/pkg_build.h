@@ -1,13 +1,13 @@
 /* Host-only package building: P-256 keys (mbedTLS), wrapping a raw binary into a signed MCUboot image,
  * packing images into a signed tandem package, reading the nRF Connect SDK's dfu_multi_image.bin, file
- * helpers. Library `tdm_pkg_build` (tools/pkg_*.c), used by the `tandem` CLI, tests, bench and the demo.
+ * helpers. Library `tdm_pkg_build` (pkg/host/), used by the `tandem` CLI, the simulator, tests, bench and the demo.
  *
  * Owns: everything that signs or generates keys. Never: device code (nothing here may be linked into a
  * device-side library); a second parser (checks go through pkg/ and include/tandem/mcuboot.h).
  * Memory: functions that return a buffer allocate it with malloc; the caller frees it.
  */
-#ifndef TANDEM_TOOLS_PKG_BUILD_H
-#define TANDEM_TOOLS_PKG_BUILD_H
+#ifndef TANDEM_PKG_HOST_PKG_BUILD_H
+#define TANDEM_PKG_HOST_PKG_BUILD_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -130,10 +130,5 @@ const char *tdm_version_str(const struct tdm_version *v, char *buf);
 int tdm_u32_parse(const char *s, uint32_t *out);
 /* Hex of n bytes into out (2n+1 bytes). */
 const char *tdm_hex(const uint8_t *b, size_t n, char *out);
-
-/* Printing for `tandem inspect` (text or JSON). */
-void tdm_print_package(FILE *out, const uint8_t *buf, size_t len, const struct tdm_pkg_parser *p, int err,
-                       int json, int keyed);
-void tdm_print_image(FILE *out, const uint8_t *buf, size_t len, const struct tdm_key *key, int json);
 
 #endif

@@ -1,4 +1,4 @@
-/* Host-only P-256 keys with mbedTLS: generate, load, save, sign (tools/pkg_build.h).
+/* Host-only P-256 keys with mbedTLS: generate, load, save, sign (pkg/host/pkg_build.h).
  * Owns: every private-key operation of tandem. Never: linked into device code; writing a private key
  * readable by others (0600). */
 #define _POSIX_C_SOURCE 200809L
