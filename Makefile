@@ -3,7 +3,7 @@
 BUILD ?= build
 JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all setup build check demo bench campaign size clean fuzz
+.PHONY: all setup build check demo bench campaign size clean fuzz firmware
 
 all: build
 
@@ -33,6 +33,13 @@ campaign: build
 # size/stack report (docs/TARGET.md).
 size: setup
 	@bash scripts/size.sh --build $(BUILD)-m33
+
+# The firmware a team flashes: bootloader.elf (application core) and netboot.elf (network core), cross-built
+# for the Cortex-M33 into $(BUILD)-firmware/board/, with their sizes.
+firmware: setup
+	@cmake -S . -B $(BUILD)-firmware -DCMAKE_TOOLCHAIN_FILE=cmake/arm-none-eabi.cmake -DTDM_HOST=OFF >/dev/null
+	@cmake --build $(BUILD)-firmware -j$(JOBS) --target bootloader netboot
+	@arm-none-eabi-size $(BUILD)-firmware/board/bootloader.elf $(BUILD)-firmware/board/netboot.elf
 
 clean:
 	rm -rf $(BUILD)
