@@ -83,6 +83,8 @@ struct tdm_boot {
     uint8_t have_store, xfer_open;
     uint8_t buf[TDM_BOOT_COPY_BUF];
 };
+#define TDM_BOOT_RAM 10240 /* sizeof bound, 32- or 64-bit (9 096 B on the Cortex-M33) */
+_Static_assert(sizeof(struct tdm_boot) <= TDM_BOOT_RAM, "struct tdm_boot grew past its RAM bound");
 
 /* Run the bootloader once, from power-on to the decision. Everything it keeps is in NAND (journal) and
  * internal flash; a power cut at any operation followed by another call continues the same transaction.

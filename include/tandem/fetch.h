@@ -149,6 +149,7 @@ struct tdm_fetch {
     struct tdm_fetch_progress prog;
     uint8_t buf[TDM_FETCH_BUF];
 };
+_Static_assert(sizeof(struct tdm_fetch) <= TDM_FETCH_RAM, "struct tdm_fetch grew past its RAM bound");
 
 /* Download `url` (https://, < TDM_FETCH_URL_MAX bytes) into the free slot of the mounted `store` and
  * make it PENDING. Resumes a download of the same URL that a drop, a cancel or a power cut interrupted.

@@ -24,6 +24,8 @@ struct tdm_nand {
     struct tdm_nand_geometry geo;
     uint32_t ppb_shift; /* log2(pages_per_block) */
 };
+#define TDM_NAND_RAM 96 /* sizeof bound, 32- or 64-bit (56 B on the Cortex-M33) */
+_Static_assert(sizeof(struct tdm_nand) <= TDM_NAND_RAM, "struct tdm_nand grew past its RAM bound");
 
 /* Read the geometry through the port and check it: power-of-two page and ppb, sizes within the maxima,
  * nop >= 1. Returns 0, TDM_E_NAND_GEOMETRY, or the port's error (TDM_E_IO: no chip). */

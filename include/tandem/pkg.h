@@ -159,6 +159,7 @@ struct tdm_pkg_parser {
     uint8_t tlv[TDM_PKG_TLV_MAX];
     struct tdm_pkg_manifest m;
 };
+_Static_assert(sizeof(struct tdm_pkg_parser) <= TDM_PKG_PARSER_RAM, "struct tdm_pkg_parser grew past its RAM bound");
 
 /* Check cfg (ops complete, 1..TDM_PKG_MAX_KEYS keys, at least one component id allowed) and start a parse.
  * Computes the trusted keys' ids (one SHA-256 each). Returns 0, TDM_E_CONFIG, TDM_E_CRYPTO. */

@@ -134,6 +134,8 @@ struct tdm_store {
     struct tdm_sha256 wsha;
     uint8_t work[TDM_STORE_WORK_SIZE];
 };
+#define TDM_STORE_RAM 2048 /* sizeof bound, 32- or 64-bit (1 840 B on the Cortex-M33) */
+_Static_assert(sizeof(struct tdm_store) <= TDM_STORE_RAM, "struct tdm_store grew past its RAM bound");
 
 /* ---- whole store ---- */
 
