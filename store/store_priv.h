@@ -6,6 +6,7 @@
 
 #include "tandem/crc32.h"
 #include "tandem/err.h"
+#include "tandem/journal_types.h"
 #include "tandem/le.h"
 #include "tandem/store.h"
 
@@ -25,8 +26,8 @@
 #define ST_JREC_MAGIC 0x4E524A54u /* "TJRN" */
 #define ST_JREC_HDR 16
 #define ST_JREC_AREA 512 /* a record never extends past this column of its page */
-#define ST_T_SNAP 0xFF00u
-#define ST_T_SLOT 0xFF01u /* + slot */
+#define ST_T_SNAP TDM_JT_STORE_SNAP
+#define ST_T_SLOT TDM_JT_STORE_SLOT_A /* + slot */
 #define ST_T_ROLES 0xFF10u
 
 /* slot page tag in the spare area */

@@ -38,6 +38,16 @@ const char *tdm_test_option(const char *name);
         }                                                                                           \
     } while (0)
 
+/* TDM_CHECK with a printf-style detail for the failure line (which value, which entry). */
+#define TDM_CHECK_MSG(cond, ...)                                                                    \
+    do {                                                                                            \
+        if (!(cond)) {                                                                              \
+            char tdm_m_[200];                                                                       \
+            snprintf(tdm_m_, sizeof tdm_m_, __VA_ARGS__);                                           \
+            tdm_test_fail(__FILE__, __LINE__, #cond, tdm_m_);                                       \
+        }                                                                                           \
+    } while (0)
+
 /* Check that an int result is not a negative error; prints the error name on failure. */
 #define TDM_CHECK_OK(expr)                                                                          \
     do {                                                                                            \

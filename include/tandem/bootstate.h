@@ -14,10 +14,11 @@
 #include <stdint.h>
 
 #include "tandem/counter_port.h"
+#include "tandem/journal_types.h"
 #include "tandem/mcuboot.h"
 #include "tandem/store.h"
 
-#define TDM_BOOTSTATE_TYPE 0x0100u
+#define TDM_BOOTSTATE_TYPE TDM_JT_BOOTSTATE /* tandem/journal_types.h */
 #define TDM_BOOTSTATE_FORMAT 1
 #define TDM_BOOTSTATE_REJECTED_MAX 4 /* rejected packages remembered (newest first) */
 #define TDM_BOOTSTATE_LEN 212        /* encoded payload bytes */

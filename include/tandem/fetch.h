@@ -29,11 +29,12 @@
 #include "tandem/clock_port.h"
 #include "tandem/counter_port.h"
 #include "tandem/crypto_port.h"
+#include "tandem/journal_types.h"
 #include "tandem/pkg.h"
 #include "tandem/store.h"
 #include "tandem/transport_port.h"
 
-#define TDM_FETCH_RECORD_TYPE 0x0200u /* journal record type of the progress record */
+#define TDM_FETCH_RECORD_TYPE TDM_JT_FETCH /* journal record type of the progress record (journal_types.h) */
 #define TDM_FETCH_RECORD_FORMAT 1
 #define TDM_FETCH_URL_MAX 256 /* longest URL, NUL included */
 #define TDM_FETCH_RECORD_MAX (20 + TDM_TRANSPORT_VALIDATOR_MAX + TDM_FETCH_URL_MAX) /* encoded bytes */

@@ -3,7 +3,9 @@
 
 #include "harness.h"
 #include "tandem/crc32.h"
+#include "tandem/journal_types.h"
 #include "tandem/le.h"
+#include "tandem/store.h"
 
 static void every_error_has_a_unique_name_and_a_message(void)
 {
@@ -25,6 +27,65 @@ static void every_error_has_a_unique_name_and_a_message(void)
     TDM_CHECK(strcmp(tdm_errname(TDM_E_NAND_ECC), "TDM_E_NAND_ECC") == 0);
     TDM_CHECK(strcmp(tdm_strerror(-9999), "unknown error") == 0);
     TDM_CHECK(strcmp(tdm_strerror(0), "success") == 0);
+}
+
+/* Each layer's errors sit in its range of err.h (a new code in the wrong range is a collision waiting). */
+static void every_error_sits_in_its_layers_range(void)
+{
+    static const struct {
+        const char *prefix;
+        int lo, hi;
+    } ranges[] = {{"TDM_E_NAND_", 20, 39}, {"TDM_E_SIM_", 20, 39}, {"TDM_E_STORE_", 40, 59},
+                  {"TDM_E_PKG_", 60, 89},  {"TDM_E_FETCH_", 90, 109}, {"TDM_E_BOOT_", 110, 129},
+                  {"TDM_E_HOST_", 130, 149}};
+    static const struct {
+        const char *name;
+        int num;
+    } codes[] = {
+#define CODE_(name, num, msg) {#name, num},
+        TDM_ERROR_TABLE(CODE_)
+#undef CODE_
+    };
+    for (unsigned i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+        int placed = 0;
+        for (unsigned r = 0; r < sizeof ranges / sizeof ranges[0]; r++) {
+            if (strncmp(codes[i].name, ranges[r].prefix, strlen(ranges[r].prefix)) == 0) {
+                placed = 1;
+                TDM_CHECK_MSG(codes[i].num >= ranges[r].lo && codes[i].num <= ranges[r].hi, "%s = %d",
+                              codes[i].name, codes[i].num);
+            }
+        }
+        if (!placed) {
+            TDM_CHECK_MSG(codes[i].num >= 1 && codes[i].num <= 19, "%s = %d is generic", codes[i].name,
+                          codes[i].num);
+        }
+    }
+}
+
+/* The journal's record types: one registry (journal_types.h), no two alike, callers below the store's own. */
+static void every_journal_record_type_is_unique_and_in_its_range(void)
+{
+    static const struct {
+        const char *name, *owner;
+        unsigned num;
+    } types[] = {
+#define JT_(name, num, owner, what) {#name, owner, num},
+        TDM_JOURNAL_TYPE_TABLE(JT_)
+#undef JT_
+    };
+    unsigned n = sizeof types / sizeof types[0];
+    TDM_CHECK(n >= 5);
+    for (unsigned i = 0; i < n; i++) {
+        int store_own = strcmp(types[i].owner, "store") == 0;
+        TDM_CHECK_MSG(types[i].num != 0 && (store_own ? types[i].num > TDM_STORE_TYPE_USER_MAX
+                                                      : types[i].num <= TDM_STORE_TYPE_USER_MAX),
+                      "%s = 0x%04x", types[i].name, types[i].num);
+        for (unsigned k = i + 1; k < n; k++) {
+            TDM_CHECK_MSG(types[i].num != types[k].num, "%s and %s", types[i].name, types[k].name);
+        }
+    }
+    /* the store numbers slot records by slot: one registered type per slot */
+    TDM_CHECK(TDM_JT_STORE_SLOT_B == TDM_JT_STORE_SLOT_A + TDM_STORE_SLOTS - 1);
 }
 
 static void crc32_matches_the_ieee_check_value(void)
@@ -50,6 +111,8 @@ int main(int argc, char **argv)
 {
     static const struct tdm_scenario s[] = {
         {"every error has a unique name and a message", every_error_has_a_unique_name_and_a_message},
+        {"every error sits in its layer's range", every_error_sits_in_its_layers_range},
+        {"every journal record type is unique and in its range", every_journal_record_type_is_unique_and_in_its_range},
         {"crc32 matches the IEEE check value", crc32_matches_the_ieee_check_value},
         {"little-endian fields round-trip", little_endian_fields_round_trip},
     };
