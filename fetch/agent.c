@@ -268,7 +268,7 @@ static int download(struct tdm_fetch *f, int fresh)
             return 0;
         }
         f->prog.last_err = err;
-        if (tdm_fetch_x_is_pkg_err(err) || err == TDM_E_FETCH_TOO_BIG || (f->fatal && err == TDM_E_FETCH_LENGTH)) {
+        if (tdm_err_is_pkg(err) || err == TDM_E_FETCH_TOO_BIG || (f->fatal && err == TDM_E_FETCH_LENGTH)) {
             return tdm_fetch_x_fail(f, err);
         }
         if (!retryable(err, status, f)) {
@@ -317,7 +317,7 @@ int tdm_fetch_run(struct tdm_fetch *f, const struct tdm_fetch_config *cfg, struc
                 fresh = 0;
             } else if (err == TDM_E_NOT_FOUND) {
                 err = 0; /* the durable data is unusable: start afresh */
-            } else if (tdm_fetch_x_is_pkg_err(err)) {
+            } else if (tdm_err_is_pkg(err)) {
                 err = tdm_fetch_x_fail(f, err);
             }
         }

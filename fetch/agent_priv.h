@@ -8,12 +8,6 @@
 #include "tandem/err.h"
 #include "tandem/fetch.h"
 
-/* Is err one of the package layer's refusals? */
-static inline int tdm_fetch_x_is_pkg_err(int err)
-{
-    return err <= TDM_E_PKG_MAGIC && err >= -89;
-}
-
 /* Open the slot afresh (new generation), restart the parser, write the ACTIVE record with the reply's
  * validator and total. */
 int tdm_fetch_x_fresh(struct tdm_fetch *f, const struct tdm_transport_reply *rep);

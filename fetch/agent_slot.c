@@ -166,7 +166,7 @@ int tdm_fetch_x_finish(struct tdm_fetch *f)
     tdm_fetch_x_report(f, TDM_FETCH_PH_VERIFY, 1);
     int err = tdm_pkg_finish(&f->parser);
     err = err < 0 ? err : check_targets(f, tdm_pkg_manifest(&f->parser));
-    if (tdm_fetch_x_is_pkg_err(err)) {
+    if (tdm_err_is_pkg(err)) {
         return tdm_fetch_x_fail(f, err);
     }
     err = err < 0 ? err : tdm_store_commit(f->store, f->off, NULL);
@@ -191,7 +191,7 @@ int tdm_fetch_x_finish_committed(struct tdm_fetch *f)
     struct slot_reader r = {f->store, f->slot};
     int err = tdm_pkg_check(&f->parser, &f->pcfg, read_slot, &r, f->buf, sizeof f->buf);
     err = err < 0 ? err : check_targets(f, tdm_pkg_manifest(&f->parser));
-    if (tdm_fetch_x_is_pkg_err(err)) {
+    if (tdm_err_is_pkg(err)) {
         return tdm_fetch_x_fail(f, err);
     }
     if (err < 0) {

@@ -64,7 +64,7 @@ static int next_page(struct tdm_store *s, uint32_t block, uint16_t *next)
     int last = -1;
     for (uint32_t p = 0; p < s->ppb; p++) {
         int r = tdm_store_x_read(s, st_row(s, block, p), 0, s->work, record_len(s));
-        if (r == TDM_E_POWER || r == TDM_E_IO || r == TDM_E_RANGE) {
+        if (tdm_err_is_access(r)) {
             return r;
         }
         if (r < 0 || !page_erased(s->work, record_len(s))) {
@@ -80,7 +80,7 @@ static int scan_block(struct tdm_store *s, uint32_t block, uint32_t *best, uint8
 {
     for (uint32_t p = 0; p < s->ppb; p++) {
         int r = tdm_store_x_read(s, st_row(s, block, p), 0, s->work, record_len(s));
-        if (r == TDM_E_POWER || r == TDM_E_IO || r == TDM_E_RANGE) {
+        if (tdm_err_is_access(r)) {
             return r;
         }
         uint16_t st = 0;
@@ -106,7 +106,7 @@ int tdm_store_x_bbt_find(struct tdm_store *s, uint8_t *bitmap, uint16_t *state)
     for (uint32_t i = 0; i < s->count; i++) {
         uint32_t b = s->first + i;
         int r = tdm_store_x_read(s, st_row(s, b, 0), 0, s->work, 4);
-        if (r == TDM_E_POWER || r == TDM_E_IO || r == TDM_E_RANGE) {
+        if (tdm_err_is_access(r)) {
             return r;
         }
         if (r < 0 || tdm_get_le32(s->work) != ST_BBT_MAGIC) {

@@ -19,11 +19,6 @@ static int erased(const uint8_t *p, uint32_t n)
     return 1;
 }
 
-static int fatal(int r)
-{
-    return r == TDM_E_POWER || r == TDM_E_IO || r == TDM_E_RANGE;
-}
-
 /* Validate the record in s->work; fills seq/type/len. */
 static int valid(const struct tdm_store *s, uint32_t *seq, uint16_t *type, uint16_t *len)
 {
@@ -97,7 +92,7 @@ int tdm_store_x_j_scan(struct tdm_store *s)
     for (int w = 0; w < 2; w++) {
         for (uint32_t p = 0; p < s->ppb; p++) {
             int r = load(s, s->j_blk[w], p);
-            if (fatal(r)) {
+            if (tdm_err_is_access(r)) {
                 return r;
             }
             if (r == 0 && erased(s->work, ST_JREC_AREA)) {
@@ -120,7 +115,7 @@ int tdm_store_x_j_scan(struct tdm_store *s)
     uint8_t a = snap[1] > snap[0];
     for (uint32_t p = 0; p < s->ppb; p++) {
         int r = load(s, s->j_blk[a], p);
-        if (fatal(r)) {
+        if (tdm_err_is_access(r)) {
             return r;
         }
         uint32_t seq;
@@ -173,7 +168,7 @@ static int copy_index(struct tdm_store *s, uint32_t b)
         uint32_t seq;
         uint16_t type, len;
         if (r < 0) {
-            return fatal(r) ? r : TDM_E_CORRUPT;
+            return tdm_err_is_access(r) ? r : TDM_E_CORRUPT;
         }
         if (!valid(s, &seq, &type, &len) || seq != e->seq || type != e->type) {
             return TDM_E_CORRUPT;
@@ -276,7 +271,7 @@ int tdm_store_x_j_read(struct tdm_store *s, uint32_t type, uint8_t **payload, ui
     }
     int r = load(s, s->j_blk[e->where], e->page);
     if (r < 0) {
-        return fatal(r) ? r : TDM_E_CORRUPT;
+        return tdm_err_is_access(r) ? r : TDM_E_CORRUPT;
     }
     uint32_t sq;
     uint16_t ty, len;

@@ -65,7 +65,7 @@ static int claim_open_blocks(struct tdm_store *s)
             continue;
         }
         int r = tdm_store_x_read(s, st_row(s, b, 0), s->page, s->work, ST_TAG_END);
-        if (r == TDM_E_POWER || r == TDM_E_IO || r == TDM_E_RANGE) {
+        if (tdm_err_is_access(r)) {
             return r;
         }
         struct st_tag t;

@@ -98,6 +98,20 @@ enum tdm_err {
 #undef TDM_ERR_ENUM_
 };
 
+/* Error classes: the one place each is decided.
+ * An access failure is a failure of the way to the medium (power lost, the bus, an address outside the
+ * part), not a statement about the data: a reader stops and passes it up, never takes it to mean "this page
+ * holds nothing valid". */
+static inline int tdm_err_is_access(int err)
+{
+    return err == TDM_E_POWER || err == TDM_E_IO || err == TDM_E_RANGE;
+}
+/* One of the package layer's refusals (its range of the table, 60..89). */
+static inline int tdm_err_is_pkg(int err)
+{
+    return err <= -60 && err >= -89;
+}
+
 /* Message for a code ("success" for >= 0, "unknown error" for a value not in the table). Never NULL. */
 const char *tdm_strerror(int err);
 /* Symbolic name, e.g. "TDM_E_NAND_ECC". Never NULL. */

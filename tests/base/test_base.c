@@ -55,6 +55,8 @@ static void every_error_sits_in_its_layers_range(void)
                               codes[i].name, codes[i].num);
             }
         }
+        int pkg = strncmp(codes[i].name, "TDM_E_PKG_", 10) == 0;
+        TDM_CHECK_MSG(tdm_err_is_pkg(-codes[i].num) == pkg, "tdm_err_is_pkg(%s)", codes[i].name);
         if (!placed) {
             TDM_CHECK_MSG(codes[i].num >= 1 && codes[i].num <= 19, "%s = %d is generic", codes[i].name,
                           codes[i].num);
