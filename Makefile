@@ -3,7 +3,7 @@
 BUILD ?= build
 JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all setup build check demo bench campaign size clean fuzz firmware
+.PHONY: all setup build check demo bench campaign size clean fuzz firmware coverage
 
 all: build
 
@@ -40,6 +40,10 @@ firmware: setup
 	@cmake -S . -B $(BUILD)-firmware -DCMAKE_TOOLCHAIN_FILE=cmake/arm-none-eabi.cmake -DTDM_HOST=OFF >/dev/null
 	@cmake --build $(BUILD)-firmware -j$(JOBS) --target bootloader netboot
 	@arm-none-eabi-size $(BUILD)-firmware/board/bootloader.elf $(BUILD)-firmware/board/netboot.elf
+
+# Branch coverage of the device code by the host suite (gcc --coverage + lcov; $(BUILD)-cov/coverage/).
+coverage: setup
+	@bash scripts/coverage.sh $(BUILD)-cov
 
 clean:
 	rm -rf $(BUILD)

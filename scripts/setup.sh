@@ -13,6 +13,7 @@ pkgs=(
   qemu-system-arm                             # runs target tests on an emulated Cortex-M33 (mps2-an505)
   cppcheck clang clang-tidy                   # static analysis of device code (scripts/analyze.sh)
   python3                                     # JSON checks in the CLI tests and the demo
+  lcov                                        # branch coverage of the device code (make coverage, bench)
 )
 if [ -n "${TDM_SETUP_EXTRA:-}" ]; then
   read -r -a extra <<<"$TDM_SETUP_EXTRA"
