@@ -155,11 +155,7 @@ static void program_failure_moves_pages_and_goes_on(void)
 static void out_of_reserve_keeps_committed(void)
 {
     struct store_fixture f;
-    fx_open(&f, 0, SLOT);
-    TDM_CHECK_OK(tdm_store_format(&f.st, &f.cfg, false));
-    TDM_CHECK_OK(tdm_store_open(&f.st, 0));
-    TDM_CHECK_OK(fx_write(&f, 6, 0, 190000));
-    TDM_CHECK_OK(tdm_store_commit(&f.st, 190000, NULL));
+    fx_open_committed(&f, SLOT, 6, 190000);
     TDM_CHECK_OK(tdm_store_set_roles(&f.st, 0, TDM_STORE_NONE));
     for (uint32_t b = 0; b < 64; b++) {
         if (tdm_store_block_owner(&f.st, b) == TDM_STORE_FREE) {
@@ -179,11 +175,7 @@ static void out_of_reserve_keeps_committed(void)
 static void corrected_bit_flips_scrub_the_block(void)
 {
     struct store_fixture f;
-    fx_open(&f, 0, SLOT);
-    TDM_CHECK_OK(tdm_store_format(&f.st, &f.cfg, false));
-    TDM_CHECK_OK(tdm_store_open(&f.st, 0));
-    TDM_CHECK_OK(fx_write(&f, 9, 0, 160000));
-    TDM_CHECK_OK(tdm_store_commit(&f.st, 160000, NULL));
+    fx_open_committed(&f, SLOT, 9, 160000);
     TDM_CHECK_OK(tdm_store_mount(&f.st, &f.cfg));
     uint8_t buf[16];
     uint32_t before = UINT32_MAX;
@@ -205,11 +197,7 @@ static void corrected_bit_flips_scrub_the_block(void)
 static void uncorrectable_read_is_named_never_wrong_data(void)
 {
     struct store_fixture f;
-    fx_open(&f, 0, SLOT);
-    TDM_CHECK_OK(tdm_store_format(&f.st, &f.cfg, false));
-    TDM_CHECK_OK(tdm_store_open(&f.st, 0));
-    TDM_CHECK_OK(fx_write(&f, 10, 0, 50000));
-    TDM_CHECK_OK(tdm_store_commit(&f.st, 50000, NULL));
+    fx_open_committed(&f, SLOT, 10, 50000);
     TDM_CHECK_OK(tdm_store_mount(&f.st, &f.cfg));
     uint8_t buf[100];
     f.chip.faults.bitflip_bits = 3;
@@ -224,11 +212,7 @@ static void uncorrectable_read_is_named_never_wrong_data(void)
 static void wrong_data_read_clean_is_named_never_returned(void)
 {
     struct store_fixture f;
-    fx_open(&f, 0, SLOT);
-    TDM_CHECK_OK(tdm_store_format(&f.st, &f.cfg, false));
-    TDM_CHECK_OK(tdm_store_open(&f.st, 0));
-    TDM_CHECK_OK(fx_write(&f, 11, 0, 50000));
-    TDM_CHECK_OK(tdm_store_commit(&f.st, 50000, NULL));
+    fx_open_committed(&f, SLOT, 11, 50000);
     uint32_t blk = UINT32_MAX;
     for (uint32_t b = 0; b < 64 && blk == UINT32_MAX; b++) {
         blk = tdm_store_block_owner(&f.st, b) == TDM_STORE_OWN_A ? b : blk;
