@@ -106,6 +106,7 @@ static void play(struct camp *c, uint64_t first, int torn1, uint64_t second, int
 {
     memset(out, 0, sizeof *out);
     tdm_sim_snapshot_restore(&c->snap, &c->dev);
+    tdm_sim_device_scrub_ram(&c->dev); /* nothing of the previous run's RAM reaches this one */
     if (first) {
         tdm_sim_device_cut_at(&c->dev, c->dev.dom.ops + first, torn1 ? TDM_SIM_CUT_TORN : TDM_SIM_CUT_BEFORE);
     }
@@ -221,6 +222,9 @@ static int setup(struct camp *c)
     }
     struct tdm_sim_device_opts dopts = {.part = "W25N-SMALL", .bad_blocks = o->bad_blocks, .seed = o->seed};
     int err = tdm_sim_device_create(&c->dev, c->dir, &dopts);
+    /* the RAM of both cores' code: garbage at every power-on and reset, so nothing survives a cut in it */
+    err = err < 0 ? err : tdm_sim_device_add_ram(&c->dev, &c->run, sizeof c->run);
+    err = err < 0 ? err : tdm_sim_device_add_ram(&c->dev, &c->agent, sizeof c->agent);
     err = err < 0 ? err : tdm_key_from_seed(&c->key, 77);
     if (err < 0) {
         return err;

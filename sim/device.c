@@ -32,9 +32,28 @@ static void wire(struct tdm_sim_device *dev)
     }
 }
 
-void tdm_sim_dev_power_on(struct tdm_sim_device *dev)
+int tdm_sim_device_add_ram(struct tdm_sim_device *dev, void *ram, size_t len)
+{
+    if (dev->nram == TDM_SIM_RAM_REGIONS) {
+        return TDM_E_BUFFER;
+    }
+    dev->ram[dev->nram].at = ram;
+    dev->ram[dev->nram].len = len;
+    dev->nram++;
+    return 0;
+}
+
+void tdm_sim_device_scrub_ram(struct tdm_sim_device *dev)
 {
     tdm_rng_fill(&dev->rng, dev->shared, dev->layout.shared.size);
+    for (unsigned i = 0; i < dev->nram; i++) {
+        tdm_rng_fill(&dev->rng, dev->ram[i].at, dev->ram[i].len);
+    }
+}
+
+void tdm_sim_dev_power_on(struct tdm_sim_device *dev)
+{
+    tdm_sim_device_scrub_ram(dev);
     dev->pending[0] = dev->pending[1] = 0;
     dev->in_wait[0] = dev->in_wait[1] = false;
     tdm_sim_domain_power_on(&dev->dom);

@@ -17,6 +17,7 @@
 #define TANDEM_SIM_DEVICE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "domain.h"
@@ -34,6 +35,7 @@ enum tdm_sim_core { TDM_SIM_CORE_APP = 0, TDM_SIM_CORE_NET = 1 };
 #define TDM_SIM_SET_ID_MAX 32  /* bytes of a package (set) identity */
 #define TDM_SIM_VERSION_MAX 32 /* chars of a printable image version, NUL included */
 #define TDM_SIM_COUNTER_SLOTS 240 /* default OTP update slots of the security counter (assumed) */
+#define TDM_SIM_RAM_REGIONS 8     /* RAM regions of the cores' code a device can scrub (tdm_sim_device_add_ram) */
 
 /* What the package layer says about the image installed in a slot. */
 struct tdm_sim_image_id {
@@ -80,6 +82,11 @@ struct tdm_sim_device {
     uint32_t pending[2];  /* IPC channels pending AT core i (bit n = channel n) */
     bool in_wait[2];      /* core i is blocked in ipc wait (its step is not re-entered) */
     struct tdm_sim_ipc_end ends[2];
+    struct {
+        void *at;
+        size_t len;
+    } ram[TDM_SIM_RAM_REGIONS]; /* the cores' own RAM structures, scrubbed with the window */
+    unsigned nram;
     tdm_sim_step_fn step[2];
     void *step_arg[2];
     /* OTP */
@@ -124,9 +131,20 @@ void tdm_sim_device_set_step(struct tdm_sim_device *dev, enum tdm_sim_core core,
  * writes and erases of both internal flashes, counter updates all count; compare dev->dom.ops). */
 void tdm_sim_device_cut_at(struct tdm_sim_device *dev, uint64_t at, enum tdm_sim_cut mode);
 
+/* Register host memory that stands for RAM of the code running on the cores (the bootloader's and the
+ * net-boot stage's state, the store struct, page buffers, the fetch agent): from then on every power-on,
+ * reset and scrub fills it with seeded garbage, as silicon leaves RAM after a reset, so code that trusts
+ * RAM across a reset fails instead of finding its old values there. The memory must stay valid while the
+ * device is open. Returns 0, or TDM_E_BUFFER when TDM_SIM_RAM_REGIONS are registered. */
+int tdm_sim_device_add_ram(struct tdm_sim_device *dev, void *ram, size_t len);
+
+/* Fill the shared window and every registered RAM region with seeded garbage (from dev->rng). Power-on and
+ * reset do it; call it after putting a device back into an earlier state (tdm_sim_snapshot_restore). */
+void tdm_sim_device_scrub_ram(struct tdm_sim_device *dev);
+
 /* Power off (if on) and on again: both cores' RAM and the shared window are lost (filled with seeded
- * random bytes), pending signals are cleared, flashes and the counter keep what they hold. The caller
- * restarts its boot code from scratch: everything it kept in RAM is gone. */
+ * random bytes: tdm_sim_device_scrub_ram), pending signals are cleared, flashes and the counter keep what
+ * they hold. The caller restarts its boot code from scratch: everything it kept in RAM is gone. */
 void tdm_sim_device_power_cycle(struct tdm_sim_device *dev);
 
 /* A reset (watchdog, crash, or the application rebooting into the bootloader): both cores restart, RAM and

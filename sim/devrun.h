@@ -35,7 +35,8 @@ enum tdm_sim_app {
     TDM_SIM_APP_UNCONFIRMED = 4, /* healthy on trial but the confirmation could not be recorded (no NAND) */
 };
 
-/* RAM of both cores for one power-on (lost at every power cycle). */
+/* RAM of both cores for one power-on (lost at every power cycle: register it with tdm_sim_device_add_ram
+ * and every power-on and reset fills it with garbage). */
 struct tdm_sim_run {
     struct tdm_boot boot;
     struct tdm_netboot netboot;

@@ -190,6 +190,17 @@ static int check_addr(const struct tdm_sim_nand *c, uint32_t row, uint32_t col, 
     return 0;
 }
 
+int tdm_sim_nand_corrupt(struct tdm_sim_nand *c, uint32_t row, uint32_t col, uint32_t len, uint64_t seed)
+{
+    uint8_t *p = len && check_addr(c, row, col, len) == 0 ? page_ptr(c, row, 1) : NULL;
+    if (!p) {
+        return TDM_E_RANGE;
+    }
+    uint32_t bit = tdm_rng_below(&seed, len * 8);
+    p[col + bit / 8] ^= (uint8_t)(1u << (bit % 8));
+    return (int)(col + bit / 8);
+}
+
 /* Flip `bits` distinct bits of buf[0..len) (a bit-flip event inside the bytes read). */
 static void flip_bits(struct tdm_sim_nand *c, uint8_t *buf, uint32_t len, uint32_t bits)
 {

@@ -115,6 +115,12 @@ void tdm_sim_nand_make_weak(struct tdm_sim_nand *chip, uint32_t block);
  * (whole pages: transfer at the bus rate + typical tPROG each). The reference of the ratio benches. */
 uint64_t tdm_sim_nand_program_limit_ns(const struct tdm_sim_nand *chip, uint64_t bytes);
 
+/* Test hook: a silent corruption the on-die ECC does not see (a miscorrection, or disturbed bits that
+ * happen to form a valid codeword). Flips one bit, chosen from `seed`, of the stored bytes [col, col + len)
+ * of page `row`, leaving the page's ECC status, program count and the clock alone: later reads return
+ * the changed byte and report the page clean. Returns the offset of the changed byte, or TDM_E_RANGE. */
+int tdm_sim_nand_corrupt(struct tdm_sim_nand *chip, uint32_t row, uint32_t col, uint32_t len, uint64_t seed);
+
 /* Is the factory marker of `block` present (raw look at the first spare byte of page 0, no clock)? */
 bool tdm_sim_nand_marker_bad(const struct tdm_sim_nand *chip, uint32_t block);
 

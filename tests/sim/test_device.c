@@ -161,6 +161,46 @@ static void cut_loses_the_shared_window_and_pending_signals(void)
     TDM_CHECK(net.take(net.ctx, 4) == 0);   /* the signal raised before the cut is gone */
 }
 
+/* The cores' RAM structures registered with the device (state structs, page buffers) hold seeded garbage
+ * after every power cycle and every reset, different each time, the same for the same seed. */
+static uint32_t still(const uint8_t *p, size_t n, uint8_t v)
+{
+    uint32_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        k += p[i] == v;
+    }
+    return k;
+}
+
+static void reset_and_cut_fill_registered_ram_with_garbage(void)
+{
+    static uint8_t ram[2][4096], first[4096];
+    for (int pass = 0; pass < 2; pass++) {
+        fresh_with(0, 77);
+        memset(ram[pass], 0x3C, sizeof ram[pass]);
+        TDM_CHECK_OK(tdm_sim_device_add_ram(&dev, ram[pass], sizeof ram[pass]));
+        tdm_sim_device_power_cycle(&dev);
+        TDM_CHECK(still(ram[pass], sizeof ram[pass], 0x3C) < sizeof ram[pass] / 64); /* ~1/256 by chance */
+        if (pass == 0) {
+            memcpy(first, ram[0], sizeof first);
+        } else {
+            TDM_CHECK(!memcmp(first, ram[1], sizeof first)); /* same seed, same garbage: replayable */
+        }
+        memcpy(ram[pass], first, sizeof first);
+        tdm_sim_device_reset(&dev);
+        uint32_t kept = 0;
+        for (size_t i = 0; i < sizeof first; i++) {
+            kept += ram[pass][i] == first[i];
+        }
+        TDM_CHECK(kept < sizeof first / 64); /* a reset loses RAM too, with new garbage */
+    }
+    for (int i = 1; i < TDM_SIM_RAM_REGIONS; i++) {
+        TDM_CHECK_OK(tdm_sim_device_add_ram(&dev, first, sizeof first));
+    }
+    TDM_CHECK_ERR(tdm_sim_device_add_ram(&dev, first, sizeof first), TDM_E_BUFFER);
+    fresh(); /* the registrations end with the device */
+}
+
 static void security_counter_only_goes_up(void)
 {
     fresh_with(3, tdm_test_seed());
@@ -339,6 +379,7 @@ int main(int argc, char **argv)
         {"device survives between processes", device_survives_between_processes},
         {"one domain counts the ops of every flash", one_domain_counts_the_ops_of_every_flash},
         {"cut loses the shared window and pending signals", cut_loses_the_shared_window_and_pending_signals},
+        {"reset and cut fill registered RAM with garbage", reset_and_cut_fill_registered_ram_with_garbage},
         {"security counter only goes up", security_counter_only_goes_up},
         {"torn counter update leaves old or new", torn_counter_update_leaves_old_or_new},
         {"ipc signal reaches the peer and wait runs it", ipc_signal_reaches_the_peer_and_wait_runs_it},

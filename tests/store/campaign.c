@@ -45,6 +45,7 @@ struct rig {
     uint8_t sha[3][TDM_SHA256_LEN]; /* by content id 1, 2 */
     char why[256];
     uint64_t scrubs;
+    uint64_t ram_rng; /* seeded garbage for the store's RAM at every power-on of this run */
 };
 
 /* ---- content ---- */
@@ -131,6 +132,21 @@ static int rig_create(struct rig *r)
     memset(&r->m, 0, sizeof r->m);
     r->m.roles_conf[0] = r->m.roles_conf[1] = TDM_STORE_NONE;
     return 0;
+}
+
+/* Power on: RAM holds garbage, as on silicon, so nothing the store kept in RAM before the cut can be trusted
+ * by mistake; only the chip's bytes survive. */
+static uint64_t ram_seed(const struct campaign_cfg *c, uint64_t cut, int torn, uint64_t second)
+{
+    return c->seed * 0x9E3779B97F4A7C15ull ^ cut * 0xC2B2AE3D27D4EB4Full ^ second * 0x165667B19E3779F9ull ^
+           (uint64_t)torn;
+}
+
+static void power_on(struct rig *r)
+{
+    tdm_sim_domain_power_on(r->chip.dom);
+    tdm_rng_fill(&r->ram_rng, &r->st, sizeof r->st);
+    tdm_rng_fill(&r->ram_rng, r->page_buf, sizeof r->page_buf);
 }
 
 /* ---- the workload ---- */
@@ -237,7 +253,7 @@ static int workload(struct rig *r)
     uint64_t armed = r->chip.dom->cut_at; /* the campaign's cut stays armed across this reboot */
     enum tdm_sim_cut mode = r->chip.dom->cut_mode;
     tdm_sim_domain_cut_now(r->chip.dom);
-    tdm_sim_domain_power_on(r->chip.dom);
+    power_on(r);
     tdm_sim_domain_cut_at(r->chip.dom, armed, mode);
     STEP(tdm_store_mount(&r->st, &r->scfg));
     int durable = tdm_store_resume(&r->st, 1);
@@ -408,7 +424,7 @@ static int check_blocks(struct rig *r)
  * while the format was in doubt), 0 = mounted, negative = error (TDM_E_POWER when cut again). */
 static int recover(struct rig *r)
 {
-    tdm_sim_domain_power_on(r->chip.dom);
+    power_on(r);
     int err = tdm_store_mount(&r->st, &r->scfg);
     if (err == TDM_E_STORE_UNFORMATTED && r->m.formatted < 2) {
         return 1;
@@ -451,6 +467,9 @@ static void note_failure(struct campaign_result *res, const struct rig *r, uint6
 {
     res->failures++;
     if (!res->first_failure[0]) {
+        res->first_cut = cut;
+        res->first_torn = torn;
+        res->first_second = second;
         char second_words[32] = "";
         if (second) {
             snprintf(second_words, sizeof second_words, " --second %llu", (unsigned long long)second);
@@ -484,12 +503,21 @@ static int run_double(struct rig *r, const struct campaign_cfg *c, uint64_t cut,
         rig_attach(r);
         r->m = m;
         r->why[0] = 0;
+        r->ram_rng = ram_seed(c, cut, torn, j);
         tdm_sim_domain_power_on(r->chip.dom);
         tdm_sim_domain_cut_at(r->chip.dom, r->chip.dom->ops + j, (j & 1) ? TDM_SIM_CUT_TORN : TDM_SIM_CUT_BEFORE);
         int first = recover(r);
         res->doubles++;
-        if (first >= 0 && r->chip.dom->powered) {
-            continue; /* the recovery took a shorter path this time: nothing was cut */
+        if (r->chip.dom->powered) {
+            /* the same recovery from the same chip took another path: something outside the chip decided */
+            if (first >= 0) {
+                failf(r, "second cut %llu of %llu never happened: the recovery took a shorter path",
+                      (unsigned long long)j, (unsigned long long)n);
+            } else {
+                failf(r, "recovery: %s (before the second cut)", tdm_errname(first));
+            }
+            note_failure(res, r, cut, torn, j);
+            continue;
         }
         if (check_all(r) < 0) {
             note_failure(res, r, cut, torn, j);
@@ -515,6 +543,7 @@ int campaign_run(const struct campaign_cfg *c, struct campaign_result *res)
         free(r);
         return err;
     }
+    r->ram_rng = ram_seed(c, 0, 0, 0);
     err = workload(r);
     res->ops = r->chip.dom->ops;
     res->scrubs = r->scrubs;
@@ -536,14 +565,17 @@ int campaign_run(const struct campaign_cfg *c, struct campaign_result *res)
                 return TDM_E_BUFFER;
             }
             r->why[0] = 0;
+            r->ram_rng = ram_seed(c, cut, torn, 0);
             tdm_sim_domain_cut_at(r->chip.dom, cut, torn ? TDM_SIM_CUT_TORN : TDM_SIM_CUT_BEFORE);
             err = workload(r);
             res->cuts++;
             res->torn += (uint64_t)torn;
             if (err != TDM_E_POWER || r->chip.dom->powered) {
-                if (err < 0) {
-                    note_failure(res, r, cut, torn, 0);
+                if (err >= 0) {
+                    failf(r, "cut %llu of %llu never happened: the workload took another path than the uncut run",
+                          (unsigned long long)cut, (unsigned long long)res->ops);
                 }
+                note_failure(res, r, cut, torn, 0);
                 tdm_sim_nand_destroy(&r->chip);
                 continue;
             }

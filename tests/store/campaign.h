@@ -33,6 +33,8 @@ struct campaign_result {
     uint64_t failures;
     uint64_t scrubs, grown_bad; /* seen in the uncut run */
     char first_failure[512];    /* what failed first, with its replay words */
+    uint64_t first_cut, first_second; /* ...its cut and second cut (0 = none or the uncut run) */
+    int first_torn;
 };
 
 /* Run the campaign. Returns 0 when it ran (failures are counted in *res), negative on setup error. */

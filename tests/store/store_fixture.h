@@ -70,6 +70,16 @@ static inline int fx_write(struct store_fixture *f, uint32_t id, uint32_t from, 
     return 0;
 }
 
+/* A formatted store on a clean chip with `len` bytes of content `id` committed in slot A. */
+static inline void fx_open_committed(struct store_fixture *f, uint32_t slot_bytes, uint32_t id, uint32_t len)
+{
+    fx_open(f, 0, slot_bytes);
+    TDM_CHECK_OK(tdm_store_format(&f->st, &f->cfg, false));
+    TDM_CHECK_OK(tdm_store_open(&f->st, 0));
+    TDM_CHECK_OK(fx_write(f, id, 0, len));
+    TDM_CHECK_OK(tdm_store_commit(&f->st, len, NULL));
+}
+
 /* Does slot `slot` read back as content `id` over [0, len)? */
 static inline int fx_matches(struct store_fixture *f, unsigned slot, uint32_t id, uint32_t len)
 {

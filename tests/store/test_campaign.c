@@ -22,6 +22,10 @@ static void run(struct campaign_cfg *c, const char *name)
            name, res.ops, res.cuts, res.torn, res.doubles, res.failures, res.scrubs, res.grown_bad);
     if (res.failures) {
         printf("    first failure: %s\n", res.first_failure);
+        if (res.first_cut) {
+            tdm_test_replay_extra("--cut %" PRIu64 " --torn %d --second %" PRIu64, res.first_cut, res.first_torn,
+                                  res.first_second);
+        }
     }
     TDM_CHECK(res.cuts > 0);
     TDM_CHECK(res.failures == 0);

@@ -1,6 +1,7 @@
 /* The store's state journal as specifications: latest record per type, compaction, torn appends,
  * limits, and a cut at every operation of a compaction. */
 #include "store_fixture.h"
+#include "tandem/le.h"
 
 static void put(struct store_fixture *f, uint32_t type, uint32_t value)
 {
@@ -21,6 +22,9 @@ static uint32_t latest(struct store_fixture *f, uint32_t type)
     TDM_CHECK_OK(n);
     uint32_t v = (uint32_t)(p[0] | (p[1] << 8));
     TDM_CHECK((uint32_t)n == 4 + v % 37);
+    for (int i = 2; i < n; i++) {
+        TDM_CHECK(p[i] == (uint8_t)v); /* every payload byte is the one put() wrote */
+    }
     return v;
 }
 
@@ -61,6 +65,36 @@ static void torn_append_never_existed(void)
     TDM_CHECK_OK(tdm_store_mount(&f.st, &f.cfg));
     TDM_CHECK(latest(&f, 3) == 11);
     put(&f, 3, 13); /* appends go on past the torn page */
+    TDM_CHECK_OK(tdm_store_mount(&f.st, &f.cfg));
+    TDM_CHECK(latest(&f, 3) == 13);
+    fx_close(&f);
+}
+
+/* The chip hands back a record whose magic and header are intact but one payload bit is wrong, and says
+ * the page is clean (a miscorrection): only the record CRC can tell, and the record must never have existed. */
+static void damaged_payload_with_a_clean_page_never_existed(void)
+{
+    struct store_fixture f;
+    fx_open(&f, 0, 200000);
+    TDM_CHECK_OK(tdm_store_format(&f.st, &f.cfg, false));
+    put(&f, 3, 11);
+    put(&f, 2, 5);
+    put(&f, 3, 12);
+    struct tdm_store_info info;
+    TDM_CHECK_OK(tdm_store_info(&f.st, &info));
+    uint32_t row = info.journal_active * f.nand.geo.pages_per_block + info.journal_next - 1;
+    uint32_t len = 4 + 12 % 37; /* docs/STORE.md: a 16-byte header, the payload, a CRC */
+    int at = tdm_sim_nand_corrupt(&f.chip, row, 16, len, tdm_test_seed());
+    TDM_CHECK(at >= 16 && at < 16 + (int)len);
+    tdm_test_replay_extra("(payload byte %d)", at - 16);
+    uint8_t raw[16 + 40 + 4];
+    TDM_CHECK(f.ops.read(f.ops.ctx, row, 0, raw, 16 + len + 4) == 0); /* the chip reports it clean */
+    TDM_CHECK(tdm_get_le32(raw) == 0x4E524A54u && tdm_get_le32(raw + 4) == info.journal_seq);
+    TDM_CHECK(tdm_get_le16(raw + 8) == 3 && tdm_get_le16(raw + 10) == len); /* header intact */
+    TDM_CHECK_OK(tdm_store_mount(&f.st, &f.cfg));
+    TDM_CHECK(latest(&f, 3) == 11); /* the previous record of the type wins */
+    TDM_CHECK(latest(&f, 2) == 5);
+    put(&f, 3, 13);
     TDM_CHECK_OK(tdm_store_mount(&f.st, &f.cfg));
     TDM_CHECK(latest(&f, 3) == 13);
     fx_close(&f);
@@ -137,6 +171,7 @@ int main(int argc, char **argv)
     static const struct tdm_scenario s[] = {
         {"latest record of each type survives compactions", latest_of_each_type_survives_compactions},
         {"torn append never existed", torn_append_never_existed},
+        {"damaged payload on a page read clean never existed", damaged_payload_with_a_clean_page_never_existed},
         {"payload, type and type-count limits are named errors", limits_are_named},
         {"cut at every operation of a compaction", cut_at_every_operation_of_a_compaction},
     };

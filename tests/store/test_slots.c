@@ -155,11 +155,7 @@ static void program_failure_moves_pages_and_goes_on(void)
 static void out_of_reserve_keeps_committed(void)
 {
     struct store_fixture f;
-    fx_open(&f, 0, SLOT);
-    TDM_CHECK_OK(tdm_store_format(&f.st, &f.cfg, false));
-    TDM_CHECK_OK(tdm_store_open(&f.st, 0));
-    TDM_CHECK_OK(fx_write(&f, 6, 0, 190000));
-    TDM_CHECK_OK(tdm_store_commit(&f.st, 190000, NULL));
+    fx_open_committed(&f, SLOT, 6, 190000);
     TDM_CHECK_OK(tdm_store_set_roles(&f.st, 0, TDM_STORE_NONE));
     for (uint32_t b = 0; b < 64; b++) {
         if (tdm_store_block_owner(&f.st, b) == TDM_STORE_FREE) {
@@ -179,11 +175,7 @@ static void out_of_reserve_keeps_committed(void)
 static void corrected_bit_flips_scrub_the_block(void)
 {
     struct store_fixture f;
-    fx_open(&f, 0, SLOT);
-    TDM_CHECK_OK(tdm_store_format(&f.st, &f.cfg, false));
-    TDM_CHECK_OK(tdm_store_open(&f.st, 0));
-    TDM_CHECK_OK(fx_write(&f, 9, 0, 160000));
-    TDM_CHECK_OK(tdm_store_commit(&f.st, 160000, NULL));
+    fx_open_committed(&f, SLOT, 9, 160000);
     TDM_CHECK_OK(tdm_store_mount(&f.st, &f.cfg));
     uint8_t buf[16];
     uint32_t before = UINT32_MAX;
@@ -205,17 +197,48 @@ static void corrected_bit_flips_scrub_the_block(void)
 static void uncorrectable_read_is_named_never_wrong_data(void)
 {
     struct store_fixture f;
-    fx_open(&f, 0, SLOT);
-    TDM_CHECK_OK(tdm_store_format(&f.st, &f.cfg, false));
-    TDM_CHECK_OK(tdm_store_open(&f.st, 0));
-    TDM_CHECK_OK(fx_write(&f, 10, 0, 50000));
-    TDM_CHECK_OK(tdm_store_commit(&f.st, 50000, NULL));
+    fx_open_committed(&f, SLOT, 10, 50000);
     TDM_CHECK_OK(tdm_store_mount(&f.st, &f.cfg));
     uint8_t buf[100];
     f.chip.faults.bitflip_bits = 3;
     f.chip.faults.bitflip_at_read = f.chip.reads_seen + 1;
     TDM_CHECK_ERR(tdm_store_read(&f.st, 0, 30000, buf, sizeof buf), TDM_E_STORE_UNREADABLE);
     TDM_CHECK(fx_matches(&f, 0, 10, 50000)); /* the flip was in that read only */
+    fx_close(&f);
+}
+
+/* The chip returns a data page with one byte changed and reports it clean (a miscorrection): the tag still
+ * matches, only the page's data CRC can tell, and the reader must name the page unreadable. */
+static void wrong_data_read_clean_is_named_never_returned(void)
+{
+    struct store_fixture f;
+    fx_open_committed(&f, SLOT, 11, 50000);
+    uint32_t blk = UINT32_MAX;
+    for (uint32_t b = 0; b < 64 && blk == UINT32_MAX; b++) {
+        blk = tdm_store_block_owner(&f.st, b) == TDM_STORE_OWN_A ? b : blk;
+    }
+    TDM_CHECK(blk != UINT32_MAX); /* 50 000 bytes: one block, pages 0..24 */
+    uint32_t pg = 7, row = blk * 64 + pg;
+    int at = tdm_sim_nand_corrupt(&f.chip, row, 0, 2048, tdm_test_seed());
+    TDM_CHECK(at >= 0 && at < 2048);
+    tdm_test_replay_extra("(data byte %d of page %u)", at, pg);
+    uint8_t raw[2048], want[2048];
+    TDM_CHECK(f.ops.read(f.ops.ctx, row, 0, raw, sizeof raw) == 0); /* the chip says clean */
+    fx_fill(11, pg * 2048, want, sizeof want);
+    TDM_CHECK(raw[at] != want[at] && !memcmp(raw, want, (size_t)at)); /* ...and one byte is wrong */
+    TDM_CHECK_OK(tdm_store_mount(&f.st, &f.cfg));
+    uint8_t buf[2048];
+    memset(buf, 0xA5, sizeof buf);
+    TDM_CHECK_ERR(tdm_store_read(&f.st, 0, pg * 2048, buf, sizeof buf), TDM_E_STORE_UNREADABLE);
+    for (size_t i = 0; i < sizeof buf; i++) {
+        TDM_CHECK(buf[i] == 0xA5); /* nothing of the page was handed out */
+    }
+    uint32_t away = ((uint32_t)at + 1024) % 2000; /* bytes of that page that are not the changed one */
+    TDM_CHECK_ERR(tdm_store_read(&f.st, 0, pg * 2048 + away, buf, 16), TDM_E_STORE_UNREADABLE);
+    TDM_CHECK_ERR(tdm_store_read(&f.st, 0, (pg - 1) * 2048 + 2000, buf, 100), TDM_E_STORE_UNREADABLE);
+    TDM_CHECK_OK(tdm_store_read(&f.st, 0, (pg - 1) * 2048, buf, 2048)); /* the pages around it are fine */
+    TDM_CHECK_OK(tdm_store_read(&f.st, 0, (pg + 1) * 2048, buf, 2048));
+    TDM_CHECK(!fx_matches(&f, 0, 11, 50000));
     fx_close(&f);
 }
 
@@ -262,6 +285,7 @@ int main(int argc, char **argv)
         {"out of reserve is named and keeps committed content", out_of_reserve_keeps_committed},
         {"corrected bit flips scrub the block", corrected_bit_flips_scrub_the_block},
         {"uncorrectable read is named, never wrong data", uncorrectable_read_is_named_never_wrong_data},
+        {"wrong data read clean is named unreadable, never returned", wrong_data_read_clean_is_named_never_returned},
         {"roles follow the journal and the generation", roles_follow_the_journal_and_the_generation},
     };
     return tdm_test_main(argc, argv, s, sizeof s / sizeof s[0]);
