@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# docs/STORE.md is complete: scripts/nand_reader.py, written from that page alone, reads a simulated device's
+# NAND and gets back, byte for byte, the package staged into it and the bootloader's capture of the running
+# set; its view of the bad blocks, slots and journal agrees with the store's own (`tandem store info`); and it
+# refuses a page whose data CRC, tag CRC or (with both CRCs forged) SHA-256 is wrong.
+# Usage: nand_reader_test.sh PATH/TO/tandem [SEED]
+set -u
+tandem=$1
+seed=${2:-${TDM_TEST_SEED:-1}}
+replay="bash $0 $tandem $seed"
+here=$(cd "$(dirname "$0")" && pwd)
+reader=$here/../../scripts/nand_reader.py
+. "$here/../tools/cli_lib.sh"
+
+# make_set N APP_BYTES: v<N>, both images wrapped and signed, and their package (counter N)
+make_set() {
+  local n=$1 size=$2 c
+  for c in app net; do
+    run "fw make v$n $c" "$tandem" fw make --core $c --set "v$n" --version "$n.0.0+1" --size "$size" \
+        --seed $((seed * 100 + n)) -o "$dir/$c$n.bin" || return 1
+    run "wrap v$n $c" "$tandem" wrap --key "$dir/k.pem" --version "$n.0.0+1" --counter "$n" "$dir/$c$n.bin" \
+        -o "$dir/$c$n.img" || return 1
+    size=$((size / 3))
+  done
+  run "pack v$n" "$tandem" pack --key "$dir/k.pem" --app "$dir/app$n.img" --net "$dir/net$n.img" \
+      --version "$n.0.0+1" --counter "$n" -o "$dir/v$n.tdm"
+}
+
+# reader_json EXPR: a field of the reader's JSON report on the device's NAND
+reader_json() {
+  python3 "$reader" "$dir/dev/nand.bin" --json | python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"
+}
+sha() { sha256sum "$1" | cut -d' ' -f1; }
+# reads_ok OUTDIR: the reader passes every check on the device's NAND and extracts the slots into OUTDIR
+reads_ok() { mkdir -p "$1" && python3 "$reader" "$dir/dev/nand.bin" --extract-dir "$1" >"$dir/reader.txt"; }
+
+run keygen "$tandem" keygen -o "$dir/k.pem" --pub "$dir/k.pub.pem" || exit 1
+make_set 1 20000 || exit 1
+make_set 2 $((150000 + seed % 1000)) || exit 1   # ~200 KB: a package over two NAND blocks
+make_set 3 60000 || exit 1
+run create "$tandem" device create --device "$dir/dev" --part W25N-SMALL --bad-blocks 3 --seed "$seed" || exit 1
+run provision "$tandem" device provision --device "$dir/dev" --app "$dir/app1.img" --net "$dir/net1.img" \
+    --key "$dir/k.pub.pem" || exit 1
+
+# --- a staged package: slot A holds it, the boot state says PENDING with its digest ---
+run "stage v2" "$tandem" device stage --device "$dir/dev" "$dir/v2.tdm" || exit 1
+check "the reader finds the store and every check passes after staging" reads_ok "$dir/x1"
+check "slot A read by the reader is the staged package, byte for byte" cmp -s "$dir/x1/slot_a.bin" "$dir/v2.tdm"
+check "the package spans more than one block" [ "$(reader_json 'len(d["slots"][0]["block_map"])')" -ge 2 ]
+check "boot state: pending, candidate = slot A with the package's SHA-256" \
+  [ "$(reader_json 'd["boot_state"]["phase"], d["boot_state"]["candidate_slot"], d["boot_state"]["candidate_sha256"]')" \
+    = "pending 0 $(sha "$dir/v2.tdm")" ]
+
+# --- the reader agrees with the store's own account of the chip ---
+"$tandem" store info "$dir/dev/nand.bin" --first 0 --blocks 64 --json >"$dir/info.json" 2>"$dir/err"
+check "bad blocks, BBT, journal and slots agree with 'tandem store info'" python3 - "$dir/info.json" \
+  "$(python3 "$reader" "$dir/dev/nand.bin" --json)" <<'EOF'
+import json, sys
+info, mine = json.load(open(sys.argv[1])), json.loads(sys.argv[2])
+got = (mine["bbt"]["bad_blocks"], mine["bbt"]["sequence"], mine["bbt"]["bbt_blocks"], mine["journal"]["head"],
+       mine["journal"]["active_block"], [(s["state"], s["generation"], s.get("length", 0), s.get("sha256", ""))
+                                          for s in mine["slots"]])
+want = (info["bad_blocks"], info["bbt"]["seq"], info["bbt"]["blocks"], info["journal"]["head"],
+        info["journal"]["active_block"], [(s["state"], s["generation"], s["length"], s["sha256"])
+                                          for s in info["slots"]])
+if got != want:
+    print("reader %r\nstore  %r" % (got, want))
+    sys.exit(1)
+EOF
+
+# --- install: the bootloader captures v1 into slot B, v2 is confirmed; then v3 is staged into slot B ---
+run "reboot into v2" "$tandem" device reboot --device "$dir/dev" || exit 1
+check "after the install the reader still finds every check passing" reads_ok "$dir/x2"
+check "slot B holds the capture of v1: its header, then app1 and net1 as installed" bash -c \
+  "[ \"\$(head -c 4 '$dir/x2/slot_b.bin')\" = TDMC ] && cat '$dir/app1.img' '$dir/net1.img' | cmp -s - <(tail -c +93 '$dir/x2/slot_b.bin')"
+check "roles and boot state: A installed, last outcome confirmed" \
+  [ "$(reader_json 'd["roles"]["installed"], d["boot_state"]["phase"], d["boot_state"]["last"]')" = "A idle confirmed" ]
+run "stage v3" "$tandem" device stage --device "$dir/dev" "$dir/v3.tdm" || exit 1
+check "the reader passes with both slots committed" reads_ok "$dir/x3"
+check "slot A is still v2 and slot B is v3, byte for byte" \
+  bash -c "cmp -s '$dir/x3/slot_a.bin' '$dir/v2.tdm' && cmp -s '$dir/x3/slot_b.bin' '$dir/v3.tdm'"
+
+# --- damage: each of the reader's checks must refuse the slot ---
+# damage HOW: copy the chip, change page 1 of slot B's content (HOW = data, tag, or forged: one data byte with
+# both CRCs recomputed, so that only the SHA-256 can tell)
+damage() {
+  python3 - "$dir/dev/nand.bin" "$dir/bad.bin" "$1" "$(reader_json 'd["slots"][1]["block_map"][0]')" <<'EOF'
+import sys, zlib
+src, dst, how, block = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+raw = bytearray(open(src, "rb").read())
+blocks, ppb, ps, oob = 64, 64, 2048, 64          # W25N-SMALL
+at = 4096 + blocks * 5 + blocks * ppb * 2 + (block * ppb + 1) * (ps + oob)
+tag = at + ps + 4
+if how == "tag":
+    raw[tag + 10] ^= 0x01                        # the tag's page number
+else:
+    raw[at + 100] ^= 0x01
+if how == "forged":
+    raw[tag + 16:tag + 20] = zlib.crc32(raw[at:at + ps]).to_bytes(4, "little")
+    raw[tag + 20:tag + 24] = zlib.crc32(raw[tag:tag + 20]).to_bytes(4, "little")
+open(dst, "wb").write(raw)
+EOF
+  python3 "$reader" "$dir/bad.bin" --extract-dir "$dir/x4" >"$dir/out4"
+}
+mkdir "$dir/x4"
+for how in data:"data CRC" tag:"tag magic or CRC" forged:"SHA-256"; do
+  rm -f "$dir/x4"/*
+  damage "${how%%:*}"
+  rc=$?
+  check "a ${how%%:*} change in slot B is refused (exit 1, '${how#*:}' named, slot B not extracted)" \
+    bash -c "[ $rc -eq 1 ] && grep -q '^error: slot B: .*${how#*:}' '$dir/out4' && [ ! -e '$dir/x4/slot_b.bin' ] && cmp -s '$dir/x4/slot_a.bin' '$dir/v2.tdm'"
+done
+finish
