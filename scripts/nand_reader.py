@@ -322,7 +322,7 @@ def read_store(chip):
     latest = jr["latest"]
     rep["journal"] = {"active_block": jr["active_block"], "head": jr["head"],
                       "invalid_pages": jr["invalid_pages"],
-                      "latest": {"0x%04X" % t: {"sequence": r["sequence"], "length": len(r["payload"])}
+                      "latest": {"0x%04X" % t: {"sequence": r["sequence"], "length": len(r["payload"]), "page": r["page"]}
                                  for t, r in sorted(latest.items())}}
     system = set(bbt["bbt_blocks"] + bbt["journal_blocks"] + bbt["bad_blocks"])
     slots, contents = [], {}

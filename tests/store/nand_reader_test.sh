@@ -52,11 +52,14 @@ check "boot state: pending, candidate = slot A with the package's SHA-256" \
     = "pending 0 $(sha "$dir/v2.tdm")" ]
 
 # --- the reader agrees with the store's own account of the chip ---
-"$tandem" store info "$dir/dev/nand.bin" --first 0 --blocks 64 --json >"$dir/info.json" 2>"$dir/err"
-check "bad blocks, BBT, journal and slots agree with 'tandem store info'" python3 - "$dir/info.json" \
-  "$(python3 "$reader" "$dir/dev/nand.bin" --json)" <<'EOF'
+# agrees CHIP: bad blocks, BBT, journal head and active block, and each slot's state, generation, length and
+# SHA-256 are the same in the reader's report and in `tandem store info` (the C implementation)
+agrees() {
+  "$tandem" store info "$1" --first 0 --blocks 64 --json >"$dir/info.json" 2>"$dir/err" &&
+  python3 "$reader" "$1" --json >"$dir/mine.json"
+  python3 - "$dir/info.json" "$dir/mine.json" <<'EOF'
 import json, sys
-info, mine = json.load(open(sys.argv[1])), json.loads(sys.argv[2])
+info, mine = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
 got = (mine["bbt"]["bad_blocks"], mine["bbt"]["sequence"], mine["bbt"]["bbt_blocks"], mine["journal"]["head"],
        mine["journal"]["active_block"], [(s["state"], s["generation"], s.get("length", 0), s.get("sha256", ""))
                                           for s in mine["slots"]])
@@ -67,6 +70,8 @@ if got != want:
     print("reader %r\nstore  %r" % (got, want))
     sys.exit(1)
 EOF
+}
+check "bad blocks, BBT, journal and slots agree with 'tandem store info'" agrees "$dir/dev/nand.bin"
 
 # --- install: the bootloader captures v1 into slot B, v2 is confirmed; then v3 is staged into slot B ---
 run "reboot into v2" "$tandem" device reboot --device "$dir/dev" || exit 1
@@ -80,34 +85,66 @@ check "the reader passes with both slots committed" reads_ok "$dir/x3"
 check "slot A is still v2 and slot B is v3, byte for byte" \
   bash -c "cmp -s '$dir/x3/slot_a.bin' '$dir/v2.tdm' && cmp -s '$dir/x3/slot_b.bin' '$dir/v3.tdm'"
 
-# --- damage: each of the reader's checks must refuse the slot ---
-# damage HOW: copy the chip, change page 1 of slot B's content (HOW = data, tag, or forged: one data byte with
-# both CRCs recomputed, so that only the SHA-256 can tell)
+# --- damage: each of the reader's checks must refuse what it guards ---
+# damage HOW BLOCK PAGE OFFSET: copy the chip into bad.bin with one bit of page PAGE of BLOCK flipped at byte
+# OFFSET (of the page's data + spare), and with HOW = forge the page's data CRC and tag CRC recomputed, so that
+# only what lies beyond them can tell; then run the reader on the copy
 damage() {
-  python3 - "$dir/dev/nand.bin" "$dir/bad.bin" "$1" "$(reader_json 'd["slots"][1]["block_map"][0]')" <<'EOF'
+  python3 - "$dir/dev/nand.bin" "$dir/bad.bin" "$@" <<'EOF'
 import sys, zlib
-src, dst, how, block = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+src, dst, how, block, page, off = sys.argv[1], sys.argv[2], sys.argv[3], *map(int, sys.argv[4:7])
 raw = bytearray(open(src, "rb").read())
 blocks, ppb, ps, oob = 64, 64, 2048, 64          # W25N-SMALL
-at = 4096 + blocks * 5 + blocks * ppb * 2 + (block * ppb + 1) * (ps + oob)
-tag = at + ps + 4
-if how == "tag":
-    raw[tag + 10] ^= 0x01                        # the tag's page number
-else:
-    raw[at + 100] ^= 0x01
-if how == "forged":
+at = 4096 + blocks * 5 + blocks * ppb * 2 + (block * ppb + page) * (ps + oob)
+raw[at + off] ^= 0x01
+if how == "forge":
+    tag = at + ps + 4
     raw[tag + 16:tag + 20] = zlib.crc32(raw[at:at + ps]).to_bytes(4, "little")
     raw[tag + 20:tag + 24] = zlib.crc32(raw[tag:tag + 20]).to_bytes(4, "little")
 open(dst, "wb").write(raw)
 EOF
-  python3 "$reader" "$dir/bad.bin" --extract-dir "$dir/x4" >"$dir/out4"
+  rm -rf "$dir/x4" && mkdir "$dir/x4" && python3 "$reader" "$dir/bad.bin" --extract-dir "$dir/x4" >"$dir/out4"
 }
-mkdir "$dir/x4"
-for how in data:"data CRC" tag:"tag magic or CRC" forged:"SHA-256"; do
-  rm -f "$dir/x4"/*
-  damage "${how%%:*}"
+bad_json() {
+  python3 "$reader" "$dir/bad.bin" --json | python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"
+}
+# slot B: page 1 of its first block (data byte 100; tag byte 10, its page number: with the tag CRC, then with it
+# forged), and the padding of its last page
+b=$(reader_json 'd["slots"][1]["block_map"][0]')
+last=$(reader_json '" ".join(map(str, (lambda n, m: (m[(n - 1) // 2048 // 64], (n - 1) // 2048 % 64, n % 2048))(d["slots"][1]["length"], d["slots"][1]["block_map"])))')
+for case in "flip $b 1 100:data CRC" "flip $b 1 2062:tag magic or CRC" "forge $b 1 100:SHA-256" "forge $b 1 2062:tag names another page" \
+            "forge $last:padding is not 0xFF"; do
+  damage ${case%%:*}
   rc=$?
-  check "a ${how%%:*} change in slot B is refused (exit 1, '${how#*:}' named, slot B not extracted)" \
-    bash -c "[ $rc -eq 1 ] && grep -q '^error: slot B: .*${how#*:}' '$dir/out4' && [ ! -e '$dir/x4/slot_b.bin' ] && cmp -s '$dir/x4/slot_a.bin' '$dir/v2.tdm'"
+  check "slot B with '${case%%:*}' is refused (exit 1, '${case#*:}' named, slot B not extracted, A intact)" \
+    bash -c "[ $rc -eq 1 ] && grep -q '^error: slot B: .*${case#*:}' '$dir/out4' && [ ! -e '$dir/x4/slot_b.bin' ] && cmp -s '$dir/x4/slot_a.bin' '$dir/v2.tdm'"
 done
+# the commit record of slot B (byte 28: inside its SHA-256 field) fails its CRC: it never existed, so slot B is
+# the OPEN record before it
+damage flip $(reader_json 'd["journal"]["active_block"], d["journal"]["latest"]["0xFF02"]["page"]') 28
+rc=$?
+check "a commit record that fails its CRC never existed: slot B reads as open, slot A intact" \
+  [ "$rc $(bad_json 'd["slots"][1]["state"], len(d["errors"])') $(cmp -s "$dir/x4/slot_a.bin" "$dir/v2.tdm"; echo $?)" = "0 open 0 0" ]
+# copy 0 of the newest bad-block table record (byte 28: its bitmap) fails its CRC: copy 1 holds the same record
+bbt_was=$(reader_json 'd["bbt"]["sequence"], d["bbt"]["state"], d["bbt"]["bad_blocks"], d["bbt"]["bbt_blocks"][1]')
+damage flip $(reader_json 'd["bbt"]["bbt_blocks"][0], d["bbt"]["at"][1]') 28
+rc=$?
+check "a BBT record that fails its CRC in copy 0 is read from copy 1: same sequence, state and bad blocks" \
+  [ "$rc $(bad_json 'd["bbt"]["sequence"], d["bbt"]["state"], d["bbt"]["bad_blocks"], d["bbt"]["at"][0]')" = "0 $bbt_was" ]
+
+# --- many commits on a bare chip: the journal is compacted twice, the reader still finds the newest records ---
+run "nand create" "$tandem" nand create "$dir/chip" --part W25N-SMALL --bad-blocks 2 --seed "$seed" || exit 1
+run "store format" "$tandem" store format "$dir/chip" --first 0 --blocks 64 || exit 1
+python3 -c "import random; r = random.Random($seed)
+for i in range(1, 71): open('$dir/w%d' % i, 'wb').write(r.randbytes(3000 + 37 * i))"
+for i in $(seq 1 70); do
+  run "store write $i" "$tandem" store write "$dir/chip" --slot $([ $((i % 2)) = 0 ] && echo a || echo b) \
+      --in "$dir/w$i" --first 0 --blocks 64 || exit 1
+done
+mkdir "$dir/x5"
+check "after 70 commits the reader passes and reads both last contents byte for byte" bash -c \
+  "python3 '$reader' '$dir/chip' --extract-dir '$dir/x5' >/dev/null && cmp -s '$dir/x5/slot_a.bin' '$dir/w70' && cmp -s '$dir/x5/slot_b.bin' '$dir/w69'"
+check "the journal was compacted at least twice (SNAPSHOT END newer than 64 records)" \
+  [ "$(python3 "$reader" "$dir/chip" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["journal"]["latest"]["0xFF00"]["sequence"] > 64)')" = True ]
+check "after compactions the reader agrees with 'tandem store info'" agrees "$dir/chip"
 finish
