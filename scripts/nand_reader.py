@@ -42,7 +42,7 @@ SLOT_STATES = {0: "empty", 1: "open", 2: "committed"}
 
 
 class NotAnImage(Exception):
-    pass
+    """The file is not a simulated chip of a known part."""
 
 
 def crc(data):
@@ -86,7 +86,6 @@ class Chip:
     def row(self, block, page):
         return block * self.ppb + page
 
-
 def erased(b):
     return b.count(0xFF) == len(b)
 
@@ -129,9 +128,7 @@ def scan_bbt_block(chip, block):
 def choose_bbt(chip):
     """docs/STORE.md 'Choosing the table': page-0 scan, then the copies the newest record names, to a fixed point."""
     scanned, records = set(), []
-    todo = [b for b in range(chip.blocks) if not chip.page(chip.row(b, 0))[1]
-            and u32(chip.page(chip.row(b, 0))[0], 0) == BBT_MAGIC]
-    best = None
+    todo, best = [b for b in range(chip.blocks) if u32(chip.page(chip.row(b, 0))[0], 0) == BBT_MAGIC], None
     while todo:
         for b in todo:
             scanned.add(b)
@@ -371,11 +368,8 @@ def print_text(rep):
             line += ", %d bytes in blocks %s, sha256 %s: %s" % (s["length"], s["block_map"], s["sha256"][:16],
                                                                 "intact" if not s["errors"] else "DAMAGED")
         print(line)
-    for k in ("roles", "boot_state", "download"):
-        if k in rep:
-            print("%s: %s" % (k, json.dumps(rep[k])))
-    for e in rep["errors"]:
-        print("error: %s" % e)
+    lines = ["%s: %s" % (k, json.dumps(rep[k])) for k in ("roles", "boot_state", "download") if k in rep]
+    print("\n".join(lines + ["error: %s" % e for e in rep["errors"]]))
 
 
 def main(argv):
