@@ -7,8 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "campaign.h"
-#include "storykit.h"
+#include "device_campaign.h"
+#include "signed_sets.h"
 #include "tandem/err.h"
 
 #define APP_SIZE (900u * 1024u)

@@ -8,7 +8,7 @@
 #include "nand_sim.h"
 #include "tandem/host_crypto.h"
 #include "tandem/store.h"
-#include "tests/store/campaign.h"
+#include "tests/store/store_campaign.h"
 
 static uint8_t chunk[4096];
 

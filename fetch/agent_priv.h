@@ -1,6 +1,6 @@
 /* Private to fetch/: the steps of the agent shared between its files.
  * agent.c: the run (start, attempts, retries); agent_slot.c: what happens to the slot and the parser
- * (fresh start, resume from NAND, accept bytes, finish, fail); pace.c: backoff, cancellation, progress. */
+ * (fresh start, resume from NAND, accept bytes, finish, fail); timing.c: backoff, cancellation, progress. */
 #ifndef TANDEM_FETCH_AGENT_PRIV_H
 #define TANDEM_FETCH_AGENT_PRIV_H
 
@@ -26,7 +26,7 @@ int tdm_fetch_x_finish_committed(struct tdm_fetch *f);
  * store error that happened while cleaning up). */
 int tdm_fetch_x_fail(struct tdm_fetch *f, int err);
 
-/* pace.c */
+/* timing.c */
 int tdm_fetch_x_cancelled(const struct tdm_fetch *f);
 void tdm_fetch_x_report(struct tdm_fetch *f, uint8_t phase, int force);
 /* Wait before a retry: backoff_min << fails, or the server's Retry-After (server_ms, 0 none) when that

@@ -1,11 +1,11 @@
-/* `tandem campaign`: the device power-cut campaign (sim/campaign.h) from the command line, so every
+/* `tandem campaign`: the device power-cut campaign (sim/device_campaign.h) from the command line, so every
  * failure it prints can be replayed with one command.
- * Owns: option parsing and the totals line. Never: judges a run itself (sim/campaign.c does). */
+ * Owns: option parsing and the totals line. Never: judges a run itself (sim/device_campaign.c does). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "campaign.h"
+#include "device_campaign.h"
 #include "cli.h"
 #include "commands.h"
 #include "tandem/err.h"

@@ -8,7 +8,7 @@
 
 #include "cli.h"
 #include "device_cmds.h"
-#include "devrun.h"
+#include "power_on.h"
 #include "pkg_build.h"
 #include "tandem/bootstate.h"
 #include "tandem/err.h"

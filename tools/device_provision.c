@@ -9,7 +9,7 @@
 
 #include "cli.h"
 #include "device_cmds.h"
-#include "devrun.h"
+#include "power_on.h"
 #include "pkg_build.h"
 #include "tandem/err.h"
 #include "tandem/host_crypto.h"

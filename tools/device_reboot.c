@@ -1,6 +1,6 @@
 /* `tandem device reboot --device DIR [...]`: power the simulated device on once (or until it is stable):
  * the net-boot stage, the bootloader with the package key the device trusts, then the scripted
- * application (sim/devrun.h), one line per step, install progress per core, the simulated time.
+ * application (sim/power_on.h), one line per step, install progress per core, the simulated time.
  * Owns: option parsing, the power-on loop of --until-stable (its own, not tdm_sim_run_until_stable, so
  * that every power-on is reported), the progress display (a bar on a terminal, plain lines otherwise).
  * Never: install decisions (the bootloader's), hides a broken invariant (exit 1).
@@ -12,7 +12,7 @@
 
 #include "cli.h"
 #include "device_cmds.h"
-#include "devrun.h"
+#include "power_on.h"
 #include "pkg_build.h"
 #include "tandem/err.h"
 

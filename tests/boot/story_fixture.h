@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "harness.h"
-#include "storykit.h"
+#include "signed_sets.h"
 
 struct story {
     char dir[64];

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "campaign.h"
+#include "device_campaign.h"
 #include "harness.h"
 
 static char replay[512];

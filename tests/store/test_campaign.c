@@ -4,7 +4,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 
-#include "campaign.h"
+#include "store_campaign.h"
 #include "harness.h"
 
 static void run(struct campaign_cfg *c, const char *name)

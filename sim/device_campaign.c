@@ -1,6 +1,6 @@
-/* The device power-cut campaign (sim/campaign.h). Owns: scenarios, cut loops, checks, totals.
+/* The device power-cut campaign (sim/device_campaign.h). Owns: scenarios, cut loops, checks, totals.
  * Never: trusts the bootloader's own report for a verdict (it checks the simulated hardware). */
-#include "campaign.h"
+#include "device_campaign.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +10,7 @@
 #include "rng.h"
 #include "mem_transport.h"
 #include "snapshot.h"
-#include "storykit.h"
+#include "signed_sets.h"
 #include "tandem/err.h"
 #include "tandem/fetch.h"
 

@@ -1,14 +1,14 @@
-/* The story kit: firmware sets and signed packages for the simulated device, made in-process, for the
+/* Signed firmware sets: firmware sets and signed packages for the simulated device, made in-process, for the
  * tests, the benches, the campaigns and the demo. Host-only.
  * Owns: turning (set id, version, counter, behaviours, sizes) into MCUboot images and a package.
  * Never: device logic; signing happens through pkg/host/pkg_build.h. */
-#ifndef TANDEM_SIM_STORYKIT_H
-#define TANDEM_SIM_STORYKIT_H
+#ifndef TANDEM_SIM_SIGNED_SETS_H
+#define TANDEM_SIM_SIGNED_SETS_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "devrun.h"
+#include "power_on.h"
 #include "firmware.h"
 #include "pkg_build.h"
 

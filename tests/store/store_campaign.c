@@ -1,8 +1,8 @@
-/* The store's power-cut campaign (campaign.h). Host-only.
+/* The store's power-cut campaign (store_campaign.h). Host-only.
  * Owns: the workload script, the model of what must survive a cut, the checks, chip snapshots for the
  * double cuts. Never: looks inside the store to decide what is right (only the public API and the
  * simulated chip's ground truth: factory and weak blocks). */
-#include "campaign.h"
+#include "store_campaign.h"
 
 #include <stdarg.h>
 #include <stdio.h>

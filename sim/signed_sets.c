@@ -1,5 +1,5 @@
-/* The story kit (sim/storykit.h). Owns: building sets. Never: device decisions. */
-#include "storykit.h"
+/* The story kit (sim/signed_sets.h). Owns: building sets. Never: device decisions. */
+#include "signed_sets.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* The fetch agent's pace: cancellation, the wait before a retry (capped exponential backoff) and the
+/* The fetch agent's timing: cancellation, the wait before a retry (capped exponential backoff) and the
  * progress callback (bytes, total, rate, ETA), all on the clock port.
  * Owns: time. Never: sleeps longer than 50 ms without looking at the cancel flag, or calls the progress
  * callback more often than every progress_ms while bytes flow. */

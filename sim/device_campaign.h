@@ -8,8 +8,8 @@
  * looks at the simulated hardware (what the invariant checker saw at each application start, the OTP
  * counter, the state record) rather than at what the bootloader claims.
  */
-#ifndef TANDEM_SIM_CAMPAIGN_H
-#define TANDEM_SIM_CAMPAIGN_H
+#ifndef TANDEM_SIM_DEVICE_CAMPAIGN_H
+#define TANDEM_SIM_DEVICE_CAMPAIGN_H
 
 #include <stdint.h>
 #include <stdio.h>

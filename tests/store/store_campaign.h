@@ -4,8 +4,8 @@
  * resume of an open slot, maintain) and the invariants are checked. Then double cuts: a second cut at
  * every operation of that recovery, for a seeded sample of first cuts (or all).
  * Owns: the workload, its model of what must survive, the checks. Host-only (tests and bench). */
-#ifndef TANDEM_TESTS_STORE_CAMPAIGN_H
-#define TANDEM_TESTS_STORE_CAMPAIGN_H
+#ifndef TANDEM_TESTS_STORE_STORE_CAMPAIGN_H
+#define TANDEM_TESTS_STORE_STORE_CAMPAIGN_H
 
 #include <stdint.h>
 

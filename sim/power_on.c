@@ -1,6 +1,6 @@
-/* Running the simulated device (sim/devrun.h): one power-on of both cores, the application's side,
+/* Running the simulated device (sim/power_on.h): one power-on of both cores, the application's side,
  * provisioning and staging. Owns: the sequence of a power-on. Never: install decisions. */
-#include "devrun.h"
+#include "power_on.h"
 
 #include <string.h>
 
