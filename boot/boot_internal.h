@@ -44,6 +44,16 @@ int tdm_boot_copy_app(struct tdm_boot *b, const struct tdm_boot_source *src);
 int tdm_boot_copy_net(struct tdm_boot *b, const struct tdm_boot_source *src);
 int tdm_boot_verify(struct tdm_boot *b, const struct tdm_boot_source *src);
 
+/* Record (journal, TDM_BOOT_IMAGES_TYPE) that internal flash now holds src's images, installed from the
+ * content `gen` of src->slot: called right after tdm_boot_verify passed. Returns 0 or a store error. */
+int tdm_boot_images_record(struct tdm_boot *b, const struct tdm_boot_source *src, uint32_t gen);
+
+/* Verify at boot: hash both installed images and compare with the images record of (slot, gen); without
+ * one, take the digests from the slot (full check) and record them. Returns 1 verified (rep.verified),
+ * 0 nothing to compare with or the check could not run (boot as is), TDM_E_BOOT_VERIFY (flash differs),
+ * TDM_E_POWER. */
+int tdm_boot_check_installed(struct tdm_boot *b, unsigned slot, uint32_t gen);
+
 /* SHA-256 of [addr, addr+len) of app flash, read through the copy buffer. */
 int tdm_boot_hash_app(struct tdm_boot *b, uint32_t addr, uint32_t len, uint8_t out[TDM_SHA256_LEN]);
 

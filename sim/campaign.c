@@ -115,13 +115,13 @@ static void play(struct camp *c, uint64_t first, int torn1, uint64_t second, int
         out->boots++;
         int err = tdm_sim_run_once(&c->dev, &c->cfg, &c->run);
         if (err >= 0 && c->run.app == TDM_SIM_APP_RESET) {
-            tdm_sim_device_reset(&c->dev); /* a reset keeps an armed cut armed */
+            tdm_sim_device_reset(&c->dev, c->run.reset_reason); /* a reset keeps an armed cut armed */
             continue;
         }
         if (err >= 0) {
             err = app_work(c);
             if (err == 1) {
-                tdm_sim_device_reset(&c->dev); /* the application reboots into the bootloader */
+                tdm_sim_device_reset(&c->dev, TDM_RESET_SREQ); /* the app reboots into the bootloader */
                 continue;
             }
         }
