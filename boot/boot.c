@@ -41,13 +41,6 @@ static int tidy(struct tdm_boot *b, unsigned cand, const struct tdm_counter_ops 
     return tdm_bootstate_settle(&b->store, &b->st, counter) == TDM_E_POWER ? TDM_E_POWER : 0;
 }
 
-static int slot_holds(struct tdm_boot *b, unsigned slot, uint32_t gen)
-{
-    struct tdm_store_slot_info si;
-    return slot < TDM_STORE_SLOTS && tdm_store_slot_info(&b->store, slot, &si) == 0 &&
-           si.state == TDM_STORE_COMMITTED && si.gen == gen;
-}
-
 static int running_image_ok(struct tdm_boot *b)
 {
     uint8_t h[TDM_MCUBOOT_HDR_LEN];
@@ -159,7 +152,7 @@ static int rollback(struct tdm_boot *b)
 {
     struct tdm_boot_source src;
     static const struct tdm_version any = {0, 0, 0, 0};
-    if (b->st.inst_slot == TDM_STORE_NONE || !slot_holds(b, b->st.inst_slot, b->st.inst_gen)) {
+    if (b->st.inst_slot == TDM_STORE_NONE || !tdm_boot_slot_holds(b, b->st.inst_slot, b->st.inst_gen)) {
         /* Nothing to go back to (the device never had a valid set before this one): keep the new set. */
         b->st.phase = TDM_BS_IDLE;
         b->st.last = TDM_BS_LAST_CONFIRMED;
@@ -208,35 +201,6 @@ static int give_up(struct tdm_boot *b, int why)
     return b->st.phase == TDM_BS_PENDING || b->st.step == TDM_BS_STEP_CAPTURE ? refuse(b, why) : start_rollback(b);
 }
 
-/* Make sure the running set has a copy in NAND before internal flash is touched. */
-static int ensure_backup(struct tdm_boot *b)
-{
-    if (b->st.inst_slot != TDM_STORE_NONE && slot_holds(b, b->st.inst_slot, b->st.inst_gen)) {
-        return 0;
-    }
-    unsigned other = b->st.cand_slot == TDM_STORE_SLOT_A ? TDM_STORE_SLOT_B : TDM_STORE_SLOT_A;
-    int err = tdm_boot_capture(b, other);
-    if (err == TDM_E_BOOT_NO_IMAGE) {
-        b->st.inst_slot = TDM_STORE_NONE; /* a blank device: nothing to keep */
-        return 0;
-    }
-    struct tdm_boot_source cap;
-    static const struct tdm_version any = {0, 0, 0, 0};
-    err = err < 0 ? err : tdm_boot_source(b, other, 0, &any, &cap);
-    if (err < 0) {
-        return err;
-    }
-    struct tdm_store_slot_info si;
-    err = tdm_store_slot_info(&b->store, other, &si);
-    if (err < 0) {
-        return err;
-    }
-    b->st.inst_slot = (uint8_t)other;
-    b->st.inst_gen = si.gen;
-    b->st.inst_version = cap.version;
-    return 0;
-}
-
 static int install(struct tdm_boot *b)
 {
     struct tdm_boot_source src;
@@ -245,7 +209,7 @@ static int install(struct tdm_boot *b)
     if (err < 0) {
         return err;
     }
-    if (!slot_holds(b, b->st.cand_slot, b->st.cand_gen)) {
+    if (!tdm_boot_slot_holds(b, b->st.cand_slot, b->st.cand_gen)) {
         return give_up(b, TDM_E_STORE_SLOT);
     }
     if (tdm_bootstate_is_rejected(&b->st, b->st.cand_sha)) {
@@ -268,7 +232,7 @@ static int install(struct tdm_boot *b)
         err = save(b);
     }
     if (err >= 0 && b->st.step == TDM_BS_STEP_CAPTURE) {
-        err = ensure_backup(b);
+        err = tdm_boot_ensure_backup(b);
         if (err >= 0) {
             b->st.step = TDM_BS_STEP_APP;
             err = save(b);

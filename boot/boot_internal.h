@@ -39,6 +39,13 @@ int tdm_boot_source(struct tdm_boot *b, unsigned slot, uint32_t min_counter, con
  * Returns 0, TDM_E_BOOT_NO_IMAGE (no valid image to capture), store and port errors. */
 int tdm_boot_capture(struct tdm_boot *b, unsigned slot);
 
+/* Does `slot` hold committed content of generation `gen`? */
+int tdm_boot_slot_holds(struct tdm_boot *b, unsigned slot, uint32_t gen);
+
+/* Make sure the installed set has a copy in NAND before internal flash is touched: its slot, or (first
+ * update) a capture into the slot that is not the candidate's; b->st says which. Returns 0 or an error. */
+int tdm_boot_ensure_backup(struct tdm_boot *b);
+
 /* The install steps; each is idempotent (pages that already match are left alone). */
 int tdm_boot_copy_app(struct tdm_boot *b, const struct tdm_boot_source *src);
 int tdm_boot_copy_net(struct tdm_boot *b, const struct tdm_boot_source *src);

@@ -98,6 +98,10 @@ struct tdm_boot {
 
 /* Run the bootloader once, from power-on to the decision. Everything it keeps is in NAND (journal) and
  * internal flash; a power cut at any operation followed by another call continues the same transaction.
+ * It reads and clears RESETREAS first (cfg.reset): on TRIAL, a power-on, brown-out or pin reset restarts
+ * the trial (at most cfg.trial_retries times), any other reset rolls back. Before it hands over a set it
+ * did not just install, it checks both images against the images record unless cfg.skip_boot_verify
+ * (docs/BOOT.md, "Verify at boot"): a mismatch is reinstalled from NAND first (rep.repaired).
  * On 0, the caller starts the application (and the network image: the net-boot stage has been told to
  * boot it) and *rep says what happened. Errors: TDM_E_POWER (cut: power on and call again),
  * TDM_E_BOOT_NO_IMAGE (no valid image in internal flash and nothing to install: the device cannot boot),

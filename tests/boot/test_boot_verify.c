@@ -14,8 +14,7 @@ static const char *argv0;
 /* v2 is installed and confirmed; returns with the device powered off and on again (nothing run yet). */
 static void v2_confirmed(struct tdm_kit_set *v2)
 {
-    story_set(&S, v2, "v2", "2.0.0+1", 2, TDM_SIM_HEALTHY, TDM_SIM_HEALTHY);
-    story_stage(&S, v2);
+    story_stage_v2(&S, v2);
     story_reboot(&S);
     TDM_CHECK(story_runs(&S, "v2") && S.run.app == TDM_SIM_APP_CONFIRMED);
     tdm_sim_device_power_cycle(&S.dev);
@@ -140,13 +139,7 @@ static void a_corrupted_candidate_is_installed_again_when_its_trial_restarts(voi
 {
     story_open(&S);
     struct tdm_kit_set v2;
-    story_set(&S, &v2, "v2", "2.0.0+1", 2, TDM_SIM_HEALTHY, TDM_SIM_HEALTHY);
-    story_stage(&S, &v2);
-    tdm_sim_device_power_cycle(&S.dev);
-    S.cfg.cut_after_start = 1;
-    TDM_CHECK_ERR(tdm_sim_run_once(&S.dev, &S.cfg, &S.run), TDM_E_POWER);
-    S.cfg.cut_after_start = 0;
-    tdm_sim_device_power_cycle(&S.dev);
+    story_cut_in_trial(&S, &v2);
     corrupt(TDM_SIM_CORE_APP, 5000);
     TDM_CHECK_OK(tdm_sim_run_once(&S.dev, &S.cfg, &S.run));
     TDM_CHECK(S.run.rep.outcome == TDM_BOOT_RUN_TRIAL && S.run.rep.trial_retry == 1 && S.run.rep.repaired == 1);

@@ -11,24 +11,11 @@
 static struct story S;
 static const char *argv0;
 
-/* v1 runs; v2 is staged and installed, and the power fails right after it started on trial. */
-static void update_then_cut_in_trial(struct tdm_kit_set *v2)
-{
-    story_set(&S, v2, "v2", "2.0.0+1", 2, TDM_SIM_HEALTHY, TDM_SIM_HEALTHY);
-    story_stage(&S, v2);
-    tdm_sim_device_power_cycle(&S.dev);
-    S.cfg.cut_after_start = 1;
-    TDM_CHECK_ERR(tdm_sim_run_once(&S.dev, &S.cfg, &S.run), TDM_E_POWER);
-    TDM_CHECK(S.run.rep.outcome == TDM_BOOT_RUN_TRIAL && story_runs(&S, "v2"));
-    S.cfg.cut_after_start = 0;
-    tdm_sim_device_power_cycle(&S.dev); /* the supply comes back */
-}
-
 static void a_power_cut_before_the_confirmation_restarts_the_trial_and_confirms(void)
 {
     story_open(&S);
     struct tdm_kit_set v2;
-    update_then_cut_in_trial(&v2);
+    story_cut_in_trial(&S, &v2);
     struct tdm_bootstate st;
     story_state(&S, &st);
     TDM_CHECK(st.phase == TDM_BS_TRIAL && st.trial_retries == 0);
@@ -49,9 +36,7 @@ static int confirm_cut(uint32_t k, int torn)
 {
     story_open(&S);
     struct tdm_kit_set v2;
-    story_set(&S, &v2, "v2", "2.0.0+1", 2, TDM_SIM_HEALTHY, TDM_SIM_HEALTHY);
-    story_stage(&S, &v2);
-    tdm_sim_device_power_cycle(&S.dev);
+    story_stage_v2(&S, &v2);
     S.cfg.confirm_cut = k;
     S.cfg.confirm_cut_torn = torn;
     int err = tdm_sim_run_once(&S.dev, &S.cfg, &S.run);
@@ -100,9 +85,7 @@ static void reset_on_trial_rolls_back(uint32_t why)
 {
     story_open(&S);
     struct tdm_kit_set v2;
-    story_set(&S, &v2, "v2", "2.0.0+1", 2, TDM_SIM_HEALTHY, TDM_SIM_HEALTHY);
-    story_stage(&S, &v2);
-    tdm_sim_device_power_cycle(&S.dev);
+    story_stage_v2(&S, &v2);
     S.cfg.reset_after_start = why;
     TDM_CHECK_OK(tdm_sim_run_once(&S.dev, &S.cfg, &S.run));
     TDM_CHECK(S.run.rep.outcome == TDM_BOOT_RUN_TRIAL && S.run.app == TDM_SIM_APP_RESET);
