@@ -1,9 +1,10 @@
 /* The bootloader's state machine (include/tandem/boot.h, docs/BOOT.md): from the boot-state record to
  * the decision of what runs, through install, trial and rollback.
  *
- * Owns: the order of the steps and the record written after each one. Never: boots before an install or
- * a rollback it started has completed and verified, treats a power cut as a refusal, or retries a
- * package that was rejected.
+ * Owns: the order of the steps and the record written after each one; what a reset during a trial means
+ * (RESETREAS). Never: boots before an install, a rollback or a repair it started has completed and
+ * verified, treats a power cut as a refusal or (more than cfg.trial_retries times) as a failed trial,
+ * or retries a package that was rejected.
  */
 #include "boot_internal.h"
 #include "tandem/err.h"
@@ -40,13 +41,6 @@ static int tidy(struct tdm_boot *b, unsigned cand, const struct tdm_counter_ops 
     return tdm_bootstate_settle(&b->store, &b->st, counter) == TDM_E_POWER ? TDM_E_POWER : 0;
 }
 
-static int slot_holds(struct tdm_boot *b, unsigned slot, uint32_t gen)
-{
-    struct tdm_store_slot_info si;
-    return slot < TDM_STORE_SLOTS && tdm_store_slot_info(&b->store, slot, &si) == 0 &&
-           si.state == TDM_STORE_COMMITTED && si.gen == gen;
-}
-
 static int running_image_ok(struct tdm_boot *b)
 {
     uint8_t h[TDM_MCUBOOT_HDR_LEN];
@@ -59,9 +53,37 @@ static int running_image_ok(struct tdm_boot *b)
     return tdm_mcuboot_parse_header(h, &hdr) < 0 ? TDM_E_BOOT_NO_IMAGE : 0;
 }
 
+static int repair(struct tdm_boot *b, const struct tdm_boot_source *src);
+
+/* Verify at boot (IDLE): check internal flash against the installed set's record; on a mismatch restore
+ * the set from its slot through the journaled steps. No slot, or a slot that fails its own check, leaves
+ * nothing to restore from: the set boots as it is (a device that boots beats one that does not). */
+static int check_idle(struct tdm_boot *b)
+{
+    if (b->cfg.skip_boot_verify || !b->have_store || b->st.phase != TDM_BS_IDLE ||
+        b->st.inst_slot == TDM_STORE_NONE) {
+        return 0;
+    }
+    int err = tdm_boot_check_installed(b, b->st.inst_slot, b->st.inst_gen);
+    if (err != TDM_E_BOOT_VERIFY) {
+        return err < 0 ? err : 0;
+    }
+    struct tdm_boot_source src;
+    static const struct tdm_version any = {0, 0, 0, 0};
+    err = tdm_boot_source(b, b->st.inst_slot, 0, &any, &src);
+    if (err < 0) {
+        return err == TDM_E_POWER ? err : 0;
+    }
+    b->st.phase = TDM_BS_REPAIR;
+    b->st.step = TDM_BS_STEP_APP;
+    err = save(b);
+    return err < 0 ? err : repair(b, &src);
+}
+
 static int boot_installed(struct tdm_boot *b, enum tdm_boot_outcome outcome)
 {
-    int err = running_image_ok(b);
+    int err = check_idle(b);
+    err = err < 0 ? err : running_image_ok(b);
     return err < 0 ? err : handover(b, outcome);
 }
 
@@ -80,8 +102,9 @@ static int refuse(struct tdm_boot *b, int why)
     return err < 0 ? err : boot_installed(b, TDM_BOOT_RUN_REFUSED);
 }
 
-/* Run the copy steps from b->st.step on, saving the state after each, then verify. */
-static int run_steps(struct tdm_boot *b, const struct tdm_boot_source *src)
+/* Run the copy steps from b->st.step on, saving the state after each, then verify and record what
+ * internal flash now holds (content `gen` of src->slot) for the checks at later boots. */
+static int run_steps(struct tdm_boot *b, const struct tdm_boot_source *src, uint32_t gen)
 {
     int err = 0;
     if (b->st.step <= TDM_BS_STEP_APP) {
@@ -100,14 +123,36 @@ static int run_steps(struct tdm_boot *b, const struct tdm_boot_source *src)
         b->st.step = TDM_BS_STEP_VERIFY;
         err = save(b);
     }
-    return err < 0 ? err : tdm_boot_verify(b, src);
+    err = err < 0 ? err : tdm_boot_verify(b, src);
+    return err < 0 ? err : tdm_boot_images_record(b, src, gen);
+}
+
+/* Phase REPAIR: reinstall the installed set, then IDLE. src NULL: describe the slot again (after a cut). */
+static int repair(struct tdm_boot *b, const struct tdm_boot_source *src)
+{
+    struct tdm_boot_source again;
+    static const struct tdm_version any = {0, 0, 0, 0};
+    int err = 0;
+    if (!src) {
+        err = tdm_boot_source(b, b->st.inst_slot, 0, &any, &again);
+        src = &again;
+    }
+    err = err < 0 ? err : run_steps(b, src, b->st.inst_gen);
+    if (err < 0) {
+        return err;
+    }
+    b->st.phase = TDM_BS_IDLE;
+    b->rep.repaired = 1;
+    b->rep.verified = 1;
+    err = save(b);
+    return err < 0 ? err : handover(b, TDM_BOOT_RUN_INSTALLED);
 }
 
 static int rollback(struct tdm_boot *b)
 {
     struct tdm_boot_source src;
     static const struct tdm_version any = {0, 0, 0, 0};
-    if (b->st.inst_slot == TDM_STORE_NONE || !slot_holds(b, b->st.inst_slot, b->st.inst_gen)) {
+    if (b->st.inst_slot == TDM_STORE_NONE || !tdm_boot_slot_holds(b, b->st.inst_slot, b->st.inst_gen)) {
         /* Nothing to go back to (the device never had a valid set before this one): keep the new set. */
         b->st.phase = TDM_BS_IDLE;
         b->st.last = TDM_BS_LAST_CONFIRMED;
@@ -118,7 +163,7 @@ static int rollback(struct tdm_boot *b)
         return err < 0 ? err : boot_installed(b, TDM_BOOT_RUN_INSTALLED);
     }
     int err = tdm_boot_source(b, b->st.inst_slot, 0, &any, &src);
-    err = err < 0 ? err : run_steps(b, &src);
+    err = err < 0 ? err : run_steps(b, &src, b->st.inst_gen);
     if (err < 0) {
         return err;
     }
@@ -156,35 +201,6 @@ static int give_up(struct tdm_boot *b, int why)
     return b->st.phase == TDM_BS_PENDING || b->st.step == TDM_BS_STEP_CAPTURE ? refuse(b, why) : start_rollback(b);
 }
 
-/* Make sure the running set has a copy in NAND before internal flash is touched. */
-static int ensure_backup(struct tdm_boot *b)
-{
-    if (b->st.inst_slot != TDM_STORE_NONE && slot_holds(b, b->st.inst_slot, b->st.inst_gen)) {
-        return 0;
-    }
-    unsigned other = b->st.cand_slot == TDM_STORE_SLOT_A ? TDM_STORE_SLOT_B : TDM_STORE_SLOT_A;
-    int err = tdm_boot_capture(b, other);
-    if (err == TDM_E_BOOT_NO_IMAGE) {
-        b->st.inst_slot = TDM_STORE_NONE; /* a blank device: nothing to keep */
-        return 0;
-    }
-    struct tdm_boot_source cap;
-    static const struct tdm_version any = {0, 0, 0, 0};
-    err = err < 0 ? err : tdm_boot_source(b, other, 0, &any, &cap);
-    if (err < 0) {
-        return err;
-    }
-    struct tdm_store_slot_info si;
-    err = tdm_store_slot_info(&b->store, other, &si);
-    if (err < 0) {
-        return err;
-    }
-    b->st.inst_slot = (uint8_t)other;
-    b->st.inst_gen = si.gen;
-    b->st.inst_version = cap.version;
-    return 0;
-}
-
 static int install(struct tdm_boot *b)
 {
     struct tdm_boot_source src;
@@ -193,7 +209,7 @@ static int install(struct tdm_boot *b)
     if (err < 0) {
         return err;
     }
-    if (!slot_holds(b, b->st.cand_slot, b->st.cand_gen)) {
+    if (!tdm_boot_slot_holds(b, b->st.cand_slot, b->st.cand_gen)) {
         return give_up(b, TDM_E_STORE_SLOT);
     }
     if (tdm_bootstate_is_rejected(&b->st, b->st.cand_sha)) {
@@ -212,17 +228,18 @@ static int install(struct tdm_boot *b)
     if (b->st.phase == TDM_BS_PENDING) {
         b->st.phase = TDM_BS_INSTALL;
         b->st.step = TDM_BS_STEP_CAPTURE;
+        b->st.trial_retries = 0;
         err = save(b);
     }
     if (err >= 0 && b->st.step == TDM_BS_STEP_CAPTURE) {
-        err = ensure_backup(b);
+        err = tdm_boot_ensure_backup(b);
         if (err >= 0) {
             b->st.step = TDM_BS_STEP_APP;
             err = save(b);
         }
         err = err < 0 ? err : tidy(b, TDM_STORE_NONE, 0);
     }
-    err = err < 0 ? err : run_steps(b, &src);
+    err = err < 0 ? err : run_steps(b, &src, b->st.cand_gen);
     if (err == TDM_E_BOOT_VERIFY) {
         return start_rollback(b);
     }
@@ -232,6 +249,36 @@ static int install(struct tdm_boot *b)
     b->st.phase = TDM_BS_TRIAL;
     err = save(b);
     err = err < 0 ? err : tidy(b, TDM_STORE_NONE, 0);
+    return err < 0 ? err : handover(b, TDM_BOOT_RUN_TRIAL);
+}
+
+/* A reset during the trial. The set's own doing (watchdog, lock-up, soft reset, either core, a wake from
+ * System OFF, a debugger) is a failure: roll back. A power-on or brown-out reset (RESETREAS empty) or the
+ * reset pin alone is not: start the trial again, at most cfg.trial_retries times (the count is in the
+ * record, written before the set runs again), then roll back so that a device that loses power at every
+ * boot still ends on a working set. An unknown reason counts as a failure. */
+static int trial_reset(struct tdm_boot *b)
+{
+    unsigned max = b->cfg.trial_retries ? b->cfg.trial_retries : TDM_BOOT_TRIAL_RETRIES;
+    int power_loss = b->reasons_known && (b->rep.reset_reasons & ~TDM_RESET_PIN) == 0;
+    if (!power_loss || b->st.trial_retries >= max) {
+        return start_rollback(b);
+    }
+    b->st.trial_retries++;
+    int err = save(b);
+    if (err < 0) {
+        return err;
+    }
+    b->rep.trial_retry = b->st.trial_retries;
+    err = b->cfg.skip_boot_verify ? 0 : tdm_boot_check_installed(b, b->st.cand_slot, b->st.cand_gen);
+    if (err == TDM_E_BOOT_VERIFY) {
+        /* internal flash no longer holds the candidate: install it again, the same trial goes on */
+        b->st.phase = TDM_BS_INSTALL;
+        b->st.step = TDM_BS_STEP_APP;
+        b->rep.repaired = 1;
+        err = save(b);
+        return err < 0 ? err : install(b);
+    }
     return err < 0 ? err : handover(b, TDM_BOOT_RUN_TRIAL);
 }
 
@@ -269,19 +316,31 @@ static int decide(struct tdm_boot *b)
     case TDM_BS_PENDING:
     case TDM_BS_INSTALL:
         return install(b);
-    case TDM_BS_TRIAL: /* a reset before confirmation: the trial failed */
-        return start_rollback(b);
+    case TDM_BS_TRIAL: /* a reset before confirmation */
+        return trial_reset(b);
     case TDM_BS_ROLLBACK:
         return rollback(b);
+    case TDM_BS_REPAIR:
+        return repair(b, 0);
     default:
         return boot_installed(b, TDM_BOOT_RUN_INSTALLED);
+    }
+}
+
+/* RESETREAS, read once and cleared (write 1s) so that the next reset reports only itself. */
+static void read_reset(struct tdm_boot *b)
+{
+    const struct tdm_reset_ops *r = &b->cfg.reset;
+    b->reasons_known = r->read && r->read(r->ctx, &b->rep.reset_reasons) >= 0;
+    if (b->reasons_known && b->rep.reset_reasons) {
+        (void)r->clear(r->ctx, b->rep.reset_reasons); /* if it fails, a stale bit can only mean a rollback */
     }
 }
 
 int tdm_boot_run(struct tdm_boot *b, const struct tdm_boot_config *cfg, struct tdm_boot_report *rep)
 {
     if (!cfg || !cfg->app_flash.read || !cfg->ipc.window || !cfg->counter.get || !cfg->crypto.sha256_start ||
-        (cfg->nand && !cfg->nand_page_buf) || cfg->nkeys == 0) {
+        (cfg->nand && !cfg->nand_page_buf) || cfg->nkeys == 0 || (cfg->reset.read && !cfg->reset.clear)) {
         return TDM_E_CONFIG;
     }
     b->cfg = *cfg;
@@ -289,6 +348,7 @@ int tdm_boot_run(struct tdm_boot *b, const struct tdm_boot_config *cfg, struct t
     b->xfer_open = 0;
     struct tdm_boot_report fresh = {0};
     b->rep = fresh;
+    read_reset(b);
     int err = start_store(b);
     if (err == TDM_E_POWER) {
         return err;

@@ -39,10 +39,27 @@ int tdm_boot_source(struct tdm_boot *b, unsigned slot, uint32_t min_counter, con
  * Returns 0, TDM_E_BOOT_NO_IMAGE (no valid image to capture), store and port errors. */
 int tdm_boot_capture(struct tdm_boot *b, unsigned slot);
 
+/* Does `slot` hold committed content of generation `gen`? */
+int tdm_boot_slot_holds(struct tdm_boot *b, unsigned slot, uint32_t gen);
+
+/* Make sure the installed set has a copy in NAND before internal flash is touched: its slot, or (first
+ * update) a capture into the slot that is not the candidate's; b->st says which. Returns 0 or an error. */
+int tdm_boot_ensure_backup(struct tdm_boot *b);
+
 /* The install steps; each is idempotent (pages that already match are left alone). */
 int tdm_boot_copy_app(struct tdm_boot *b, const struct tdm_boot_source *src);
 int tdm_boot_copy_net(struct tdm_boot *b, const struct tdm_boot_source *src);
 int tdm_boot_verify(struct tdm_boot *b, const struct tdm_boot_source *src);
+
+/* Record (journal, TDM_BOOT_IMAGES_TYPE) that internal flash now holds src's images, installed from the
+ * content `gen` of src->slot: called right after tdm_boot_verify passed. Returns 0 or a store error. */
+int tdm_boot_images_record(struct tdm_boot *b, const struct tdm_boot_source *src, uint32_t gen);
+
+/* Verify at boot: hash both installed images and compare with the images record of (slot, gen); without
+ * one, take the digests from the slot (full check) and record them. Returns 1 verified (rep.verified),
+ * 0 nothing to compare with or the check could not run (boot as is), TDM_E_BOOT_VERIFY (flash differs),
+ * TDM_E_POWER. */
+int tdm_boot_check_installed(struct tdm_boot *b, unsigned slot, uint32_t gen);
 
 /* SHA-256 of [addr, addr+len) of app flash, read through the copy buffer. */
 int tdm_boot_hash_app(struct tdm_boot *b, uint32_t addr, uint32_t len, uint8_t out[TDM_SHA256_LEN]);

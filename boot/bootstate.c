@@ -1,7 +1,7 @@
 /* The boot-state journal record and the transitions made outside the bootloader (include/tandem/bootstate.h).
  * Owns: the record format:
  *   0 format u8 (1) | 1 phase u8 | 2 step u8 | 3 last u8 | 4 inst_slot u8 | 5 cand_slot u8 | 6 nrejected u8
- *   7 reserved u8 | 8 inst_gen u32 | 12 cand_gen u32 | 16 cand_counter u32 | 20 counter_due u32
+ *   7 trial_retries u8 (reserved 0 before it existed: an older record decodes as 0 retries) | 8 inst_gen u32 | 12 cand_gen u32 | 16 cand_counter u32 | 20 counter_due u32
  *   24 refused_err u32 | 28 cand_version (8) | 36 inst_version (8) | 44 cand_sha (32)
  *   76 rejected[4] (4 x 32)   = 204 bytes, padded with zeros to 212.
  * Never: advances the counter before the confirmation record is durable. */
@@ -38,6 +38,7 @@ void tdm_bootstate_encode(const struct tdm_bootstate *st, uint8_t out[TDM_BOOTST
     out[4] = st->inst_slot;
     out[5] = st->cand_slot;
     out[6] = st->nrejected;
+    out[7] = st->trial_retries;
     tdm_put_le32(out + 8, st->inst_gen);
     tdm_put_le32(out + 12, st->cand_gen);
     tdm_put_le32(out + 16, st->cand_counter);
@@ -58,7 +59,7 @@ static int slot_ok(uint8_t s)
 
 int tdm_bootstate_decode(const uint8_t *in, uint32_t len, struct tdm_bootstate *st)
 {
-    if (len != TDM_BOOTSTATE_LEN || in[0] != TDM_BOOTSTATE_FORMAT || in[1] > TDM_BS_ROLLBACK ||
+    if (len != TDM_BOOTSTATE_LEN || in[0] != TDM_BOOTSTATE_FORMAT || in[1] > TDM_BS_REPAIR ||
         in[2] > TDM_BS_STEP_VERIFY || in[3] > TDM_BS_LAST_REFUSED || !slot_ok(in[4]) || !slot_ok(in[5]) ||
         in[6] > TDM_BOOTSTATE_REJECTED_MAX) {
         return TDM_E_CORRUPT;
@@ -69,6 +70,7 @@ int tdm_bootstate_decode(const uint8_t *in, uint32_t len, struct tdm_bootstate *
     st->inst_slot = in[4];
     st->cand_slot = in[5];
     st->nrejected = in[6];
+    st->trial_retries = in[7];
     st->inst_gen = tdm_get_le32(in + 8);
     st->cand_gen = tdm_get_le32(in + 12);
     st->cand_counter = tdm_get_le32(in + 16);

@@ -2,8 +2,9 @@
  * images in NAND, so the bootloader copies them there (the network image read back through the net-boot
  * stage) before it touches internal flash. Later updates keep the installed package instead.
  *
- * Owns: writing the capture format (docs/BOOT.md: "TDMC", format 1, lengths, SHA-256 of each image, the
- * application's version, CRC-32 of the header; then the application image, then the network image).
+ * Owns: the decision to capture (tdm_boot_ensure_backup) and writing the capture format (docs/BOOT.md:
+ * "TDMC", format 1, lengths, SHA-256 of each image, the application's version, CRC-32 of the header; then
+ * the application image, then the network image).
  * Never: writes internal flash, or commits a capture whose images it did not hash from flash first.
  */
 #include "boot_internal.h"
@@ -103,5 +104,41 @@ int tdm_boot_capture(struct tdm_boot *b, unsigned slot)
         return err;
     }
     b->rep.captured = 1;
+    return 0;
+}
+
+int tdm_boot_slot_holds(struct tdm_boot *b, unsigned slot, uint32_t gen)
+{
+    struct tdm_store_slot_info si;
+    return slot < TDM_STORE_SLOTS && tdm_store_slot_info(&b->store, slot, &si) == 0 &&
+           si.state == TDM_STORE_COMMITTED && si.gen == gen;
+}
+
+/* Make sure the running set has a copy in NAND before internal flash is touched. */
+int tdm_boot_ensure_backup(struct tdm_boot *b)
+{
+    if (b->st.inst_slot != TDM_STORE_NONE && tdm_boot_slot_holds(b, b->st.inst_slot, b->st.inst_gen)) {
+        return 0;
+    }
+    unsigned other = b->st.cand_slot == TDM_STORE_SLOT_A ? TDM_STORE_SLOT_B : TDM_STORE_SLOT_A;
+    int err = tdm_boot_capture(b, other);
+    if (err == TDM_E_BOOT_NO_IMAGE) {
+        b->st.inst_slot = TDM_STORE_NONE; /* a blank device: nothing to keep */
+        return 0;
+    }
+    struct tdm_boot_source cap;
+    static const struct tdm_version any = {0, 0, 0, 0};
+    err = err < 0 ? err : tdm_boot_source(b, other, 0, &any, &cap);
+    if (err < 0) {
+        return err;
+    }
+    struct tdm_store_slot_info si;
+    err = tdm_store_slot_info(&b->store, other, &si);
+    if (err < 0) {
+        return err;
+    }
+    b->st.inst_slot = (uint8_t)other;
+    b->st.inst_gen = si.gen;
+    b->st.inst_version = cap.version;
     return 0;
 }

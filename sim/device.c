@@ -64,10 +64,12 @@ void tdm_sim_device_power_cycle(struct tdm_sim_device *dev)
 {
     tdm_sim_domain_cut_now(&dev->dom);
     tdm_sim_dev_power_on(dev);
+    dev->resetreas = 0; /* power-on reset: the register starts empty */
 }
 
-void tdm_sim_device_reset(struct tdm_sim_device *dev)
+void tdm_sim_device_reset(struct tdm_sim_device *dev, uint32_t reasons)
 {
+    dev->resetreas |= reasons & TDM_RESET_ALL;
     uint64_t at = dev->dom.cut_at;
     enum tdm_sim_cut mode = dev->dom.cut_mode;
     int powered = dev->dom.powered;

@@ -29,6 +29,7 @@
 #include "tandem/ipc_port.h"
 #include "tandem/layout.h"
 #include "tandem/nand_port.h"
+#include "tandem/reset_port.h"
 
 enum tdm_sim_core { TDM_SIM_CORE_APP = 0, TDM_SIM_CORE_NET = 1 };
 
@@ -81,6 +82,7 @@ struct tdm_sim_device {
     uint8_t *shared;      /* layout.shared.size bytes */
     uint32_t pending[2];  /* IPC channels pending AT core i (bit n = channel n) */
     bool in_wait[2];      /* core i is blocked in ipc wait (its step is not re-entered) */
+    uint32_t resetreas;   /* app core RESETREAS (TDM_RESET_*): 0 after power-on, cumulative, write 1 to clear */
     struct tdm_sim_ipc_end ends[2];
     struct {
         void *at;
@@ -123,6 +125,7 @@ struct tdm_nand_ops tdm_sim_device_nand(struct tdm_sim_device *dev);       /* ap
 struct tdm_counter_ops tdm_sim_device_counter(struct tdm_sim_device *dev); /* app core only */
 struct tdm_ipc_ops tdm_sim_device_ipc(struct tdm_sim_device *dev, enum tdm_sim_core core);
 struct tdm_clock_ops tdm_sim_device_clock(struct tdm_sim_device *dev);
+struct tdm_reset_ops tdm_sim_device_reset_reason(struct tdm_sim_device *dev); /* app core's RESETREAS */
 
 /* Register the program step of `core` (NULL to remove). */
 void tdm_sim_device_set_step(struct tdm_sim_device *dev, enum tdm_sim_core core, tdm_sim_step_fn fn, void *arg);
@@ -149,8 +152,9 @@ void tdm_sim_device_power_cycle(struct tdm_sim_device *dev);
 
 /* A reset (watchdog, crash, or the application rebooting into the bootloader): both cores restart, RAM and
  * the shared window are lost, but the supply stays on, so a power cut armed for a later operation stays
- * armed (tdm_sim_device_power_cycle is a power cut and disarms it). */
-void tdm_sim_device_reset(struct tdm_sim_device *dev);
+ * armed (tdm_sim_device_power_cycle is a power cut and disarms it). `reasons` (TDM_RESET_*, e.g.
+ * TDM_RESET_DOG0 for a watchdog) are added to RESETREAS, which a power cycle empties (nRF5340 PS, RESET). */
+void tdm_sim_device_reset(struct tdm_sim_device *dev, uint32_t reasons);
 
 /* The package layer's identify callback for the invariant check. */
 void tdm_sim_device_set_identify(struct tdm_sim_device *dev, tdm_sim_identify_fn fn, void *arg);

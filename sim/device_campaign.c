@@ -31,6 +31,10 @@ struct camp {
     struct tdm_mem_file files[2];
     struct tdm_mem_transport mt;
     struct tdm_fetch agent;
+    /* trials of the uncut story: ops (from the snapshot) after which a set started on trial, and the last
+     * op of the power-on that confirmed it or not; a first cut in (lo, hi] falls in the trial */
+    uint64_t trial_lo[4], trial_hi[4];
+    unsigned ntrials;
 };
 
 #define URL_V2 "https://updates.example/v2.tdm"
@@ -115,14 +119,18 @@ static void play(struct camp *c, uint64_t first, int torn1, uint64_t second, int
     while (out->boots < MAX_BOOTS) {
         out->boots++;
         int err = tdm_sim_run_once(&c->dev, &c->cfg, &c->run);
+        if (!first && c->run.app_start_op && c->run.rep.outcome == TDM_BOOT_RUN_TRIAL && c->ntrials < 4) {
+            c->trial_lo[c->ntrials] = c->run.app_start_op - out->rec_start;
+            c->trial_hi[c->ntrials++] = c->dev.dom.ops - out->rec_start;
+        }
         if (err >= 0 && c->run.app == TDM_SIM_APP_RESET) {
-            tdm_sim_device_reset(&c->dev); /* a reset keeps an armed cut armed */
+            tdm_sim_device_reset(&c->dev, c->run.reset_reason); /* a reset keeps an armed cut armed */
             continue;
         }
         if (err >= 0) {
             err = app_work(c);
             if (err == 1) {
-                tdm_sim_device_reset(&c->dev); /* the application reboots into the bootloader */
+                tdm_sim_device_reset(&c->dev, TDM_RESET_SREQ); /* the app reboots into the bootloader */
                 continue;
             }
         }
@@ -182,6 +190,7 @@ static const char *judge(struct camp *c, const struct outcome *out, uint64_t fir
         return "the next power-on did not boot the same set quietly";
     }
     is_new ? c->r->ended_new++ : c->r->ended_old++;
+    c->r->healthy_rejected += !is_new && c->o->scenario != TDM_CAMPAIGN_ROLLBACK;
     return NULL;
 }
 
@@ -204,6 +213,9 @@ static void report(struct camp *c, const char *why, uint64_t first, int torn1, u
 
 static void one(struct camp *c, uint64_t first, int torn1, uint64_t second, int torn2, struct outcome *out)
 {
+    for (unsigned i = 0; i < c->ntrials && first && !second; i++) {
+        c->r->trial_cuts += first > c->trial_lo[i] && first <= c->trial_hi[i];
+    }
     play(c, first, torn1, second, torn2, out);
     const char *why = judge(c, out, first, second);
     if (why) {

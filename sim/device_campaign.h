@@ -49,6 +49,9 @@ struct tdm_campaign_result {
     uint64_t bricked;  /* runs that did not reach a bootable consistent set (must be 0) */
     uint64_t failures; /* runs with any failed check (mixed, bricked, wrong set, counter, state) */
     uint64_t ended_new, ended_old; /* how runs ended: the new set confirmed, or the old set kept */
+    uint64_t trial_cuts;  /* first cuts that fell during a trial or its confirmation (from the start of a set
+                             on trial to the end of its confirmation) */
+    uint64_t healthy_rejected; /* runs whose healthy new set ended rejected (update and story: goal 0) */
     uint64_t nand_faults; /* injected NAND faults that happened in all runs (bit flips, program/erase fails) */
     double host_s;
 };

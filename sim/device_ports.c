@@ -1,5 +1,5 @@
 /* The ports a simulated device hands to each core (sim/device.h): internal flashes, NAND, the security
- * counter, the IPC window and signals, the clock.
+ * counter, the IPC window and signals, the clock, the app core's reset reason (RESETREAS).
  * Owns: IPC signal delivery and cooperative waiting, the OTP counter rules. Never: a port to net flash for
  * the app core, a signal that survives a power cut. */
 #include "device.h"
@@ -189,5 +189,27 @@ static void clock_sleep(void *ctx, uint64_t ns)
 struct tdm_clock_ops tdm_sim_device_clock(struct tdm_sim_device *dev)
 {
     struct tdm_clock_ops ops = {.ctx = dev, .now_ns = clock_now, .sleep_ns = clock_sleep};
+    return ops;
+}
+
+/* ---- RESETREAS (app core) ---- */
+
+static int reset_read(void *ctx, uint32_t *reasons)
+{
+    struct tdm_sim_device *dev = ctx;
+    *reasons = dev->resetreas;
+    return 0;
+}
+
+static int reset_clear(void *ctx, uint32_t reasons)
+{
+    struct tdm_sim_device *dev = ctx;
+    dev->resetreas &= ~reasons; /* write 1 to clear; 0s leave a field alone */
+    return 0;
+}
+
+struct tdm_reset_ops tdm_sim_device_reset_reason(struct tdm_sim_device *dev)
+{
+    struct tdm_reset_ops ops = {.ctx = dev, .read = reset_read, .clear = reset_clear};
     return ops;
 }

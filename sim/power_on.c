@@ -108,21 +108,29 @@ static int run_app(struct tdm_sim_device *dev, const struct tdm_sim_run_config *
     if (err < 0) {
         return err;
     }
+    run->app_start_op = dev->dom.ops;
     if (cfg->cut_after_start) {
         tdm_sim_domain_cut_now(&dev->dom);
         return TDM_E_POWER;
+    }
+    if (cfg->reset_after_start) {
+        run->app = TDM_SIM_APP_RESET;
+        run->reset_reason = cfg->reset_after_start;
+        return 0;
     }
     const uint8_t *app = tdm_sim_flash_peek(&dev->app, dev->layout.app_slot.addr, dev->layout.app_slot.size);
     const uint8_t *net = tdm_sim_flash_peek(&dev->net, dev->layout.net_slot.addr, dev->layout.net_slot.size);
     enum tdm_sim_behavior ab = tdm_sim_fw_behavior(app, dev->layout.app_slot.size);
     enum tdm_sim_behavior nbh = tdm_sim_fw_behavior(net, dev->layout.net_slot.size);
     if (ab == TDM_SIM_CRASH) {
-        run->app = TDM_SIM_APP_RESET;
+        run->app = TDM_SIM_APP_RESET; /* a fault with no handler to take it locks the CPU up */
+        run->reset_reason = TDM_RESET_LOCKUP;
         return 0;
     }
     if (ab == TDM_SIM_HANG) {
         tdm_sim_domain_advance(&dev->dom, cfg->watchdog_ns ? cfg->watchdog_ns : WATCHDOG_NS);
         run->app = TDM_SIM_APP_RESET;
+        run->reset_reason = TDM_RESET_DOG0;
         return 0;
     }
     tdm_sim_domain_advance(&dev->dom, cfg->health_ns ? cfg->health_ns : HEALTH_NS);
@@ -133,6 +141,7 @@ static int run_app(struct tdm_sim_device *dev, const struct tdm_sim_run_config *
     }
     if (nbh == TDM_SIM_NETFAIL) {
         run->app = TDM_SIM_APP_RESET; /* the network core is not healthy: never confirm, reset */
+        run->reset_reason = TDM_RESET_SREQ;
         return 0;
     }
     if (run->rep.outcome == TDM_BOOT_RUN_NO_NAND) {
@@ -141,6 +150,10 @@ static int run_app(struct tdm_sim_device *dev, const struct tdm_sim_run_config *
     }
     err = tdm_sim_store_mount(dev, &run->app_nand, &run->nand_ops, &run->app_store, run->page_buf);
     struct tdm_counter_ops counter = tdm_sim_device_counter(dev);
+    if (cfg->confirm_cut) {
+        tdm_sim_device_cut_at(dev, dev->dom.ops + cfg->confirm_cut,
+                              cfg->confirm_cut_torn ? TDM_SIM_CUT_TORN : TDM_SIM_CUT_BEFORE);
+    }
     err = err < 0 ? err : tdm_bootstate_confirm(&run->app_store, &counter);
     if (err == TDM_E_POWER) {
         return err;
@@ -155,6 +168,8 @@ int tdm_sim_run_once(struct tdm_sim_device *dev, const struct tdm_sim_run_config
     memset(&run->rep, 0, sizeof run->rep);
     run->app = TDM_SIM_APP_NONE;
     run->app_err = 0;
+    run->reset_reason = 0;
+    run->app_start_op = 0;
     tdm_sim_device_set_identify(dev, tdm_sim_fw_identify, NULL);
     int err = start_netboot(dev, run);
     if (err < 0) {
@@ -176,6 +191,9 @@ int tdm_sim_run_once(struct tdm_sim_device *dev, const struct tdm_sim_run_config
         .hw_id = cfg->hw_id,
         .progress = cfg->progress,
         .progress_arg = cfg->progress_arg,
+        .reset = tdm_sim_device_reset_reason(dev),
+        .trial_retries = cfg->trial_retries,
+        .skip_boot_verify = cfg->skip_boot_verify,
     };
     bc.layout = dev->layout;
     uint64_t t0 = dev->dom.clock_ns;
@@ -204,7 +222,7 @@ int tdm_sim_run_until_stable(struct tdm_sim_device *dev, const struct tdm_sim_ru
             continue;
         }
         if (err >= 0 && run->app == TDM_SIM_APP_RESET) {
-            tdm_sim_device_reset(dev);
+            tdm_sim_device_reset(dev, run->reset_reason);
             err = TDM_E_STATE;
             continue;
         }

@@ -25,6 +25,11 @@ struct tdm_sim_run_config {
     void *progress_arg;
     int nand_missing;       /* simulate a NAND that does not answer */
     int cut_after_start;    /* power fails right after the application started (before any health check) */
+    uint32_t reset_after_start; /* TDM_RESET_* bits: the device resets right after the application started */
+    uint32_t confirm_cut;   /* > 0: power fails at the confirm_cut-th operation of the confirmation ... */
+    int confirm_cut_torn;   /* ... torn inside it (else before it) */
+    uint8_t trial_retries;  /* the bootloader's config (0 = its default) */
+    uint8_t skip_boot_verify;
 };
 
 enum tdm_sim_app {
@@ -47,6 +52,8 @@ struct tdm_sim_run {
     struct tdm_boot_report rep;
     enum tdm_sim_app app;
     int app_err;
+    uint32_t reset_reason;    /* TDM_SIM_APP_RESET: why (TDM_RESET_*: lock-up, watchdog, soft reset) */
+    uint64_t app_start_op;    /* dev->dom.ops when the application started (0: it did not) */
     uint64_t boot_ns, app_ns; /* simulated time of the bootloader run and of the application's part */
 };
 
@@ -55,8 +62,8 @@ struct tdm_sim_run {
  * TDM_E_BOOT_NO_IMAGE (nothing bootable), or another error. */
 int tdm_sim_run_once(struct tdm_sim_device *dev, const struct tdm_sim_run_config *cfg, struct tdm_sim_run *run);
 
-/* Power-ons until the application runs without asking for a reset, at most max_boots; a power cut or an
- * application reset power-cycles the device and goes on. *boots (may be NULL) counts the power-ons. */
+/* Power-ons until the application runs without asking for a reset, at most max_boots; a power cut
+ * power-cycles the device, an application reset resets it (run->reset_reason), and it goes on. *boots (may be NULL) counts the power-ons. */
 int tdm_sim_run_until_stable(struct tdm_sim_device *dev, const struct tdm_sim_run_config *cfg,
                              struct tdm_sim_run *run, unsigned max_boots, unsigned *boots);
 

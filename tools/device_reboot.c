@@ -239,7 +239,9 @@ static int reboot(struct tdm_sim_device *dev, const struct opts *o, const struct
         if (o->until_stable) {
             snprintf(pfx, sizeof pfx, "power-on %u: ", boots + 1);
         }
-        if (boots > 0) {
+        if (boots > 0 && step == RESET) {
+            tdm_sim_device_reset(dev, run.reset_reason); /* RESETREAS says why: the trial failed */
+        } else if (boots > 0) {
             tdm_sim_device_power_cycle(dev);
         }
         prog.last_pct[0] = prog.last_pct[1] = 0;

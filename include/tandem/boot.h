@@ -27,12 +27,15 @@
 #include "tandem/layout.h"
 #include "tandem/nand.h"
 #include "tandem/pkg.h"
+#include "tandem/reset_port.h"
 #include "tandem/store.h"
 #include "tandem/xfer.h"
 
 #define TDM_BOOT_COPY_BUF 4096 /* one app-flash page; also a multiple of the net page (2 KB) */
 #define TDM_BOOT_VERSION_MAJOR 1
 #define TDM_BOOT_VERSION_MINOR 0
+#define TDM_BOOT_IMAGES_TYPE 0x0101u /* journal record: digests internal flash must match (docs/BOOT.md) */
+#define TDM_BOOT_TRIAL_RETRIES 3 /* default: power losses a trial may suffer before it counts as failed */
 
 /* Progress of the install, for a progress bar: core 0 app, 1 net; done/total in bytes. May be NULL. */
 typedef void (*tdm_boot_progress_fn)(void *arg, int core, uint32_t done, uint32_t total);
@@ -51,6 +54,10 @@ struct tdm_boot_config {
     uint32_t xfer_chunk;               /* 0 = TDM_XFER_CHUNK_DEFAULT */
     tdm_boot_progress_fn progress;
     void *progress_arg;
+    /* Why the core reset (RESETREAS). read NULL = unknown: every reset during a trial is a failure. */
+    struct tdm_reset_ops reset;
+    uint8_t trial_retries;    /* power-on / pin resets a trial survives, 0 = TDM_BOOT_TRIAL_RETRIES */
+    uint8_t skip_boot_verify; /* 1 = hand over without checking the installed set (default 0: check) */
 };
 
 /* What the bootloader decided, and why. */
@@ -69,6 +76,10 @@ struct tdm_boot_report {
     uint32_t app_pages_erased, app_pages_written, app_pages_skipped;
     uint32_t net_pages_sent;
     uint32_t captured;            /* 1 when the running set was captured into NAND first */
+    uint32_t reset_reasons;       /* RESETREAS as this run found it (then cleared) */
+    uint8_t trial_retry;          /* > 0: this run restarted a trial after a power loss (the count) */
+    uint8_t verified;             /* 1: the set handed over was checked against its recorded digests */
+    uint8_t repaired;             /* 1: that check failed and the set was restored from NAND first */
     uint64_t started_ns, finished_ns; /* on the clock of the caller's choice (0 if none) */
 };
 
@@ -81,6 +92,7 @@ struct tdm_boot {
     struct tdm_bootstate st;
     struct tdm_boot_report rep;
     uint8_t have_store, xfer_open;
+    uint8_t reasons_known; /* rep.reset_reasons was read from the reset port */
     uint8_t buf[TDM_BOOT_COPY_BUF];
 };
 #define TDM_BOOT_RAM 10240 /* sizeof bound, 32- or 64-bit (9 096 B on the Cortex-M33) */
@@ -88,6 +100,10 @@ _Static_assert(sizeof(struct tdm_boot) <= TDM_BOOT_RAM, "struct tdm_boot grew pa
 
 /* Run the bootloader once, from power-on to the decision. Everything it keeps is in NAND (journal) and
  * internal flash; a power cut at any operation followed by another call continues the same transaction.
+ * It reads and clears RESETREAS first (cfg.reset): on TRIAL, a power-on, brown-out or pin reset restarts
+ * the trial (at most cfg.trial_retries times), any other reset rolls back. Before it hands over a set it
+ * did not just install, it checks both images against the images record unless cfg.skip_boot_verify
+ * (docs/BOOT.md, "Verify at boot"): a mismatch is reinstalled from NAND first (rep.repaired).
  * On 0, the caller starts the application (and the network image: the net-boot stage has been told to
  * boot it) and *rep says what happened. Errors: TDM_E_POWER (cut: power on and call again),
  * TDM_E_BOOT_NO_IMAGE (no valid image in internal flash and nothing to install: the device cannot boot),

@@ -27,8 +27,10 @@ enum tdm_boot_phase {
     TDM_BS_IDLE = 0,     /* the installed set runs; nothing pending */
     TDM_BS_PENDING = 1,  /* a verified package waits in cand_slot for the next reboot */
     TDM_BS_INSTALL = 2,  /* the bootloader is installing cand_slot (step says how far) */
-    TDM_BS_TRIAL = 3,    /* the new set runs on trial; a reset before confirmation rolls back */
+    TDM_BS_TRIAL = 3,    /* the new set runs on trial; a reset before confirmation rolls back, a power
+                            loss (power-on or pin reset) restarts the trial at most N times */
     TDM_BS_ROLLBACK = 4, /* the bootloader is restoring inst_slot (step says how far) */
+    TDM_BS_REPAIR = 5,   /* internal flash failed its check at boot: reinstalling inst_slot, then IDLE */
 };
 
 enum tdm_boot_step {
@@ -59,6 +61,7 @@ struct tdm_bootstate {
     uint32_t counter_due;             /* counter value the confirmed set needs in OTP */
     uint32_t refused_err;             /* -error of the last refusal (TDM_BS_LAST_REFUSED) */
     uint8_t nrejected;
+    uint8_t trial_retries;            /* power losses the current trial has been restarted after */
     uint8_t rejected[TDM_BOOTSTATE_REJECTED_MAX][TDM_SHA256_LEN];
 };
 

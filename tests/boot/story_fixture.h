@@ -10,6 +10,7 @@
 
 #include "harness.h"
 #include "signed_sets.h"
+#include "tandem/err.h"
 
 struct story {
     char dir[64];
@@ -63,6 +64,14 @@ static inline void story_stage(struct story *s, const struct tdm_kit_set *set)
     TDM_CHECK_OK(tdm_sim_stage(&s->dev, set->pkg, set->pkg_len, set->counter, &set->version));
 }
 
+/* A healthy v2 (counter 2) made and staged, the power cycled: the next run installs it and starts its trial. */
+static inline void story_stage_v2(struct story *s, struct tdm_kit_set *v2)
+{
+    story_set(s, v2, "v2", "2.0.0+1", 2, TDM_SIM_HEALTHY, TDM_SIM_HEALTHY);
+    story_stage(s, v2);
+    tdm_sim_device_power_cycle(&s->dev);
+}
+
 /* Reboot until stable; returns the number of power-ons. */
 static inline unsigned story_reboot(struct story *s)
 {
@@ -78,6 +87,18 @@ static inline int story_runs(const struct story *s, const char *id)
     size_t n = strlen(id);
     return s->dev.running_valid && s->dev.running[0].set_id_len == n && s->dev.running[1].set_id_len == n &&
            memcmp(s->dev.running[0].set_id, id, n) == 0 && memcmp(s->dev.running[1].set_id, id, n) == 0;
+}
+
+/* story_stage_v2, then the run that installs v2 loses power right after v2 started on trial; on return the
+ * supply is back and nothing has run since. */
+static inline void story_cut_in_trial(struct story *s, struct tdm_kit_set *v2)
+{
+    story_stage_v2(s, v2);
+    s->cfg.cut_after_start = 1;
+    TDM_CHECK_ERR(tdm_sim_run_once(&s->dev, &s->cfg, &s->run), TDM_E_POWER);
+    TDM_CHECK(s->run.rep.outcome == TDM_BOOT_RUN_TRIAL && story_runs(s, "v2"));
+    s->cfg.cut_after_start = 0;
+    tdm_sim_device_power_cycle(&s->dev);
 }
 
 static inline void story_state(struct story *s, struct tdm_bootstate *st)

@@ -34,11 +34,12 @@ static void campaign(const char *name, enum tdm_campaign_scenario sc, uint32_t b
     struct tdm_campaign_result r;
     TDM_CHECK_OK(tdm_campaign_run(&o, &r));
     printf("    %s: ops %llu cuts %llu torn %llu double %llu mixed_boots %llu bricked %llu failures %llu "
-           "(ended new %llu, old %llu; NAND faults %llu; %.1f s)\n",
+           "(ended new %llu, old %llu; trial cuts %llu, healthy rejected %llu; NAND faults %llu; %.1f s)\n",
            names[sc], (unsigned long long)r.ops, (unsigned long long)r.cuts,
            (unsigned long long)r.torn, (unsigned long long)r.doubles, (unsigned long long)r.mixed_boots,
            (unsigned long long)r.bricked, (unsigned long long)r.failures, (unsigned long long)r.ended_new,
-           (unsigned long long)r.ended_old, (unsigned long long)r.nand_faults, r.host_s);
+           (unsigned long long)r.ended_old, (unsigned long long)r.trial_cuts, (unsigned long long)r.healthy_rejected,
+           (unsigned long long)r.nand_faults, r.host_s);
     TDM_CHECK(r.failures == 0 && r.mixed_boots == 0 && r.bricked == 0);
     if (!cut) {
         TDM_CHECK(r.ops > 50 && r.cuts == 2 * ((r.ops + stride1 - 1) / stride1) && r.torn * 2 == r.cuts);
@@ -46,7 +47,9 @@ static void campaign(const char *name, enum tdm_campaign_scenario sc, uint32_t b
         TDM_CHECK((flips == 0 && grown == 0) || r.nand_faults > 0); /* the faults really happened */
         /* cuts landed on both sides of the confirmation: some runs keep the old set, some end on the new */
         TDM_CHECK(sc == TDM_CAMPAIGN_ROLLBACK ? r.ended_old > 0 : r.ended_new > 0);
-        TDM_CHECK(sc != TDM_CAMPAIGN_UPDATE || r.ended_old > 0);
+        /* a healthy set is never rejected for a power cut, even one during its trial or confirmation */
+        TDM_CHECK(r.healthy_rejected == 0);
+        TDM_CHECK(sc != TDM_CAMPAIGN_UPDATE || r.trial_cuts >= 4);
     }
 }
 

@@ -187,7 +187,7 @@ static void reset_and_cut_fill_registered_ram_with_garbage(void)
             TDM_CHECK(!memcmp(first, ram[1], sizeof first)); /* same seed, same garbage: replayable */
         }
         memcpy(ram[pass], first, sizeof first);
-        tdm_sim_device_reset(&dev);
+        tdm_sim_device_reset(&dev, TDM_RESET_SREQ);
         uint32_t kept = 0;
         for (size_t i = 0; i < sizeof first; i++) {
             kept += ram[pass][i] == first[i];

@@ -1,0 +1,221 @@
+/* The trial and the reset reason (RESETREAS), one story each: a power loss during the trial or during the
+ * confirmation is not the new set's fault and restarts the trial (bounded, counted in the boot-state
+ * record); a watchdog, a lock-up or a soft reset of either core is, and rolls both cores back; a device
+ * that loses power at every boot still ends on a working set.
+ * Replay one case: --case NAME [--cut K --torn 0|1] (the confirmation story). */
+#include <stdlib.h>
+
+#include "story_fixture.h"
+#include "tandem/err.h"
+
+static struct story S;
+static const char *argv0;
+
+static void a_power_cut_before_the_confirmation_restarts_the_trial_and_confirms(void)
+{
+    story_open(&S);
+    struct tdm_kit_set v2;
+    story_cut_in_trial(&S, &v2);
+    struct tdm_bootstate st;
+    story_state(&S, &st);
+    TDM_CHECK(st.phase == TDM_BS_TRIAL && st.trial_retries == 0);
+    story_reboot(&S);
+    TDM_CHECK(S.run.rep.reset_reasons == 0); /* a power-on reset: RESETREAS empty */
+    TDM_CHECK(S.run.rep.outcome == TDM_BOOT_RUN_TRIAL && S.run.rep.trial_retry == 1);
+    TDM_CHECK(S.run.app == TDM_SIM_APP_CONFIRMED && story_runs(&S, "v2") && S.dev.counter == 2);
+    story_state(&S, &st);
+    TDM_CHECK(st.phase == TDM_BS_IDLE && st.last == TDM_BS_LAST_CONFIRMED && st.nrejected == 0);
+    TDM_CHECK(S.dev.mixed_starts == 0);
+    tdm_kit_free(&v2);
+    story_close(&S);
+}
+
+/* Power fails at operation k of the confirmation (before it or torn inside it); the device must end on
+ * v2, confirmed, with the counter at 2. Returns 1 when the cut happened during the confirmation. */
+static int confirm_cut(uint32_t k, int torn)
+{
+    story_open(&S);
+    struct tdm_kit_set v2;
+    story_stage_v2(&S, &v2);
+    S.cfg.confirm_cut = k;
+    S.cfg.confirm_cut_torn = torn;
+    int err = tdm_sim_run_once(&S.dev, &S.cfg, &S.run);
+    S.cfg.confirm_cut = 0;
+    int cut = err == TDM_E_POWER;
+    if (!cut) {
+        tdm_sim_device_cut_at(&S.dev, 0, TDM_SIM_CUT_BEFORE); /* past the end of the confirmation: disarm */
+    }
+    story_reboot(&S);
+    struct tdm_bootstate st;
+    story_state(&S, &st);
+    int ok = (cut || err == 0) && story_runs(&S, "v2") && S.dev.counter == 2 && st.phase == TDM_BS_IDLE &&
+             st.last == TDM_BS_LAST_CONFIRMED && st.nrejected == 0 && S.dev.mixed_starts == 0;
+    if (!ok) {
+        printf("    confirmation cut %u %s failed\n      replay: %s --case 'a cut at every operation of the "
+               "confirmation ends confirmed, never rejected' --seed %llu --cut %u --torn %d\n",
+               k, torn ? "torn" : "before", argv0, (unsigned long long)tdm_test_seed(), k, torn);
+    }
+    TDM_CHECK(ok);
+    tdm_kit_free(&v2);
+    story_close(&S);
+    return cut;
+}
+
+static void a_cut_at_every_operation_of_the_confirmation_ends_confirmed_never_rejected(void)
+{
+    const char *one = tdm_test_option("cut"), *t = tdm_test_option("torn");
+    if (one) {
+        confirm_cut((uint32_t)strtoul(one, NULL, 0), t ? atoi(t) : 0);
+        return;
+    }
+    unsigned cuts = 0;
+    for (uint32_t k = 1; k < 64; k++) {
+        int a = confirm_cut(k, 0), b = confirm_cut(k, 1);
+        if (!a && !b) {
+            break; /* past the last operation of the confirmation */
+        }
+        cuts += (unsigned)(a + b);
+    }
+    printf("    %u cuts during the confirmation (its record, the store roles, the OTP counter)\n", cuts);
+    TDM_CHECK(cuts >= 4); /* the record and the counter at least, before and torn */
+}
+
+/* The application on trial resets the device for `why`: both cores must go back to v1. */
+static void reset_on_trial_rolls_back(uint32_t why)
+{
+    story_open(&S);
+    struct tdm_kit_set v2;
+    story_stage_v2(&S, &v2);
+    S.cfg.reset_after_start = why;
+    TDM_CHECK_OK(tdm_sim_run_once(&S.dev, &S.cfg, &S.run));
+    TDM_CHECK(S.run.rep.outcome == TDM_BOOT_RUN_TRIAL && S.run.app == TDM_SIM_APP_RESET);
+    S.cfg.reset_after_start = 0;
+    tdm_sim_device_reset(&S.dev, S.run.reset_reason);
+    TDM_CHECK_OK(tdm_sim_run_once(&S.dev, &S.cfg, &S.run));
+    TDM_CHECK(S.run.rep.reset_reasons == why);
+    TDM_CHECK_ERR(S.run.rep.outcome, TDM_BOOT_RUN_ROLLED_BACK);
+    TDM_CHECK(story_runs(&S, "v1") && S.dev.counter == 0 && S.dev.resetreas == 0); /* read, then cleared */
+    tdm_kit_free(&v2);
+    story_close(&S);
+}
+
+static void a_watchdog_reset_on_trial_rolls_back_both_cores(void)
+{
+    reset_on_trial_rolls_back(TDM_RESET_DOG0);
+}
+
+static void a_lock_up_on_trial_rolls_back_both_cores(void)
+{
+    reset_on_trial_rolls_back(TDM_RESET_LOCKUP);
+}
+
+static void a_soft_reset_on_trial_rolls_back_both_cores(void)
+{
+    reset_on_trial_rolls_back(TDM_RESET_SREQ);
+}
+
+static void a_network_core_watchdog_on_trial_rolls_back_both_cores(void)
+{
+    reset_on_trial_rolls_back(TDM_RESET_LDOG);
+}
+
+/* The application reboots into the bootloader (a soft reset) to install v2; during the trial someone
+ * presses the reset pin. The soft reset was the install's, not the trial's: the bootloader cleared it. */
+static void a_pin_reset_on_trial_is_retried_and_a_stale_soft_reset_is_not_held_against_it(void)
+{
+    story_open(&S);
+    struct tdm_kit_set v2;
+    story_set(&S, &v2, "v2", "2.0.0+1", 2, TDM_SIM_HEALTHY, TDM_SIM_HEALTHY);
+    story_stage(&S, &v2);
+    tdm_sim_device_reset(&S.dev, TDM_RESET_SREQ);
+    S.cfg.reset_after_start = TDM_RESET_PIN;
+    TDM_CHECK_OK(tdm_sim_run_once(&S.dev, &S.cfg, &S.run));
+    TDM_CHECK(S.run.rep.outcome == TDM_BOOT_RUN_TRIAL && S.run.rep.reset_reasons == TDM_RESET_SREQ);
+    S.cfg.reset_after_start = 0;
+    tdm_sim_device_reset(&S.dev, TDM_RESET_PIN);
+    TDM_CHECK_OK(tdm_sim_run_once(&S.dev, &S.cfg, &S.run));
+    TDM_CHECK_ERR(S.run.rep.reset_reasons, TDM_RESET_PIN);
+    TDM_CHECK(S.run.rep.outcome == TDM_BOOT_RUN_TRIAL && S.run.rep.trial_retry == 1);
+    TDM_CHECK(S.run.app == TDM_SIM_APP_CONFIRMED && story_runs(&S, "v2"));
+    tdm_kit_free(&v2);
+    story_close(&S);
+}
+
+/* Power fails right after every application start: the trial is restarted `retries` times, then rolled
+ * back, and the device ends on v1 with v2 rejected (never stuck). */
+static void power_lost_at_every_start(uint8_t retries)
+{
+    story_open(&S);
+    struct tdm_kit_set v2;
+    story_set(&S, &v2, "v2", "2.0.0+1", 2, TDM_SIM_HEALTHY, TDM_SIM_HEALTHY);
+    story_stage(&S, &v2);
+    S.cfg.cut_after_start = 1;
+    S.cfg.trial_retries = retries;
+    unsigned want = retries ? retries : TDM_BOOT_TRIAL_RETRIES, boots = 0;
+    tdm_sim_device_power_cycle(&S.dev);
+    do {
+        boots++;
+        TDM_CHECK_ERR(tdm_sim_run_once(&S.dev, &S.cfg, &S.run), TDM_E_POWER);
+        tdm_sim_device_power_cycle(&S.dev); /* the supply comes back */
+        TDM_CHECK(S.run.rep.trial_retry == (boots > 1 && boots <= want + 1 ? boots - 1 : 0));
+        struct tdm_bootstate st;
+        story_state(&S, &st);
+        TDM_CHECK(boots > want + 1 || (st.phase == TDM_BS_TRIAL && st.trial_retries == boots - 1));
+    } while (S.run.rep.outcome == TDM_BOOT_RUN_TRIAL && boots < 20);
+    TDM_CHECK(boots == want + 2 && S.run.rep.outcome == TDM_BOOT_RUN_ROLLED_BACK && story_runs(&S, "v1"));
+    S.cfg.cut_after_start = 0;
+    story_reboot(&S);
+    struct tdm_bootstate st;
+    story_state(&S, &st);
+    TDM_CHECK(story_runs(&S, "v1") && st.phase == TDM_BS_IDLE && st.last == TDM_BS_LAST_REJECTED);
+    TDM_CHECK(S.dev.mixed_starts == 0 && S.dev.counter == 0);
+    tdm_kit_free(&v2);
+    story_close(&S);
+}
+
+static void a_device_that_loses_power_at_every_trial_ends_on_the_old_set_after_3_retries(void)
+{
+    power_lost_at_every_start(0);
+}
+
+static void the_number_of_retries_is_a_config_field(void)
+{
+    power_lost_at_every_start(1);
+}
+
+static void the_retry_count_is_byte_7_of_the_record_and_older_records_decode_with_0(void)
+{
+    struct tdm_bootstate st = {.phase = TDM_BS_TRIAL, .inst_slot = 0, .cand_slot = 1, .trial_retries = 2}, back;
+    uint8_t rec[TDM_BOOTSTATE_LEN];
+    tdm_bootstate_encode(&st, rec);
+    TDM_CHECK(rec[0] == 1 && rec[7] == 2);
+    TDM_CHECK_OK(tdm_bootstate_decode(rec, sizeof rec, &back));
+    TDM_CHECK(back.trial_retries == 2 && back.phase == TDM_BS_TRIAL);
+    rec[7] = 0; /* a record written before the count existed: byte 7 was reserved, always 0 */
+    TDM_CHECK_OK(tdm_bootstate_decode(rec, sizeof rec, &back));
+    TDM_CHECK(back.trial_retries == 0 && back.phase == TDM_BS_TRIAL && back.cand_slot == 1);
+}
+
+int main(int argc, char **argv)
+{
+    argv0 = argv[0];
+    static const struct tdm_scenario s[] = {
+        {"a power cut before the confirmation restarts the trial and confirms",
+         a_power_cut_before_the_confirmation_restarts_the_trial_and_confirms},
+        {"a cut at every operation of the confirmation ends confirmed, never rejected",
+         a_cut_at_every_operation_of_the_confirmation_ends_confirmed_never_rejected},
+        {"a watchdog reset on trial rolls back both cores", a_watchdog_reset_on_trial_rolls_back_both_cores},
+        {"a lock-up on trial rolls back both cores", a_lock_up_on_trial_rolls_back_both_cores},
+        {"a soft reset on trial rolls back both cores", a_soft_reset_on_trial_rolls_back_both_cores},
+        {"a network-core watchdog on trial rolls back both cores",
+         a_network_core_watchdog_on_trial_rolls_back_both_cores},
+        {"a pin reset on trial is retried, and a stale soft reset is not held against it",
+         a_pin_reset_on_trial_is_retried_and_a_stale_soft_reset_is_not_held_against_it},
+        {"a device that loses power at every trial ends on the old set after 3 retries",
+         a_device_that_loses_power_at_every_trial_ends_on_the_old_set_after_3_retries},
+        {"the number of retries is a config field", the_number_of_retries_is_a_config_field},
+        {"the retry count is byte 7 of the record, and older records decode with 0",
+         the_retry_count_is_byte_7_of_the_record_and_older_records_decode_with_0},
+    };
+    return tdm_test_main(argc, argv, s, sizeof s / sizeof s[0]);
+}
