@@ -6,7 +6,7 @@
  * verified, treats a power cut as a refusal or (more than cfg.trial_retries times) as a failed trial,
  * or retries a package that was rejected.
  */
-#include "boot_internal.h"
+#include "boot_priv.h"
 #include "tandem/err.h"
 
 static int save(struct tdm_boot *b)
@@ -311,6 +311,15 @@ static int decide(struct tdm_boot *b)
     int err = tidy(b, TDM_STORE_NONE, b->st.phase == TDM_BS_IDLE ? &b->cfg.counter : 0);
     if (err < 0) {
         return err;
+    }
+    if (b->st.boot_major != TDM_BOOT_VERSION_MAJOR || b->st.boot_minor != TDM_BOOT_VERSION_MINOR) {
+        /* The device's bootloader version is a fact of the device, read by the fetch agent from this record.
+         * Recorded once after each bootloader change; if the write fails, the next boot tries again. */
+        b->st.boot_major = TDM_BOOT_VERSION_MAJOR;
+        b->st.boot_minor = TDM_BOOT_VERSION_MINOR;
+        if (save(b) == TDM_E_POWER) {
+            return TDM_E_POWER;
+        }
     }
     switch (b->st.phase) {
     case TDM_BS_PENDING:

@@ -7,7 +7,7 @@
  * the application image, then the network image).
  * Never: writes internal flash, or commits a capture whose images it did not hash from flash first.
  */
-#include "boot_internal.h"
+#include "boot_priv.h"
 #include "tandem/crc32.h"
 #include "tandem/err.h"
 #include "tandem/le.h"

@@ -14,7 +14,7 @@
  * writes internal flash (a mismatch is repaired by boot.c through the journaled install steps), or
  * reports a set as verified that it did not hash in this run.
  */
-#include "boot_internal.h"
+#include "boot_priv.h"
 #include "tandem/err.h"
 #include "tandem/le.h"
 

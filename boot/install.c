@@ -1,11 +1,11 @@
 /* The install steps of the bootloader: application image into app flash, network image through the
- * net-boot stage, and the verification of both against the source's digests (boot/boot_internal.h).
+ * net-boot stage, and the verification of both against the source's digests (boot/boot_priv.h).
  *
  * Owns: the page-by-page copy. Never: erases a page that already holds the right bytes (so a step can be
  * re-run after a cut and erases each page once, plus the one the cut interrupted), writes outside the
  * layout's slots, or reports an image as installed before its digests match.
  */
-#include "boot_internal.h"
+#include "boot_priv.h"
 #include "tandem/err.h"
 
 static int flash_read(struct tdm_boot *b, uint32_t addr, void *buf, uint32_t len)

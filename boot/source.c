@@ -1,8 +1,8 @@
 /* Install sources of the bootloader: a signed package or a capture in a store slot, verified and
- * described as byte ranges with digests (boot/boot_internal.h).
+ * described as byte ranges with digests (boot/boot_priv.h).
  * Owns: reading the capture format (docs/BOOT.md) and the policy handed to the package check.
  * Never: trusts a slot it has not verified in this boot, or a capture whose header CRC fails. */
-#include "boot_internal.h"
+#include "boot_priv.h"
 #include "tandem/crc32.h"
 #include "tandem/err.h"
 #include "tandem/le.h"

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "agent_priv.h"
-#include "tandem/boot.h"
 
 enum start { START_FRESH, START_RESUME, START_COMMITTED, START_ALREADY };
 
@@ -33,11 +32,6 @@ static int config(struct tdm_fetch *f, const struct tdm_fetch_config *cfg, struc
     c->backoff_min_ms = c->backoff_min_ms ? c->backoff_min_ms : TDM_FETCH_BACKOFF_MIN_DEFAULT;
     c->backoff_max_ms = c->backoff_max_ms ? c->backoff_max_ms : TDM_FETCH_BACKOFF_MAX_DEFAULT;
     c->progress_ms = c->progress_ms ? c->progress_ms : TDM_FETCH_PROGRESS_DEFAULT;
-    struct tdm_version zero = {0};
-    if (!memcmp(&c->bootloader_version, &zero, sizeof zero)) {
-        c->bootloader_version.major = TDM_BOOT_VERSION_MAJOR;
-        c->bootloader_version.minor = TDM_BOOT_VERSION_MINOR;
-    }
     f->store = store;
     f->url = url;
     f->opened = f->fatal = f->checked = 0;
@@ -67,6 +61,12 @@ static int policy(struct tdm_fetch *f)
     p->min_counter = floor;
     p->current_version = f->st.inst_version;
     p->bootloader_version = f->cfg.bootloader_version;
+    struct tdm_version zero = {0};
+    if (!memcmp(&p->bootloader_version, &zero, sizeof zero)) {
+        /* the device's bootloader, as it recorded itself in the boot state (0.0 if it never ran) */
+        p->bootloader_version.major = f->st.boot_major;
+        p->bootloader_version.minor = f->st.boot_minor;
+    }
     p->comp_max[TDM_PKG_COMP_APP] = f->cfg.app_max;
     p->comp_max[TDM_PKG_COMP_NET] = f->cfg.net_max;
     p->required = (1u << TDM_PKG_COMP_APP) | (1u << TDM_PKG_COMP_NET);

@@ -11,8 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 CC=${CC:-clang}
 dev="pkg/*.c port/host/crypto_mbedtls.c base/*.c"
-store_dev="store/*.c nand/*.c sim/domain.c sim/nand_parts.c sim/nand_sim.c boot/bootstate.c"
-net_dev="boot/netboot.c boot/xfer_wire.c"
+store_dev="store/*.c nand/*.c sim/domain.c sim/nand_parts.c sim/nand_sim.c bootstate/bootstate.c"
+net_dev="netboot/netboot.c xfer/wire.c"
 if [ "${1:-}" = "--seeds" ]; then
   out=$(mktemp -d)
   gcc -std=c11 -O1 -Iinclude -Ipkg/host fuzz/make_seeds.c pkg/host/*.c $dev -lmbedcrypto -o "$out/make_seeds"

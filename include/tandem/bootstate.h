@@ -62,6 +62,9 @@ struct tdm_bootstate {
     uint32_t refused_err;             /* -error of the last refusal (TDM_BS_LAST_REFUSED) */
     uint8_t nrejected;
     uint8_t trial_retries;            /* power losses the current trial has been restarted after */
+    uint8_t boot_major, boot_minor;   /* version of the bootloader that ran last (it records itself when this
+                                         differs): the device's fact the fetch agent checks MIN_BOOTLOADER
+                                         against; 0.0 = not recorded yet */
     uint8_t rejected[TDM_BOOTSTATE_REJECTED_MAX][TDM_SHA256_LEN];
 };
 

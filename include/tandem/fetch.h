@@ -100,7 +100,7 @@ struct tdm_fetch_config {
     uint32_t hw_id;
     uint32_t app_max, net_max;      /* component limits: the layout's app_slot / net_slot sizes */
     uint32_t app_addr, net_addr;    /* component load addresses: the layout's app_slot / net_slot addresses */
-    struct tdm_version bootloader_version;
+    struct tdm_version bootloader_version; /* 0.0 = the one the bootloader recorded in the boot state */
     uint32_t max_attempts;          /* 0 = TDM_FETCH_ATTEMPTS_DEFAULT */
     uint32_t backoff_min_ms;        /* 0 = TDM_FETCH_BACKOFF_MIN_DEFAULT */
     uint32_t backoff_max_ms;        /* 0 = TDM_FETCH_BACKOFF_MAX_DEFAULT */

@@ -109,10 +109,10 @@ static inline uint64_t afx_rand(uint64_t *s)
 }
 
 /* A package of two unsigned MCUboot images (app_len and net_len raw bytes from `salt`), set version
- * 2.1.0+counter, security counter `counter`, hardware id `hw_id`, signed by `key`. Sizes are
+ * 2.1.0+counter, security counter `counter`, hardware id `hw_id`, MIN_BOOTLOADER `min_boot`, signed by `key`. Sizes are
  * deterministic: the same lengths always give the same package size. Returns 0 or an error. */
-static inline int afx_build(struct afx_pkg *p, const struct tdm_key *key, size_t app_len, size_t net_len,
-                            uint32_t counter, uint32_t hw_id, uint64_t salt)
+static inline int afx_build_min(struct afx_pkg *p, const struct tdm_key *key, size_t app_len, size_t net_len,
+                                uint32_t counter, uint32_t hw_id, uint64_t salt, struct tdm_version min_boot)
 {
     uint64_t s = salt * 2654435761u + 77;
     uint8_t *raw = malloc(app_len + net_len + 1);
@@ -126,7 +126,7 @@ static inline int afx_build(struct afx_pkg *p, const struct tdm_key *key, size_t
     err = err < 0 ? err : tdm_image_wrap(raw + app_len, net_len, &ip, &net, &nl);
     free(raw);
     struct tdm_pack_params pp = {.set_version = {2, 1, 0, counter}, .counter = counter, .hw_id = hw_id,
-                                 .key = key, .count = 2};
+                                 .key = key, .count = 2, .min_bootloader = min_boot};
     pp.comp[0] = (struct tdm_pack_component){TDM_PKG_COMP_APP, 0, AFX_APP_ADDR, app, al};
     pp.comp[1] = (struct tdm_pack_component){TDM_PKG_COMP_NET, 1, AFX_NET_ADDR, net, nl};
     int bad;
@@ -134,6 +134,13 @@ static inline int afx_build(struct afx_pkg *p, const struct tdm_key *key, size_t
     free(app);
     free(net);
     return err;
+}
+
+/* The same, needing no particular bootloader (MIN_BOOTLOADER 0.0). */
+static inline int afx_build(struct afx_pkg *p, const struct tdm_key *key, size_t app_len, size_t net_len,
+                            uint32_t counter, uint32_t hw_id, uint64_t salt)
+{
+    return afx_build_min(p, key, app_len, net_len, counter, hw_id, salt, (struct tdm_version){0, 0, 0, 0});
 }
 
 /* A package whose size is an exact multiple of `page` bytes (app length adjusted). */

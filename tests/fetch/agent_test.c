@@ -323,6 +323,36 @@ static void bad_manifests_stop_the_download_before_the_bulk(void)
     free(p.buf);
 }
 
+/* MIN_BOOTLOADER is checked against the bootloader the device has, as it recorded itself in the boot state
+ * (the agent's config leaves bootloader_version 0.0), never against a version compiled into the agent. */
+static void min_bootloader_is_checked_against_the_version_the_device_recorded(void)
+{
+    begin(15);
+    struct afx_pkg p;
+    const struct tdm_version v1_0 = {1, 0, 0, 0}, v1_1 = {1, 1, 0, 0};
+    TDM_CHECK_OK(afx_build_min(&p, &key, 300000, 60000, 5, TDM_PKG_HW_ID_DEFAULT, 15, v1_0));
+    refused_manifest(&p, TDM_E_PKG_BOOTLOADER); /* no bootloader has recorded itself on this device yet */
+    struct tdm_bootstate st;
+    TDM_CHECK_OK(tdm_bootstate_load(&dev.store, &st));
+    st.boot_major = 1; /* what bootloader 1.0 writes at its first boot */
+    st.boot_minor = 0;
+    TDM_CHECK_OK(tdm_bootstate_save(&dev.store, &st));
+    TDM_CHECK(tdm_rig_put(&rig, "boot10.bin", p.buf, p.len, 1700001500) == 0);
+    tdm_rig_url(rig.proxy_port, "boot10.bin", url, sizeof url);
+    TDM_CHECK_OK(tdm_fetch_run(&dev.agent, &cfg, &dev.store, url, &res));
+    check_pending(&p);
+    free(p.buf);
+    TDM_CHECK_OK(tdm_bootstate_load(&dev.store, &st));
+    st.phase = TDM_BS_IDLE; /* as after that update: the next one needs bootloader 1.1 */
+    st.cand_slot = TDM_STORE_NONE;
+    TDM_CHECK_OK(tdm_bootstate_save(&dev.store, &st));
+    TDM_CHECK_OK(afx_build_min(&p, &key, 300000, 60000, 6, TDM_PKG_HW_ID_DEFAULT, 16, v1_1));
+    TDM_CHECK(tdm_rig_put(&rig, "boot11.bin", p.buf, p.len, 1700001600) == 0);
+    tdm_rig_url(rig.proxy_port, "boot11.bin", url, sizeof url);
+    TDM_CHECK_ERR(tdm_fetch_run(&dev.agent, &cfg, &dev.store, url, &res), TDM_E_PKG_BOOTLOADER);
+    free(p.buf);
+}
+
 static int cancel_after(void *arg)
 {
     return dev.agent.off >= *(uint32_t *)arg;
@@ -379,6 +409,8 @@ int main(int argc, char **argv)
         {"an oversized file is refused before NAND fills", an_oversized_file_is_refused_before_nand_fills},
         {"bad manifests stop the download before the bulk", bad_manifests_stop_the_download_before_the_bulk},
         {"a cancelled download resumes in the next run", a_cancelled_download_resumes_in_the_next_run},
+        {"MIN_BOOTLOADER is checked against the version the device recorded",
+         min_bootloader_is_checked_against_the_version_the_device_recorded},
     };
     return art_main(argc, argv, s, sizeof s / sizeof s[0]);
 }

@@ -3,7 +3,8 @@
  *   0 format u8 (1) | 1 phase u8 | 2 step u8 | 3 last u8 | 4 inst_slot u8 | 5 cand_slot u8 | 6 nrejected u8
  *   7 trial_retries u8 (reserved 0 before it existed: an older record decodes as 0 retries) | 8 inst_gen u32 | 12 cand_gen u32 | 16 cand_counter u32 | 20 counter_due u32
  *   24 refused_err u32 | 28 cand_version (8) | 36 inst_version (8) | 44 cand_sha (32)
- *   76 rejected[4] (4 x 32)   = 204 bytes, padded with zeros to 212.
+ *   76 rejected[4] (4 x 32) | 204 boot_major u8 | 205 boot_minor u8 (0.0 before it existed: unknown)
+ *   = 206 bytes, padded with zeros to 212.
  * Never: advances the counter before the confirmation record is durable. */
 #include "tandem/bootstate.h"
 
@@ -50,6 +51,8 @@ void tdm_bootstate_encode(const struct tdm_bootstate *st, uint8_t out[TDM_BOOTST
     for (unsigned k = 0; k < TDM_BOOTSTATE_REJECTED_MAX; k++) {
         copy(out + 76 + 32 * k, st->rejected[k], TDM_SHA256_LEN);
     }
+    out[204] = st->boot_major;
+    out[205] = st->boot_minor;
 }
 
 static int slot_ok(uint8_t s)
@@ -82,6 +85,8 @@ int tdm_bootstate_decode(const uint8_t *in, uint32_t len, struct tdm_bootstate *
     for (unsigned k = 0; k < TDM_BOOTSTATE_REJECTED_MAX; k++) {
         copy(st->rejected[k], in + 76 + 32 * k, TDM_SHA256_LEN);
     }
+    st->boot_major = in[204];
+    st->boot_minor = in[205];
     return 0;
 }
 

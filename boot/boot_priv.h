@@ -1,8 +1,8 @@
 /* Internal interfaces between the files of the bootloader core (boot/). Not a public header.
  * Owns: the description of an install source (which bytes of a store slot go where, and the digests
  * they must match). Never: used outside boot/. */
-#ifndef TANDEM_BOOT_INTERNAL_H
-#define TANDEM_BOOT_INTERNAL_H
+#ifndef TANDEM_BOOT_PRIV_H
+#define TANDEM_BOOT_PRIV_H
 
 #include "tandem/boot.h"
 
