@@ -41,7 +41,7 @@ for t in $targets; do
     netboot) src="$net_dev $dev"; max_len=16384 ;;
     *) echo "fuzz: unknown target '$t'" >&2; exit 2 ;;
   esac
-  if [ ! -x "$build/fuzz_$t" ] || [ -n "$(find fuzz $src -newer "$build/fuzz_$t" -name '*.[ch]' 2>/dev/null | head -1)" ]; then
+  if [ ! -x "$build/fuzz_$t" ] || [ -n "$(find fuzz $src -newer "$build/fuzz_$t" -name '*.[ch]' -print -quit 2>/dev/null)" ]; then
     # shellcheck disable=SC2086
     $CC $flags fuzz/fuzz_$t.c $src -lmbedcrypto -o "$build/fuzz_$t"
   fi
