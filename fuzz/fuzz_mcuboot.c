@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_crypto.h"
 #include "fuzz_key.h"
 #include "tandem/err.h"
-#include "tandem/host_crypto.h"
 #include "tandem/mcuboot.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -27,7 +27,7 @@ static void in_bounds(void *ctx, int prot, uint16_t type, uint32_t off, const ui
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    struct tdm_crypto_ops ops = tdm_host_crypto();
+    struct tdm_crypto_ops ops = tdm_fuzz_crypto();
     struct tdm_mcuboot_image img;
     uint8_t hash[TDM_SHA256_LEN], raw[TDM_P256_SIG_LEN];
     if (size > UINT32_MAX) {

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_crypto.h"
 #include "fuzz_key.h"
 #include "tandem/err.h"
-#include "tandem/host_crypto.h"
 #include "tandem/pkg.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -29,7 +29,7 @@ static int mem_read(void *ctx, uint32_t off, void *buf, uint32_t len)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static struct tdm_pkg_parser a, b, c;
-    struct tdm_crypto_ops ops = tdm_host_crypto();
+    struct tdm_crypto_ops ops = tdm_fuzz_crypto();
     struct tdm_pkg_config cfg;
     memset(&cfg, 0, sizeof cfg);
     cfg.ops = &ops;
