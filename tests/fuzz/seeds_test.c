@@ -25,16 +25,23 @@ static void expect(const char *what, int got, int want)
     }
 }
 
-static int pkg_verdict(const char *name, const struct tdm_crypto_ops *ops)
+/* The seed root/sub/name, read whole (malloc); exits on a missing seed. */
+static uint8_t *seed(const char *sub, const char *name, size_t *n)
 {
     char path[1024];
-    snprintf(path, sizeof path, "%s/pkg/%s", root, name);
+    snprintf(path, sizeof path, "%s/%s/%s", root, sub, name);
     uint8_t *b;
-    size_t n;
-    if (tdm_file_read(path, &b, &n) < 0) {
-        printf("FAIL cannot read %s\n", path);
+    if (tdm_file_read(path, &b, n) < 0) {
+        printf("FAIL cannot read %s; replay: %s %s\n", path, argv0, root);
         exit(1);
     }
+    return b;
+}
+
+static int pkg_verdict(const char *name, const struct tdm_crypto_ops *ops)
+{
+    size_t n;
+    uint8_t *b = seed("pkg", name, &n);
     struct tdm_pkg_config cfg;
     static struct tdm_pkg_parser p;
     tdm_pkg_host_config(&cfg, ops, tdm_fuzz_key, 1);
@@ -46,14 +53,8 @@ static int pkg_verdict(const char *name, const struct tdm_crypto_ops *ops)
 
 static int image_verdict(const char *name, const struct tdm_crypto_ops *ops)
 {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/mcuboot/%s", root, name);
-    uint8_t *b;
     size_t n;
-    if (tdm_file_read(path, &b, &n) < 0) {
-        printf("FAIL cannot read %s\n", path);
-        exit(1);
-    }
+    uint8_t *b = seed("mcuboot", name, &n);
     struct tdm_mcuboot_image img;
     uint8_t hash[TDM_SHA256_LEN], id[1][TDM_SHA256_LEN];
     int err = tdm_mcuboot_verify(ops, b, (uint32_t)n, &img, hash);
