@@ -8,8 +8,9 @@
 #                               fuzz/make_target_seeds.c
 # New inputs go to BUILD_DIR/corpus-*/ (the committed seed corpus stays small); crashes to BUILD_DIR/;
 # libFuzzer's whole output to BUILD_DIR/fuzz_<target>.log.
-# Prints per target one line (executions, exec/s, coverage: libFuzzer's cov = edges, ft = features, at
-# the start and the end, new inputs), then a total line. Exits 1 when a target found something.
+# Prints per target one line (executions, exec/s of wall time, executions per CPU second, coverage:
+# libFuzzer's cov = edges, ft = features, at the start and the end, new inputs), then a total line.
+# Exits 1 when a target found something.
 # Only this script and tests/fuzz/CMakeLists.txt define TDM_FUZZ_BUILD, which the fuzz-only crypto port
 # (fuzz/fuzz_crypto.c: a fixed signature marker passes) requires to compile.
 set -euo pipefail
@@ -90,19 +91,22 @@ for t in $targets; do
   [ "${build#/}" = "$build" ] || log=$build/fuzz_$t.log
   rc=0
   start=$(date +%s)
-  # -rss_limit: the store targets hold a simulated chip.
-  (cd "$build" && "./fuzz_$t" -max_total_time="$secs" "${runs_opt[@]}" -max_len=$max_len -print_final_stats=1 \
-      -rss_limit_mb=4096 "corpus-$t" "$corpus/$t" >"$log" 2>&1) || rc=$?
+  # -rss_limit: the store targets hold a simulated chip. `time` gives the CPU seconds the fuzzer got: on
+  # a shared machine exec/s (wall) falls with the load, executions per CPU second does not.
+  TIMEFORMAT='%U %S'
+  cpu=$({ time (cd "$build" && "./fuzz_$t" -max_total_time="$secs" "${runs_opt[@]}" -max_len=$max_len \
+      -print_final_stats=1 -rss_limit_mb=4096 "corpus-$t" "$corpus/$t" >"$log" 2>&1); } 2>&1) || rc=$?
   wall=$(($(date +%s) - start))
   # One summary line from the log (awk reads it all: no early-quitting reader in a pipe).
-  awk -v t="$t" -v wall="$wall" '
+  awk -v t="$t" -v wall="$wall" -v cpu="$cpu" '
     /^#[0-9]+[ \t].* cov: / { for (i = 1; i < NF; i++) { if ($i == "cov:") c1 = $(i + 1); if ($i == "ft:") f1 = $(i + 1) }
                              if ($0 ~ /INITED/) { c0 = c1; f0 = f1 } }
     /^stat::number_of_executed_units:/ { runs = $2 }
     /^stat::average_exec_per_sec:/ { eps = $2 }
     /^stat::new_units_added:/ { nu = $2 }
-    END { printf "fuzz: %-8s executions %10d  exec/s %7d  cov %s -> %s  ft %s -> %s  new %d  (%d s)\n",
-          t, runs, eps, c0, c1, f0, f1, nu, wall }' "$log"
+    END { split(cpu, c, " "); s = c[1] + c[2]
+          printf "fuzz: %-8s executions %10d  exec/s %7d  per-cpu-s %7d  cov %s -> %s  ft %s -> %s  new %d  (%d s)\n",
+          t, runs, eps, (s > 0 ? runs / s : 0), c0, c1, f0, f1, nu, wall }' "$log"
   runs=$(awk '/^stat::number_of_executed_units:/ { print $2 }' "$log")
   total_runs=$((total_runs + ${runs:-0}))
   total_secs=$((total_secs + wall))

@@ -176,7 +176,7 @@ static inline void sfx_check_committed(struct sfx *f)
         }
         struct tdm_crypto_ops c = tdm_host_crypto();
         struct tdm_sha256 h;
-        uint8_t buf[1024], got[TDM_SHA256_LEN];
+        uint8_t buf[4096], got[TDM_SHA256_LEN]; /* whole pages: every read call checks its pages' CRCs */
         int ok = c.sha256_start(c.ctx, &h) == 0;
         for (uint32_t off = 0; ok && off < si.length; off += sizeof buf) {
             uint32_t n = si.length - off < sizeof buf ? si.length - off : (uint32_t)sizeof buf;
