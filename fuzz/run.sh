@@ -57,14 +57,18 @@ cov_of() {
     *) echo "-fsanitize=fuzzer-no-link" ;;
   esac
 }
-build_target() { # build_target TARGET SOURCES...: objects in BUILD_DIR/obj-TARGET/, binary BUILD_DIR/fuzz_TARGET
+declare -A compiled # sources compiled by this run: a file's flags do not depend on the target
+build_target() { # build_target TARGET SOURCES...: objects in BUILD_DIR/obj/, binary BUILD_DIR/fuzz_TARGET
   local t=$1 objs=() f o
   shift
-  mkdir -p "$build/obj-$t"
+  mkdir -p "$build/obj"
   for f in "$@"; do
-    o=$build/obj-$t/$(basename "$f" .c).o
-    # shellcheck disable=SC2046
-    $CC $flags $(cov_of "$f") -c "$f" -o "$o"
+    o=$build/obj/$(basename "$f" .c).o
+    if [ -z "${compiled[$f]:-}" ]; then
+      # shellcheck disable=SC2046
+      $CC $flags $(cov_of "$f") -c "$f" -o "$o"
+      compiled[$f]=1
+    fi
     objs+=("$o")
   done
   # shellcheck disable=SC2086
