@@ -65,7 +65,7 @@ build_target() { # build_target TARGET SOURCES...: objects in BUILD_DIR/obj/, bi
   for f in "$@"; do
     o=$build/obj/$(basename "$f" .c).o
     if [ -z "${compiled[$f]:-}" ]; then
-      # shellcheck disable=SC2046
+      # shellcheck disable=SC2046,SC2086
       $CC $flags $(cov_of "$f") -c "$f" -o "$o"
       compiled[$f]=1
     fi
