@@ -49,7 +49,8 @@ clean:
 	rm -rf $(BUILD)
 
 # libFuzzer, FUZZ_SECONDS per target: package and MCUboot parsers, store recovery, journal, net-boot stage
-# (clang from scripts/setup.sh). make check runs a 2 s round of each (ctest fuzz_round).
+# (clang from scripts/setup.sh). Prints executions, exec/s and coverage per target and a total line
+# (docs/TARGET.md). make check runs a 2 s round of each (ctest fuzz_round).
 FUZZ_SECONDS ?= 60
 fuzz: setup
 	@bash fuzz/run.sh $(FUZZ_SECONDS) build-fuzz

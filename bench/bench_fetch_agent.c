@@ -85,13 +85,15 @@ static int loopback(const struct tdm_rig *rig, struct tdm_fetch_config *cfg)
     }
     double ma = tdm_bench_median(ta, RUNS), mc = tdm_bench_median(tc, RUNS);
     printf("metric fetch.agent_mib_s %.1f MiB/s\n", p.len / (1024.0 * 1024.0) / ma);
+    printf("about fetch.agent_mib_s measured | host wall time: agent download + verify + stage, median of %d\n", RUNS);
     printf("metric fetch.loopback_ratio %.2f x\n", ma / mc);
     printf("about fetch.loopback_ratio 1.0 | agent download + verify + stage into the simulated NAND store + "
            "commit, / curl -o /dev/null, %zu B package over HTTPS from the same nginx, median of %d\n", p.len, RUNS);
     double limit = (double)tdm_sim_nand_program_limit_ns(&dev.chip, p.len);
     printf("metric fetch.stage_nand_ratio %.2f x\n", (double)nand_ns / limit);
     printf("about fetch.stage_nand_ratio 1.0 | simulated NAND time of the staging (programs, erases, journal, "
-           "re-reads) / tPROG + SPI transfer of the package's pages (W25N01GV timings)\n");
+           "re-reads) / tPROG + SPI transfer of the package's pages (W25N01GV timings); both from the simulator's "
+           "timing formula, so it counts extra chip operations only (true by construction otherwise)\n");
     free(p.buf);
     return 0;
 }

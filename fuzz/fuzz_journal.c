@@ -34,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     decode_round_trip(data + 1, size - 1);
     static struct sfx f;
-    sfx_build(&f);
+    sfx_fresh(&f);
     struct tdm_store_info info;
     if (tdm_store_info(&f.st, &info) < 0) {
         abort();
@@ -48,6 +48,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         f.chip.page_flags[block * ppb + page] = 0;
     }
     sfx_exercise(&f);
-    sfx_free(&f);
     return 0;
 }

@@ -1,11 +1,17 @@
-/* Writes the seed corpus of the fuzz targets (fuzz/corpus/) and prints the public key they trust.
- * Host-only; build: fuzz/run.sh --seeds. Keys are derived from seed 1 (tdm_key_from_seed), so the
- * corpus is reproducible. Owns: the seeds. Never: part of any test or device build. */
+/* Writes the seed corpus of the pkg and mcuboot fuzz targets (fuzz/corpus/) and prints the public key
+ * they trust. Host-only; build: fuzz/run.sh --seeds. Keys are derived from seed 1 (tdm_key_from_seed), so
+ * the corpus is reproducible. The targets check signatures with the fuzz port (fuzz_crypto.h): every
+ * signed seed is made with the real tools and then sealed, its ECDSA signature replaced by the marker,
+ * except the ecdsa_* seeds, which keep a real signature the fuzz port refuses.
+ * Owns: the seeds. Never: part of any test or device build. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_crypto.h"
+#include "fuzz_key.h"
 #include "pkg_build.h"
+#include "tandem/le.h"
 
 static void put(const char *dir, const char *name, const uint8_t *b, size_t n)
 {
@@ -13,6 +19,45 @@ static void put(const char *dir, const char *name, const uint8_t *b, size_t n)
     snprintf(path, sizeof path, "%s/%s", dir, name);
     if (tdm_file_write(path, b, n) < 0) {
         fprintf(stderr, "make_seeds: cannot write %s\n", path);
+        exit(2);
+    }
+}
+
+/* Replace the DER signature of an MCUboot image by the marker's DER (70 bytes) and imgtool's zero
+ * padding; the image's SHA256 TLV does not cover the signature, so the image stays intact. */
+static void seal_image(uint8_t *img, size_t n)
+{
+    struct tdm_crypto_ops ops = tdm_fuzz_crypto();
+    struct tdm_mcuboot_image im;
+    uint8_t hash[TDM_SHA256_LEN];
+    const uint8_t *marker = (const uint8_t *)TDM_FUZZ_SIG_MARKER;
+    if (tdm_mcuboot_verify(&ops, img, (uint32_t)n, &im, hash) < 0 || !im.sig || im.sig_len < 70) {
+        fprintf(stderr, "make_seeds: cannot seal an image\n");
+        exit(2);
+    }
+    uint8_t *der = img + (im.sig - img);
+    memset(der, 0, im.sig_len);
+    der[0] = 0x30;
+    der[1] = 68;
+    der[2] = der[36] = 0x02;
+    der[3] = der[37] = 32;
+    memcpy(der + 4, marker, 32);
+    memcpy(der + 38, marker + 32, 32);
+}
+
+/* Replace the package signature (raw r||s after type and key id in the signature block at
+ * 16 + manifest_len, docs/FORMAT.md) by the marker, then check that the fuzz port accepts the package. */
+static void seal_package(uint8_t *pkg, size_t n)
+{
+    memcpy(pkg + TDM_PKG_HEADER_LEN + tdm_get_le32(pkg + 8) + 36, TDM_FUZZ_SIG_MARKER, TDM_P256_SIG_LEN);
+    struct tdm_crypto_ops ops = tdm_fuzz_crypto();
+    struct tdm_pkg_config cfg;
+    static struct tdm_pkg_parser p;
+    tdm_pkg_host_config(&cfg, &ops, tdm_fuzz_key, 1);
+    cfg.image_sig = TDM_PKG_IMAGE_SIG_REQUIRE;
+    int err = tdm_pkg_verify_buf(&cfg, pkg, n, &p);
+    if (err < 0) {
+        fprintf(stderr, "make_seeds: the sealed package does not verify: %d\n", err);
         exit(2);
     }
 }
@@ -54,6 +99,16 @@ int main(int argc, char **argv)
     if (tdm_pack(&pp, &pkg, &pn, &bad) < 0) {
         return 2;
     }
+    put(dpkg, "ecdsa_signed.tdm", pkg, pn); /* real signatures: the fuzz port refuses them */
+    put(dimg, "ecdsa_signed.img", app, an);
+    free(pkg);
+    seal_image(app, an);
+    seal_image(net, nn);
+    seal_image(img32, in);
+    if (tdm_pack(&pp, &pkg, &pn, &bad) < 0) {
+        return 2;
+    }
+    seal_package(pkg, pn);
     put(dpkg, "valid.tdm", pkg, pn);
     put(dpkg, "truncated.tdm", pkg, pn / 2);
     pp.key = NULL;

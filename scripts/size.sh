@@ -12,6 +12,9 @@
 # (bench/size.sh feeds them to bench/run), then per linked image (IMAGES below: the bootloader and the
 # net-boot stage of board/) its code per library from the link map and size.<image>_{text,ram,stack}.
 set -euo pipefail
+# Under pipefail a pipe must never end in a reader that quits early (head, grep -q, awk/sed that exit):
+# the writer then dies of SIGPIPE (exit 141) whenever it is still writing, i.e. at random. Pick lines
+# inside awk, or read everything (sed -n 1p), or give grep a here-string.
 cd "$(dirname "$0")/.."
 root=$PWD
 
@@ -79,7 +82,7 @@ for lib in "${libs[@]}"; do
   for s in $srcs; do
     { grep -Hn '^[[:space:]]*#[[:space:]]*include[[:space:]]*<' "$s" || true; } | while IFS= read -r line; do
       h=$(echo "$line" | sed 's/.*<\(.*\)>.*/\1/')
-      if ! echo "$h" | grep -Eq "$allowed_hdr"; then
+      if ! grep -Eq "$allowed_hdr" <<<"$h"; then
         echo "FAIL $name includes a host header: ${line%%:*}: <$h>"
       fi
     done
@@ -208,7 +211,7 @@ walk "$tmp/ci_list" >"$tmp/stack"
 printf '%-14s %8s %6s %6s %8s  %s\n' library text data bss stack "deepest public function"
 printf '%-14s %8s %6s %6s %8s  %s\n' ------- ---- ---- --- ----- -----------------------
 while read -r name text data bss; do
-  top=$(awk -v l="$name" '$1 == "entry" && $2 == l' "$tmp/stack" | sort -k4,4nr | head -1)
+  top=$(awk -v l="$name" '$1 == "entry" && $2 == l' "$tmp/stack" | sort -k4,4nr | sed -n 1p)
   st=$(echo "$top" | awk '{print $4}'); fn=$(echo "$top" | awk '{print $3}')
   printf '%-14s %8s %6s %6s %8s  %s\n' "$name" "$text" "$data" "$bss" "${st:-0}" "${fn:--}"
 done <"$tmp/sizes"
@@ -240,7 +243,7 @@ for spec in $IMAGES; do
     find "$(dirname "$elf")/CMakeFiles/$(basename "$elf" .elf).dir" -name '*.ci' | sed "s|^|image_$iname |"
   } >"$tmp/ci_$iname"
   walk "$tmp/ci_$iname" >"$tmp/stack_$iname"
-  st=$(awk -v e="$ientry" '$1 == "entry" && $3 == e {print $4}' "$tmp/stack_$iname" | head -1)
+  st=$(awk -v e="$ientry" '$1 == "entry" && $3 == e {print $4; exit}' "$tmp/stack_$iname")
   if grep -Eq '^(recursion|dynamic) ' "$tmp/stack_$iname"; then
     echo "FAIL image $iname: unbounded stack:"; grep -E '^(recursion|dynamic) ' "$tmp/stack_$iname" | sed 's/^/  /'
     status=1

@@ -6,13 +6,11 @@
 #define TANDEM_SIM_SNAPSHOT_H
 
 #include "device.h"
+#include "nand_snapshot.h"
 
 struct tdm_sim_snapshot {
     struct tdm_sim_device dev; /* shallow copy; the pointers below own the copied arrays */
-    uint8_t **nand_blocks;
-    uint32_t *nand_erase_count;
-    uint8_t *nand_block_flags, *nand_page_nprog, *nand_page_flags;
-    int32_t *nand_block_top;
+    struct tdm_sim_nand_snapshot nand;
     uint8_t *flash_mem[2], *flash_writes[2];
     uint32_t *flash_erases[2];
 };

@@ -9,7 +9,12 @@ if [ ! -f "$dir/CMakeCache.txt" ]; then
   cmake -S "$root/tests/target/image" -B "$dir" -DCMAKE_TOOLCHAIN_FILE="$root/cmake/arm-none-eabi.cmake" >/dev/null
 fi
 # -Werror comes from the top CMakeLists.txt; a warning fails here with the compiler's message.
-cmake --build "$dir" -j"${JOBS:-2}" 2>&1 | grep -Ev '^\[ *[0-9]+%\]|^(Consolidate|Scanning)' || true
-[ "${PIPESTATUS[0]}" -eq 0 ] || { echo "target_build: cross build failed"; exit 1; }
-bash "$root/scripts/size.sh" --check "$dir" | grep -Ev '^(metric|about) '
-exit "${PIPESTATUS[0]}"
+# Each step's status is taken before its output is filtered: no pipe, so no PIPESTATUS that `|| true`
+# would overwrite (a failed build used to pass here over the previous build's libraries).
+rc=0
+cmake --build "$dir" -j"${JOBS:-2}" >"$dir/target_build.log" 2>&1 || rc=$?
+grep -Ev '^\[ *[0-9]+%\]|^(Consolidate|Scanning)' "$dir/target_build.log" || true
+[ $rc -eq 0 ] || { echo "target_build: cross build failed"; exit 1; }
+bash "$root/scripts/size.sh" --check "$dir" >"$dir/size_check.txt" || rc=$?
+grep -Ev '^(metric|about) ' "$dir/size_check.txt" || true
+exit $rc
