@@ -240,7 +240,10 @@ static int install(struct tdm_boot *b)
         err = err < 0 ? err : tidy(b, TDM_STORE_NONE, 0);
     }
     err = err < 0 ? err : run_steps(b, &src, b->st.cand_gen);
-    if (err == TDM_E_BOOT_VERIFY) {
+    if (err == TDM_E_BOOT_VERIFY || err == TDM_E_STORE_UNREADABLE || tdm_err_is_pkg(err)) {
+        /* A write that read back wrong, or the candidate failing while it was being copied (a NAND page lost
+         * after the re-check): flash may hold part of it, so go back to the installed set now, not at the
+         * next power-on. */
         return start_rollback(b);
     }
     if (err < 0) {

@@ -92,6 +92,59 @@ static void a_candidate_unreadable_after_a_cut_in_step_app_is_rolled_back_on_bot
     candidate_unreadable_after_a_cut_in(0, TDM_BS_STEP_APP);
 }
 
+/* A progress hook that, at the application copy's first report (flash already written), makes the
+ * candidate's page holding its last byte (the network image) read uncorrectable: a NAND page that goes
+ * bad in the middle of the install, after the re-check passed. */
+struct spoil_later {
+    struct tdm_sim_device *dev;
+    uint32_t row;
+    int done;
+};
+
+static void spoil_later_hook(void *arg, int core, uint32_t done, uint32_t total)
+{
+    struct spoil_later *sp = arg;
+    (void)done;
+    (void)total;
+    if (core == 0 && !sp->done) {
+        sp->dev->nand.page_flags[sp->row] |= TDM_SIM_PAGE_UNSTABLE | TDM_SIM_PAGE_ECC_FAILS;
+        sp->done = 1;
+    }
+}
+
+static void a_candidate_page_lost_in_the_middle_of_the_install_is_rolled_back_at_once(void)
+{
+    story_open(&S);
+    struct tdm_kit_set v2;
+    story_set(&S, &v2, "v2", "2.0.0+1", 2, TDM_SIM_HEALTHY, TDM_SIM_HEALTHY);
+    story_stage(&S, &v2);
+    static struct tdm_store store;
+    static uint8_t page_buf[TDM_NAND_MAX_PAGE + TDM_NAND_MAX_OOB];
+    struct tdm_nand nand;
+    struct tdm_nand_ops ops;
+    struct tdm_bootstate st;
+    story_state(&S, &st);
+    TDM_CHECK_OK(tdm_sim_store_mount(&S.dev, &nand, &ops, &store, page_buf));
+    const struct tdm_nand_geometry *g = &S.dev.nand.geo;
+    uint32_t last = (uint32_t)v2.pkg_len - 1, block_bytes = g->page_size * g->pages_per_block;
+    TDM_CHECK(last / g->page_size > 0); /* not the header's page */
+    struct spoil_later sp = {.dev = &S.dev};
+    sp.row = (uint32_t)store.slot[st.cand_slot].map[last / block_bytes] * g->pages_per_block +
+             (last % block_bytes) / g->page_size;
+    S.cfg.progress = spoil_later_hook;
+    S.cfg.progress_arg = &sp;
+    unsigned boots = story_reboot(&S);
+    S.cfg.progress = NULL;
+    TDM_CHECK(sp.done);
+    /* the same power-on goes back to v1 on both cores: never a half-installed set waiting for the next one */
+    TDM_CHECK(boots == 1);
+    TDM_CHECK_ERR(S.run.rep.outcome, TDM_BOOT_RUN_ROLLED_BACK);
+    TDM_CHECK(story_runs(&S, "v1") && S.run.app == TDM_SIM_APP_RUNNING);
+    v1_for_good();
+    tdm_kit_free(&v2);
+    story_close(&S);
+}
+
 /* A progress hook that, once `core` reported `after` chunks, clears one seeded bit of a byte it has
  * already written and read back (a disturb: the cell changes after the copy step's own read-back), so
  * only the final verify of both images can see it. */
@@ -246,6 +299,8 @@ int main(int argc, char **argv)
          a_candidate_unreadable_after_a_cut_in_step_net_is_rolled_back_on_both_cores},
         {"a candidate unreadable after a cut in step APP is rolled back on both cores",
          a_candidate_unreadable_after_a_cut_in_step_app_is_rolled_back_on_both_cores},
+        {"a candidate page lost in the middle of the install is rolled back at once",
+         a_candidate_page_lost_in_the_middle_of_the_install_is_rolled_back_at_once},
         {"an application image changed after its copy is caught by the final verify",
          an_application_image_changed_after_its_copy_is_caught_by_the_final_verify},
         {"a network image changed after its copy is caught by the final verify",
