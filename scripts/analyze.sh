@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scripts/analyze.sh: static analysis of the device code (base nand store pkg fetch boot port board, without
+# scripts/analyze.sh: static analysis of the device code (the folders of scripts/device_dirs.sh, without
 # their host/ folders) with cppcheck, clang-tidy (clang static analyzer + bugprone/cert/misc checks)
 # and gcc -fanalyzer, all for the Cortex-M33 data model (32-bit size_t, newlib headers).
 # Owns: the tools' options and the suppression list below, each with its reason. Never: edits code.
@@ -7,6 +7,7 @@
 # so a broken configuration cannot pass silently. Run: bash scripts/analyze.sh [FILE.c...]
 set -uo pipefail
 cd "$(dirname "$0")/.."
+. scripts/device_dirs.sh
 
 for t in cppcheck clang-tidy arm-none-eabi-gcc; do
   command -v $t >/dev/null || { echo "analyze: $t not installed (make setup)"; exit 2; }
@@ -14,7 +15,8 @@ done
 if [ $# -gt 0 ]; then
   files=("$@")
 else
-  mapfile -t files < <(find base nand store pkg fetch boot port board -name '*.c' ! -path '*/host/*' 2>/dev/null | sort)
+  mapfile -t dirs < <(tdm_device_dirs)
+  mapfile -t files < <(find "${dirs[@]}" -name '*.c' ! -path '*/host/*' | sort)
 fi
 [ ${#files[@]} -gt 0 ] || { echo "analyze: no device sources"; exit 2; }
 

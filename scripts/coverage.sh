@@ -9,7 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=$(mkdir -p "${1:-build-cov}" && cd "${1:-build-cov}" && pwd)
-layers="base nand store pkg fetch boot crypto"
+. scripts/device_dirs.sh
+layers=$(tdm_device_dirs | grep -vx 'port\|board' | tr '\n' ' ')
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS="--coverage -O0" >/dev/null
 cmake --build "$build" -j"${JOBS:-2}" >/dev/null
 find "$build" -name '*.gcda' -delete
