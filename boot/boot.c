@@ -217,7 +217,7 @@ static int install(struct tdm_boot *b)
     }
     err = tdm_boot_source(b, b->st.cand_slot, now, &b->st.inst_version, &src);
     if (err >= 0 && src.is_capture) {
-        err = TDM_E_PKG_MAGIC; /* a capture is never a candidate */
+        err = TDM_E_BOOT_CAPTURE; /* a capture is never a candidate */
     }
     if (err == TDM_E_POWER) {
         return err;

@@ -8,6 +8,18 @@
 
 #define TDM_CAPTURE_HDR_LEN 92 /* magic 4 | format u32 | app_len u32 | net_len u32 | app sha 32 | net sha 32 | version 8 | crc u32 */
 
+/* The capture header (docs/BOOT.md), decoded. */
+struct tdm_capture_hdr {
+    uint32_t app_len, net_len;
+    uint8_t sha[2][TDM_SHA256_LEN]; /* [0] application image, [1] network image */
+    struct tdm_version version;     /* the application image's version */
+};
+/* Encode / decode the one header format. Decode: TDM_E_CORRUPT for a wrong magic, format or CRC. */
+void tdm_boot_capture_encode(const struct tdm_capture_hdr *c, uint8_t out[TDM_CAPTURE_HDR_LEN]);
+int tdm_boot_capture_decode(const uint8_t in[TDM_CAPTURE_HDR_LEN], struct tdm_capture_hdr *c);
+/* Does a slot's content start with the capture magic? */
+int tdm_boot_is_capture_magic(const uint8_t magic[4]);
+
 /* A byte range of one image and the SHA-256 it must have. */
 struct tdm_boot_range {
     uint32_t off, len;

@@ -72,29 +72,64 @@ static int append(struct tdm_boot *b, tdm_boot_read_fn read, uint32_t addr, uint
     return 0;
 }
 
+int tdm_boot_is_capture_magic(const uint8_t magic[4])
+{
+    return magic[0] == 'T' && magic[1] == 'D' && magic[2] == 'M' && magic[3] == 'C';
+}
+
+void tdm_boot_capture_encode(const struct tdm_capture_hdr *c, uint8_t out[TDM_CAPTURE_HDR_LEN])
+{
+    for (unsigned i = 0; i < TDM_CAPTURE_HDR_LEN; i++) {
+        out[i] = 0;
+    }
+    out[0] = 'T';
+    out[1] = 'D';
+    out[2] = 'M';
+    out[3] = 'C';
+    tdm_put_le32(out + 4, 1);
+    tdm_put_le32(out + 8, c->app_len);
+    tdm_put_le32(out + 12, c->net_len);
+    for (unsigned i = 0; i < TDM_SHA256_LEN; i++) {
+        out[16 + i] = c->sha[0][i];
+        out[48 + i] = c->sha[1][i];
+    }
+    tdm_version_put(out + 80, &c->version);
+    tdm_put_le32(out + 88, tdm_crc32(0, out, 88));
+}
+
+int tdm_boot_capture_decode(const uint8_t in[TDM_CAPTURE_HDR_LEN], struct tdm_capture_hdr *c)
+{
+    if (!tdm_boot_is_capture_magic(in) || tdm_get_le32(in + 4) != 1 || tdm_get_le32(in + 88) != tdm_crc32(0, in, 88)) {
+        return TDM_E_CORRUPT;
+    }
+    c->app_len = tdm_get_le32(in + 8);
+    c->net_len = tdm_get_le32(in + 12);
+    for (unsigned i = 0; i < TDM_SHA256_LEN; i++) {
+        c->sha[0][i] = in[16 + i];
+        c->sha[1][i] = in[48 + i];
+    }
+    tdm_version_get(in + 80, &c->version);
+    return 0;
+}
+
 int tdm_boot_capture(struct tdm_boot *b, unsigned slot)
 {
     const struct tdm_layout *l = &b->cfg.layout;
-    uint32_t app_len, net_len;
-    struct tdm_version app_ver, net_ver;
-    uint8_t h[TDM_CAPTURE_HDR_LEN] = {0};
+    struct tdm_capture_hdr c;
+    struct tdm_version net_ver;
+    uint8_t h[TDM_CAPTURE_HDR_LEN];
     int err = tdm_boot_xfer(b);
-    err = err < 0 ? err : tdm_boot_image_len(b, read_app, l->app_slot.addr, l->app_slot.size, &app_len, &app_ver);
-    err = err < 0 ? err : tdm_boot_image_len(b, read_net, b->xfer.slot_addr, b->xfer.slot_size, &net_len, &net_ver);
-    err = err < 0 ? err : tdm_boot_hash_app(b, l->app_slot.addr, app_len, h + 16);
-    err = err < 0 ? err : tdm_xfer_hash(&b->xfer, b->xfer.slot_addr, net_len, h + 48);
+    err = err < 0 ? err
+                  : tdm_boot_image_len(b, read_app, l->app_slot.addr, l->app_slot.size, &c.app_len, &c.version);
+    err = err < 0 ? err
+                  : tdm_boot_image_len(b, read_net, b->xfer.slot_addr, b->xfer.slot_size, &c.net_len, &net_ver);
+    err = err < 0 ? err : tdm_boot_hash_app(b, l->app_slot.addr, c.app_len, c.sha[0]);
+    err = err < 0 ? err : tdm_xfer_hash(&b->xfer, b->xfer.slot_addr, c.net_len, c.sha[1]);
     if (err < 0) {
         return err;
     }
-    h[0] = 'T';
-    h[1] = 'D';
-    h[2] = 'M';
-    h[3] = 'C';
-    tdm_put_le32(h + 4, 1);
-    tdm_put_le32(h + 8, app_len);
-    tdm_put_le32(h + 12, net_len);
-    tdm_version_put(h + 80, &app_ver);
-    tdm_put_le32(h + 88, tdm_crc32(0, h, 88));
+    tdm_boot_capture_encode(&c, h);
+    uint32_t app_len = c.app_len, net_len = c.net_len;
     err = tdm_store_open(&b->store, slot);
     err = err < 0 ? err : tdm_store_write(&b->store, h, sizeof h);
     err = err < 0 ? err : append(b, read_app, l->app_slot.addr, app_len, sizeof b->buf);

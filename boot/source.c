@@ -76,29 +76,29 @@ static int from_package(struct tdm_boot *b, unsigned slot, uint32_t min_counter,
 static int from_capture(struct tdm_boot *b, unsigned slot, struct tdm_boot_source *src)
 {
     uint8_t h[TDM_CAPTURE_HDR_LEN];
+    struct tdm_capture_hdr c;
     struct tdm_store_slot_info si;
     int err = tdm_store_read(&b->store, slot, 0, h, sizeof h);
     err = err < 0 ? err : tdm_store_slot_info(&b->store, slot, &si);
+    err = err < 0 ? err : tdm_boot_capture_decode(h, &c);
     if (err < 0) {
         return err;
     }
-    uint32_t app_len = tdm_get_le32(h + 8), net_len = tdm_get_le32(h + 12);
-    if (tdm_get_le32(h + 88) != tdm_crc32(0, h, 88) || tdm_get_le32(h + 4) != 1 ||
-        app_len > b->cfg.layout.app_slot.size || net_len > b->cfg.layout.net_slot.size ||
-        (uint64_t)TDM_CAPTURE_HDR_LEN + app_len + net_len != si.length) {
+    if (c.app_len > b->cfg.layout.app_slot.size || c.net_len > b->cfg.layout.net_slot.size ||
+        (uint64_t)TDM_CAPTURE_HDR_LEN + c.app_len + c.net_len != si.length) {
         return TDM_E_CORRUPT;
     }
     src->is_capture = 1;
     src->counter = 0;
-    tdm_version_get(h + 80, &src->version);
+    src->version = c.version;
     for (unsigned core = 0; core < 2; core++) {
         struct tdm_boot_image *img = &src->img[core];
-        img->off = core == 0 ? TDM_CAPTURE_HDR_LEN : TDM_CAPTURE_HDR_LEN + app_len;
-        img->len = core == 0 ? app_len : net_len;
+        img->off = core == 0 ? TDM_CAPTURE_HDR_LEN : TDM_CAPTURE_HDR_LEN + c.app_len;
+        img->len = core == 0 ? c.app_len : c.net_len;
         img->nranges = 1;
         img->r[0].off = 0;
         img->r[0].len = img->len;
-        copy(img->r[0].sha, h + 16 + 32 * core, TDM_SHA256_LEN);
+        copy(img->r[0].sha, c.sha[core], TDM_SHA256_LEN);
     }
     return 0;
 }
@@ -112,7 +112,7 @@ int tdm_boot_source(struct tdm_boot *b, unsigned slot, uint32_t min_counter, con
         return err;
     }
     src->slot = (uint8_t)slot;
-    if (magic[0] == 'T' && magic[1] == 'D' && magic[2] == 'M' && magic[3] == 'C') {
+    if (tdm_boot_is_capture_magic(magic)) {
         return from_capture(b, slot, src);
     }
     return from_package(b, slot, min_counter, min_version, src);

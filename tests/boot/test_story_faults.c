@@ -273,6 +273,47 @@ static void a_pending_record_for_a_package_rejected_before_is_refused_by_the_boo
     story_close(&S);
 }
 
+/* After the first update the running v1 lives in NAND as a capture; a PENDING record that names the capture's
+ * slot (written directly, as by a confused or older agent) is refused by name, and nothing is written. */
+static void a_pending_record_naming_a_capture_is_refused_by_name(void)
+{
+    story_open(&S);
+    struct tdm_kit_set v2;
+    story_set(&S, &v2, "v2", "2.0.0+1", 2, TDM_SIM_CRASH, TDM_SIM_HEALTHY);
+    story_stage(&S, &v2);
+    story_reboot(&S); /* v2 is tried and rolled back: v1 is installed from its capture */
+    TDM_CHECK(story_runs(&S, "v1") && S.run.rep.outcome == TDM_BOOT_RUN_ROLLED_BACK);
+    static struct tdm_store store;
+    static uint8_t page_buf[TDM_NAND_MAX_PAGE + TDM_NAND_MAX_OOB];
+    struct tdm_nand nand;
+    struct tdm_nand_ops ops;
+    struct tdm_bootstate st;
+    struct tdm_store_slot_info si;
+    TDM_CHECK_OK(tdm_sim_store_mount(&S.dev, &nand, &ops, &store, page_buf));
+    TDM_CHECK_OK(tdm_bootstate_load(&store, &st));
+    TDM_CHECK(st.inst_slot < TDM_STORE_SLOTS);
+    uint8_t magic[4];
+    TDM_CHECK_OK(tdm_store_read(&store, st.inst_slot, 0, magic, sizeof magic));
+    TDM_CHECK(memcmp(magic, "TDMC", 4) == 0); /* the installed set's copy is a capture */
+    TDM_CHECK_OK(tdm_store_slot_info(&store, st.inst_slot, &si));
+    st.phase = TDM_BS_PENDING;
+    st.step = TDM_BS_STEP_CAPTURE;
+    st.cand_slot = st.inst_slot;
+    st.cand_gen = si.gen;
+    memcpy(st.cand_sha, si.sha256, TDM_SHA256_LEN);
+    TDM_CHECK_OK(tdm_bootstate_save(&store, &st));
+    uint64_t erases = S.dev.app.stats.erases + S.dev.net.stats.erases;
+    uint64_t writes = S.dev.app.stats.writes + S.dev.net.stats.writes;
+    story_reboot(&S);
+    TDM_CHECK_ERR(S.run.rep.outcome, TDM_BOOT_RUN_REFUSED);
+    TDM_CHECK_ERR(S.run.rep.refused_err, TDM_E_BOOT_CAPTURE);
+    TDM_CHECK(S.dev.app.stats.erases + S.dev.net.stats.erases == erases); /* internal flash untouched */
+    TDM_CHECK(S.dev.app.stats.writes + S.dev.net.stats.writes == writes);
+    TDM_CHECK(story_runs(&S, "v1") && S.dev.mixed_starts == 0);
+    tdm_kit_free(&v2);
+    story_close(&S);
+}
+
 static void a_forged_signature_under_the_trusted_key_id_is_refused_and_nothing_is_written(void)
 {
     story_open(&S);
@@ -307,6 +348,7 @@ int main(int argc, char **argv)
          a_network_image_changed_after_its_copy_is_caught_by_the_final_verify},
         {"a PENDING record for a package rejected before is refused by the bootloader",
          a_pending_record_for_a_package_rejected_before_is_refused_by_the_bootloader},
+        {"a PENDING record naming a capture is refused by name", a_pending_record_naming_a_capture_is_refused_by_name},
         {"a forged signature under the trusted key id is refused and nothing is written",
          a_forged_signature_under_the_trusted_key_id_is_refused_and_nothing_is_written},
     };
