@@ -207,7 +207,7 @@ static void set_feature(struct tdm_sim_spinand *s, uint8_t v)
 {
     uint8_t reg = s->hdr[0];
     if (reg == 0xA0) {
-        s->prot = v; /* BRWD with /WP low is not modelled: /WP assumed high */
+        s->prot = s->prot_frozen ? s->prot : v; /* BRWD with /WP low is not modelled: /WP assumed high */
     } else if (reg == 0xB0 && ((v ^ s->cfg) & ~s->part->cfg_writable) == 0) {
         uint8_t w = (uint8_t)(s->part->cfg_writable & ~s->cfg_frozen);
         s->cfg = (uint8_t)((s->cfg & ~w) | (v & w));

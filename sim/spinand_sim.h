@@ -76,6 +76,7 @@ struct tdm_sim_spinand {
     uint32_t hz, lines;        /* bus clock and the widest data phase the master drives */
     uint8_t prot, cfg, status; /* registers A0h, B0h, C0h (OIP computed from busy_until) */
     uint8_t cfg_frozen;        /* test hook: B0h bits whose writes the chip ignores */
+    bool prot_frozen;          /* test hook: A0h writes are ignored (a lock that will not clear) */
     uint8_t pend_set, pend_clear; /* status bits that change when the busy time ends */
     uint64_t busy_until;       /* simulated ns */
     uint64_t cuts_seen;        /* the domain's cut count at the last power-up */

@@ -40,6 +40,14 @@ static void ecc_that_stays_off_is_refused(void)
     sf_close(&F);
 }
 
+static void a_lock_that_stays_set_is_refused(void)
+{
+    sf_open(&F, "MT29F1G01ABAFD", 0);
+    F.sim.prot_frozen = true;
+    TDM_CHECK_ERR(sf_driver(&F, SPIM4_HZ, 1), TDM_E_NAND_FEATURE);
+    sf_close(&F);
+}
+
 /* Tag bytes must land on the part's free bytes only: every other raw spare byte stays FFh. */
 static void check_raw_spare(uint32_t row, const uint8_t *tag)
 {
@@ -88,6 +96,44 @@ static void pages_with_tags_read_back_on_each_part(void)
             sf_close(&F);
         }
     }
+}
+
+/* Independent of the driver's table: the parity bytes each vendor's ECC writes (Linux ooblayout .ecc). */
+static int is_parity(int part, uint32_t at)
+{
+    return part == 1 ? at >= 64 : (at % 16) >= 8;
+}
+
+static void the_tag_area_avoids_the_marker_and_the_parity_bytes(void)
+{
+    for (int i = 0; i < SPINAND_NPARTS; i++) {
+        sf_open(&F, spinand_parts[i], 0);
+        TDM_CHECK_OK(sf_driver(&F, SPIM4_HZ, 1));
+        const struct tdm_spinand_part *p = F.drv.part;
+        uint32_t sum = 0;
+        for (unsigned k = 0; k < p->n_spans; k++) {
+            for (uint32_t at = p->tag[k].off; at < p->tag[k].off + p->tag[k].len; at++) {
+                TDM_CHECK_MSG(at != p->bbm && !is_parity(i, at), "%s: spare byte %u in the tag", p->name, at);
+            }
+            sum += p->tag[k].len;
+        }
+        TDM_CHECK(sum == p->geo.tag_size && p->geo.tag_ecc <= sum);
+        /* a tag of all zeros in a block's first page does not make the block look bad */
+        memset(F.page, 0x00, sizeof F.page);
+        TDM_CHECK_OK(F.port.program(F.port.ctx, 4 * 64, 2048, F.page, p->geo.tag_size));
+        TDM_CHECK(tdm_spinand_is_marked_bad(&F.drv, 4) == 0);
+        sf_close(&F);
+    }
+}
+
+/* The chip ignores write enable while busy: the driver must not report the program done. */
+static void a_program_the_chip_did_not_take_is_not_reported_done(void)
+{
+    sf_open(&F, "GD5F1GQ4UA", 0);
+    TDM_CHECK_OK(sf_driver(&F, SPIM4_HZ, 1));
+    TDM_CHECK_OK(sf_row(&F, 0x13, 0)); /* someone else's page read: busy for tR */
+    TDM_CHECK_ERR(F.port.program(F.port.ctx, 64, 2048, F.page, 4), TDM_E_IO);
+    sf_close(&F);
 }
 
 static void ecc_statuses_surface_as_the_upper_bound_of_the_vendor_range(void)
@@ -174,7 +220,11 @@ int main(int argc, char **argv)
         {"init detects each part, unlocks it and turns ecc on", init_detects_each_part_unlocks_it_and_turns_ecc_on},
         {"an unknown id is refused", an_unknown_id_is_refused},
         {"ecc that stays off is refused", ecc_that_stays_off_is_refused},
+        {"a lock that stays set is refused", a_lock_that_stays_set_is_refused},
         {"pages with tags read back on each part", pages_with_tags_read_back_on_each_part},
+        {"the tag area avoids the marker and the parity bytes", the_tag_area_avoids_the_marker_and_the_parity_bytes},
+        {"a program the chip did not take is not reported done",
+         a_program_the_chip_did_not_take_is_not_reported_done},
         {"ecc statuses surface as the upper bound of the vendor range",
          ecc_statuses_surface_as_the_upper_bound_of_the_vendor_range},
         {"program fail and erase fail surface", program_fail_and_erase_fail_surface},
