@@ -294,6 +294,16 @@ static int execute(struct tdm_spinand *d, uint8_t op, uint32_t row, uint32_t typ
     return err < 0 ? err : status;
 }
 
+/* Program execute of the loaded cache register into `row`; P_FAIL -> TDM_E_NAND_PROGRAM. */
+static int program_execute(struct tdm_spinand *d, uint32_t row)
+{
+    int status = execute(d, OP_EXECUTE, row, d->part->t_prog_ns, d->part->t_prog_max_ns);
+    if (status < 0) {
+        return status;
+    }
+    return (status & SR_PFAIL) ? TDM_E_NAND_PROGRAM : 0;
+}
+
 static int spin_program(void *ctx, uint32_t row, uint32_t col, const void *buf, uint32_t len)
 {
     struct tdm_spinand *d = ctx;
@@ -317,11 +327,7 @@ static int spin_program(void *ctx, uint32_t row, uint32_t col, const void *buf, 
     if (err < 0) {
         return err;
     }
-    int status = execute(d, OP_EXECUTE, row, p->t_prog_ns, p->t_prog_max_ns);
-    if (status < 0) {
-        return status;
-    }
-    return (status & SR_PFAIL) ? TDM_E_NAND_PROGRAM : 0;
+    return program_execute(d, row);
 }
 
 static int spin_erase(void *ctx, uint32_t block)
@@ -388,9 +394,5 @@ int tdm_spinand_mark_bad(struct tdm_spinand *d, uint32_t block)
     if (err < 0) {
         return err;
     }
-    int status = execute(d, OP_EXECUTE, block * d->geo.pages_per_block, d->part->t_prog_ns, d->part->t_prog_max_ns);
-    if (status < 0) {
-        return status;
-    }
-    return (status & SR_PFAIL) ? TDM_E_NAND_PROGRAM : 0;
+    return program_execute(d, block * d->geo.pages_per_block);
 }

@@ -13,26 +13,29 @@
 
 #include "spinand_sim.h"
 
+/* The W25N01GV die: the real part and the 64-block test part answer alike. */
+#define W25N01GV_FACTS \
+        .id = {0xEF, 0xAA, 0x21}, .id_len = 3, .id_addr = false, \
+        .prot_powerup = 0x7C, .prot_lock = 0x7C, \
+        .cfg_powerup = 0x18, .cfg_writable = 0x58, \
+        .cfg_ecc = 0x10, .cfg_buf = 0x08, .cfg_qe = 0, \
+        .ecc_shift = 4, .ecc_mask = 0x3, \
+        .ecc = {{0, 0}, {1, 1}}, \
+        .ecc_uncorrectable = 2, \
+        .quadio_dummy = 2, .has_lut = true, .t_rst_ns = 5000, \
+        .source = "W25N01GV: ID EFh AAh 21h after 9Fh + 8 dummy clocks (Linux winbond.c: OPCODE_DUMMY); " \
+                  "SR-1 A0h BP3-0 (bits 6-3) + TB (bit 2), all set at power-up = all blocks protected " \
+                  "(exact byte 7Ch assumed); SR-2 B0h ECC-E bit 4, BUF bit 3, both 1 at power-up on the " \
+                  "xxIG part; OTP-E bit 6 writable, OTP-L/SR1-L one-time bits not modelled; SR-3 C0h: " \
+                  "ECC-1/0 bits 5-4 = 00 clean, 01 corrected (1 bit per sector: the ECC strength), 10 " \
+                  "uncorrectable (11: several pages in continuous read, not modelled), LUT-F bit 6, " \
+                  "P-FAIL 3, E-FAIL 2, WEL 1, BUSY 0; program/erase of a protected block sets " \
+                  "P-FAIL/E-FAIL; bad-block LUT A1h/A5h of 20 entries; EBh 2 dummy bytes (Linux); " \
+                  "tRST 5 us from idle (assumed)",
+
 static const struct tdm_sim_spinand_part tdm_spinand_parts[] = {
     {
-        .name = "W25N01GV",
-        .id = {0xEF, 0xAA, 0x21}, .id_len = 3, .id_addr = false,
-        .prot_powerup = 0x7C, .prot_lock = 0x7C,
-        .cfg_powerup = 0x18, .cfg_writable = 0x58,
-        .cfg_ecc = 0x10, .cfg_buf = 0x08, .cfg_qe = 0,
-        .ecc_shift = 4, .ecc_mask = 0x3,
-        .ecc = {{0, 0}, {1, 1}},
-        .ecc_uncorrectable = 2,
-        .quadio_dummy = 2, .has_lut = true, .t_rst_ns = 5000,
-        .source = "W25N01GV: ID EFh AAh 21h after 9Fh + 8 dummy clocks (Linux winbond.c: OPCODE_DUMMY); "
-                  "SR-1 A0h BP3-0 (bits 6-3) + TB (bit 2), all set at power-up = all blocks protected "
-                  "(exact byte 7Ch assumed); SR-2 B0h ECC-E bit 4, BUF bit 3, both 1 at power-up on the "
-                  "xxIG part; OTP-E bit 6 writable, OTP-L/SR1-L one-time bits not modelled; SR-3 C0h: "
-                  "ECC-1/0 bits 5-4 = 00 clean, 01 corrected (1 bit per sector: the ECC strength), 10 "
-                  "uncorrectable (11: several pages in continuous read, not modelled), LUT-F bit 6, "
-                  "P-FAIL 3, E-FAIL 2, WEL 1, BUSY 0; program/erase of a protected block sets "
-                  "P-FAIL/E-FAIL; bad-block LUT A1h/A5h of 20 entries; EBh 2 dummy bytes (Linux); "
-                  "tRST 5 us from idle (assumed)",
+        .name = "W25N01GV", W25N01GV_FACTS
     },
     {
         .name = "MT29F1G01ABAFD",
@@ -71,16 +74,7 @@ static const struct tdm_sim_spinand_part tdm_spinand_parts[] = {
     },
     {
         /* The 64-block test part answers as a W25N01GV (same die facts, fewer blocks). */
-        .name = "W25N-SMALL",
-        .id = {0xEF, 0xAA, 0x21}, .id_len = 3, .id_addr = false,
-        .prot_powerup = 0x7C, .prot_lock = 0x7C,
-        .cfg_powerup = 0x18, .cfg_writable = 0x58,
-        .cfg_ecc = 0x10, .cfg_buf = 0x08, .cfg_qe = 0,
-        .ecc_shift = 4, .ecc_mask = 0x3,
-        .ecc = {{0, 0}, {1, 1}},
-        .ecc_uncorrectable = 2,
-        .quadio_dummy = 2, .has_lut = true, .t_rst_ns = 5000,
-        .source = "W25N01GV facts (test part)",
+        .name = "W25N-SMALL", W25N01GV_FACTS
     },
 };
 
