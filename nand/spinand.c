@@ -200,25 +200,16 @@ static int check(const struct tdm_spinand *d, uint32_t row, uint32_t col, uint32
     return 0;
 }
 
-/* Tag bytes [t, t + n) and a raw spare image: scatter `from` into `spare` (from != NULL), else gather the
- * spare bytes into `to`. */
-static void map_tag(const struct tdm_spinand_part *p, uint8_t *spare, const uint8_t *from, uint8_t *to, uint32_t t,
-                    uint32_t n)
+/* Spare offset of tag byte `t` (t < tag_size): the part's spans in tag order. */
+static uint32_t tag_at(const struct tdm_spinand_part *p, uint32_t t)
 {
-    uint32_t at = 0; /* tag offset where the current span starts */
-    for (unsigned i = 0; i < p->n_spans && n; i++) {
-        const struct tdm_spinand_span *s = &p->tag[i];
-        for (uint32_t k = 0; k < s->len && n; k++, at++) {
-            if (at >= t) {
-                if (from) {
-                    spare[s->off + k] = *from++;
-                } else {
-                    *to++ = spare[s->off + k];
-                }
-                n--;
-            }
+    for (unsigned i = 0; i < p->n_spans; i++) {
+        if (t < p->tag[i].len) {
+            return p->tag[i].off + t;
         }
+        t -= p->tag[i].len;
     }
+    return 0; /* not reached: callers range-check against tag_size */
 }
 
 /* Page read to the cache register; returns the decoded ECC figure or an error. */
@@ -233,8 +224,8 @@ static int page_read(struct tdm_spinand *d, uint32_t row)
     if (err < 0) {
         return err;
     }
-    int bits = p->ecc_bits[(status >> p->ecc_shift) & p->ecc_mask];
-    return bits < 0 ? TDM_E_NAND_ECC : bits;
+    uint8_t bits = p->ecc_bits[(status >> p->ecc_shift) & p->ecc_mask];
+    return bits == TDM_SPINAND_ECC_UNCORRECTABLE ? TDM_E_NAND_ECC : (int)bits;
 }
 
 static int read_cache(struct tdm_spinand *d, uint32_t col, void *buf, uint32_t len)
@@ -263,7 +254,10 @@ static int spin_read(void *ctx, uint32_t row, uint32_t col, void *buf, uint32_t 
         uint8_t spare[TDM_SPINAND_MAX_OOB];
         err = read_cache(d, page, spare, d->part->geo.oob_size);
         if (err == 0) {
-            map_tag(d->part, spare, 0, (uint8_t *)buf + n, col + n - page, len - n);
+            uint8_t *to = (uint8_t *)buf + n;
+            for (uint32_t i = 0; i < len - n; i++) {
+                to[i] = spare[tag_at(d->part, col + n - page + i)]; /* gather */
+            }
         }
     }
     return err < 0 ? err : ecc;
@@ -321,7 +315,10 @@ static int spin_program(void *ctx, uint32_t row, uint32_t col, const void *buf, 
     if (err == 0 && len > n) {
         uint8_t spare[TDM_SPINAND_MAX_OOB];
         memset(spare, 0xFF, sizeof spare); /* FFh programs nothing: marker and parity bytes stay the chip's */
-        map_tag(p, spare, (const uint8_t *)buf + n, 0, col + n - page, len - n);
+        const uint8_t *from = (const uint8_t *)buf + n;
+        for (uint32_t i = 0; i < len - n; i++) {
+            spare[tag_at(p, col + n - page + i)] = from[i]; /* scatter */
+        }
         err = load(d, n != 0, page, spare, p->geo.oob_size);
     }
     if (err < 0) {

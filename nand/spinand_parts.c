@@ -12,6 +12,7 @@
  */
 #include "tandem/spinand.h"
 
+#define UNC TDM_SPINAND_ECC_UNCORRECTABLE
 #define GEO_1G(oob, bits, tag, prot)                                                                \
     {.page_size = 2048, .oob_size = (oob), .pages_per_block = 64, .blocks = 1024, .nop = 4,           \
      .ecc_bits = (bits), .ecc_sector = 512, .max_bad_blocks = 20, .tag_size = (tag), .tag_ecc = (prot)}
@@ -21,7 +22,7 @@ static const struct tdm_spinand_part tdm_spinand_parts[] = {
         .name = "W25N01GV",
         .id = {0xEF, 0xAA, 0x21}, .id_len = 3,
         .geo = GEO_1G(64, 1, 24, 16),
-        .ecc_shift = 4, .ecc_mask = 0x3, .ecc_bits = {0, 1, -1, -1},
+        .ecc_shift = 4, .ecc_mask = 0x3, .ecc_bits = {0, 1, UNC, UNC},
         .prot_lock = 0x7C, .cfg_set = 0x18, .cfg_ecc = 0x10, .cfg_qe = 0,
         .bbm = 0,
         .n_spans = 8,
@@ -38,7 +39,7 @@ static const struct tdm_spinand_part tdm_spinand_parts[] = {
         .name = "MT29F1G01ABAFD",
         .id = {0x2C, 0x14}, .id_len = 2,
         .geo = GEO_1G(128, 8, 62, 60),
-        .ecc_shift = 4, .ecc_mask = 0x7, .ecc_bits = {0, 3, -1, 6, -1, 8, -1, -1},
+        .ecc_shift = 4, .ecc_mask = 0x7, .ecc_bits = {0, 3, UNC, 6, UNC, 8, UNC, UNC},
         .prot_lock = 0x7C, .cfg_set = 0x10, .cfg_ecc = 0x10, .cfg_qe = 0,
         .bbm = 0,
         .n_spans = 2,
@@ -55,7 +56,7 @@ static const struct tdm_spinand_part tdm_spinand_parts[] = {
         .name = "GD5F1GQ4UA",
         .id = {0xC8, 0xF1}, .id_len = 2,
         .geo = GEO_1G(64, 8, 31, 16),
-        .ecc_shift = 4, .ecc_mask = 0x3, .ecc_bits = {0, 7, -1, 8},
+        .ecc_shift = 4, .ecc_mask = 0x3, .ecc_bits = {0, 7, UNC, 8},
         .prot_lock = 0x3E, .cfg_set = 0x10, .cfg_ecc = 0x10, .cfg_qe = 0x01,
         .bbm = 0,
         .n_spans = 8,

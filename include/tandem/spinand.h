@@ -53,7 +53,8 @@ struct tdm_spinand_part {
     uint8_t id[3], id_len;             /* JEDEC ID after 9Fh and one 00h byte */
     struct tdm_nand_geometry geo;      /* the raw geometry (oob_size = the whole spare) with tag_size/tag_ecc */
     uint8_t ecc_shift, ecc_mask;       /* ECC field of the status register (C0h) */
-    int8_t ecc_bits[8];                /* field value -> upper bound of corrected bits; -1 uncorrectable */
+    uint8_t ecc_bits[8];               /* field value -> upper bound of corrected bits, or: */
+#define TDM_SPINAND_ECC_UNCORRECTABLE 0xFF
     uint8_t prot_lock;                 /* A0h bits that lock blocks: all must read 0 after the unlock */
     uint8_t cfg_set, cfg_ecc, cfg_qe;  /* B0h: bits set at init (ECC, BUF), the ECC enable bit, quad enable */
     uint8_t bbm;                       /* spare offset of the bad-block marker in the block's first page */
