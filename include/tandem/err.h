@@ -35,6 +35,8 @@
     X(TDM_E_NAND_GEOMETRY, 27, "unsupported NAND geometry")                                       \
     X(TDM_E_SIM_FILE, 28, "simulator file is missing, truncated or not a tandem chip")            \
     X(TDM_E_SIM_PART, 29, "unknown NAND part name")                                               \
+    X(TDM_E_NAND_ID, 30, "unknown NAND chip (JEDEC ID not in the part table)")                    \
+    X(TDM_E_NAND_FEATURE, 31, "NAND chip did not take a feature setting (unlock, ECC enable)")    \
     /* store */                                                                                   \
     X(TDM_E_STORE_FORMATTED, 40, "store is already formatted (use force)")                        \
     X(TDM_E_STORE_UNFORMATTED, 41, "no valid store found")                                        \

@@ -28,6 +28,7 @@ struct tdm_nand_geometry {
     uint32_t ecc_bits;          /* on-die ECC strength: correctable bits per ECC sector */
     uint32_t ecc_sector;        /* ECC sector size in data bytes (512) */
     uint32_t max_bad_blocks;    /* datasheet bound on factory bad blocks (20) */
+    uint32_t tag_size; uint32_t tag_ecc; /* user tag area the driver exposes: spare columns [page_size, page_size + tag_size), the first tag_ecc bytes ECC-protected */
 };
 
 struct tdm_nand_ops {
