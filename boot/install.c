@@ -39,6 +39,7 @@ static int flash_matches(struct tdm_boot *b, uint32_t addr, const uint8_t *buf, 
         if (err < 0) {
             return err;
         }
+        tdm_cpu_spend(&b->cfg.cpu, TDM_CPU_COPY_BYTES, n);
         if (!bytes_equal(cur, buf + off, n)) {
             return 0;
         }
@@ -124,6 +125,7 @@ int tdm_boot_xfer(struct tdm_boot *b)
     if (err < 0) {
         return err;
     }
+    tdm_xfer_set_cpu(&b->xfer, &b->cfg.cpu);
     b->xfer_open = 1;
     return 0;
 }
