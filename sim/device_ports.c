@@ -170,6 +170,20 @@ static int ipc_wait(void *ctx, uint32_t mask, uint64_t timeout_ns)
     return result;
 }
 
+void tdm_sim_dev_catch_up(void *arg)
+{
+    struct tdm_sim_device *dev = arg;
+    const int net = TDM_SIM_CORE_NET;
+    while (dev->step[net] && !dev->in_wait[net] && dev->pending[net] && dev->raised_ns[net] <= dev->dom.clock_ns) {
+        unsigned was = tdm_sim_domain_switch(&dev->dom, (unsigned)net);
+        int did = dev->step[net](dev->step_arg[net]);
+        tdm_sim_domain_switch(&dev->dom, was);
+        if (did <= 0) {
+            break;
+        }
+    }
+}
+
 struct tdm_ipc_ops tdm_sim_device_ipc(struct tdm_sim_device *dev, enum tdm_sim_core core)
 {
     struct tdm_ipc_ops ops = {.ctx = &dev->ends[core],
