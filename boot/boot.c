@@ -103,16 +103,18 @@ static int refuse(struct tdm_boot *b, int why)
 }
 
 /* Run the copy steps from b->st.step on, saving the state after each, then verify and record what
- * internal flash now holds (content `gen` of src->slot) for the checks at later boots. */
+ * internal flash now holds (content `gen` of src->slot) for the checks at later boots. Step APP copies
+ * both images at once (each core's flash at its own pace); step NET, the network image alone, is only
+ * found in a record of a bootloader that copied them one after the other. */
 static int run_steps(struct tdm_boot *b, const struct tdm_boot_source *src, uint32_t gen)
 {
     int err = 0;
     if (b->st.step <= TDM_BS_STEP_APP) {
-        err = tdm_boot_copy_app(b, src);
+        err = tdm_boot_copy_both(b, src);
         if (err < 0) {
             return err;
         }
-        b->st.step = TDM_BS_STEP_NET;
+        b->st.step = TDM_BS_STEP_VERIFY;
         err = save(b);
     }
     if (err >= 0 && b->st.step == TDM_BS_STEP_NET) {

@@ -61,6 +61,8 @@ int tdm_boot_ensure_backup(struct tdm_boot *b);
 /* The install steps; each is idempotent (pages that already match are left alone). */
 int tdm_boot_copy_app(struct tdm_boot *b, const struct tdm_boot_source *src);
 int tdm_boot_copy_net(struct tdm_boot *b, const struct tdm_boot_source *src);
+/* Both at once: the net core programs each chunk while the app core programs its share of app pages. */
+int tdm_boot_copy_both(struct tdm_boot *b, const struct tdm_boot_source *src);
 int tdm_boot_verify(struct tdm_boot *b, const struct tdm_boot_source *src);
 
 /* Record (journal, TDM_BOOT_IMAGES_TYPE) that internal flash now holds src's images, installed from the

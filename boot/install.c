@@ -39,6 +39,7 @@ static int flash_matches(struct tdm_boot *b, uint32_t addr, const uint8_t *buf, 
         if (err < 0) {
             return err;
         }
+        tdm_cpu_spend(&b->cfg.cpu, TDM_CPU_COPY_BYTES, n);
         if (!bytes_equal(cur, buf + off, n)) {
             return 0;
         }
@@ -81,38 +82,52 @@ static int program_page(struct tdm_boot *b, uint32_t addr, const uint8_t *buf, u
     return same < 0 ? same : (same ? 0 : TDM_E_BOOT_VERIFY);
 }
 
-int tdm_boot_copy_app(struct tdm_boot *b, const struct tdm_boot_source *src)
+/* Copy the application page at `off` of the image (skipped when flash already holds it). */
+static int copy_app_page(struct tdm_boot *b, const struct tdm_boot_source *src, uint32_t off)
 {
     const struct tdm_boot_image *img = &src->img[0];
     const uint32_t page = TDM_BOOT_COPY_BUF;
-    uint32_t base = b->cfg.layout.app_slot.addr;
-    if (img->len > b->cfg.layout.app_slot.size) {
-        return TDM_E_PKG_TOO_BIG;
+    uint32_t addr = b->cfg.layout.app_slot.addr + off;
+    uint32_t n = img->len - off < page ? img->len - off : page;
+    int err = tdm_store_read(&b->store, src->slot, img->off + off, b->buf, n);
+    if (err < 0) {
+        return err;
     }
-    for (uint32_t off = 0; off < img->len; off += page) {
-        uint32_t n = img->len - off < page ? img->len - off : page;
-        int err = tdm_store_read(&b->store, src->slot, img->off + off, b->buf, n);
+    for (uint32_t i = n; i < page; i++) {
+        b->buf[i] = 0xFF;
+    }
+    int same = flash_matches(b, addr, b->buf, page);
+    if (same < 0) {
+        return same;
+    }
+    if (same) {
+        b->rep.app_pages_skipped++;
+    } else if ((err = program_page(b, addr, b->buf, page)) < 0) {
+        return err;
+    }
+    progress(b, 0, off + n, img->len);
+    return 0;
+}
+
+/* Application pages from *off up to `until` (bytes of the image). */
+static int copy_app_until(struct tdm_boot *b, const struct tdm_boot_source *src, uint32_t *off, uint32_t until)
+{
+    for (; *off < until && *off < src->img[0].len; *off += TDM_BOOT_COPY_BUF) {
+        int err = copy_app_page(b, src, *off);
         if (err < 0) {
             return err;
         }
-        for (uint32_t i = n; i < page; i++) {
-            b->buf[i] = 0xFF;
-        }
-        int same = flash_matches(b, base + off, b->buf, page);
-        if (same < 0) {
-            return same;
-        }
-        if (same) {
-            b->rep.app_pages_skipped++;
-        } else {
-            err = program_page(b, base + off, b->buf, page);
-            if (err < 0) {
-                return err;
-            }
-        }
-        progress(b, 0, off + n, img->len);
     }
     return 0;
+}
+
+int tdm_boot_copy_app(struct tdm_boot *b, const struct tdm_boot_source *src)
+{
+    uint32_t off = 0;
+    if (src->img[0].len > b->cfg.layout.app_slot.size) {
+        return TDM_E_PKG_TOO_BIG;
+    }
+    return copy_app_until(b, src, &off, src->img[0].len);
 }
 
 int tdm_boot_xfer(struct tdm_boot *b)
@@ -124,13 +139,16 @@ int tdm_boot_xfer(struct tdm_boot *b)
     if (err < 0) {
         return err;
     }
+    tdm_xfer_set_cpu(&b->xfer, &b->cfg.cpu);
     b->xfer_open = 1;
     return 0;
 }
 
-/* Network image: the app core reads chunk k+1 from NAND into one window buffer while the net core
- * programs chunk k from the other. */
-int tdm_boot_copy_net(struct tdm_boot *b, const struct tdm_boot_source *src)
+/* Both images at once. The net core programs chunk k from one window buffer while the app core reads
+ * chunk k+1 from NAND into the other and, until the net core answers, programs its own share of
+ * application pages: after chunk k, the first (k+1)/K of them (K chunks), so both flashes finish together.
+ * with_app 0: the network image alone. */
+static int copy_net(struct tdm_boot *b, const struct tdm_boot_source *src, int with_app)
 {
     const struct tdm_boot_image *img = &src->img[1];
     int err = tdm_boot_xfer(b);
@@ -142,6 +160,8 @@ int tdm_boot_copy_net(struct tdm_boot *b, const struct tdm_boot_source *src)
         return TDM_E_PKG_TOO_BIG;
     }
     uint32_t chunk = x->chunk;
+    uint32_t chunks = (img->len + chunk - 1) / chunk, k = 0, app_off = 0;
+    uint64_t app_len = with_app ? src->img[0].len : 0;
     unsigned cur = 0;
     uint32_t n = img->len < chunk ? img->len : chunk;
     err = tdm_store_read(&b->store, src->slot, img->off, tdm_xfer_buffer(x, cur), n);
@@ -151,16 +171,32 @@ int tdm_boot_copy_net(struct tdm_boot *b, const struct tdm_boot_source *src)
         uint32_t next = off + chunk;
         if (err >= 0 && next < img->len) {
             uint32_t nn = img->len - next < chunk ? img->len - next : chunk;
-            int rerr = tdm_store_read(&b->store, src->slot, img->off + next, tdm_xfer_buffer(x, cur ^ 1u), nn);
-            err = tdm_xfer_finish(x);
-            err = err < 0 ? err : rerr;
-        } else if (err >= 0) {
-            err = tdm_xfer_finish(x);
+            err = tdm_store_read(&b->store, src->slot, img->off + next, tdm_xfer_buffer(x, cur ^ 1u), nn);
+        }
+        k++;
+        err = err < 0 ? err : copy_app_until(b, src, &app_off, (uint32_t)(app_len * k / chunks));
+        if (x->in_flight) {
+            int ferr = tdm_xfer_finish(x); /* always collect the answer, so the channel stays in step */
+            err = err < 0 ? err : ferr;
         }
         b->rep.net_pages_sent += (n + x->page_size - 1) / x->page_size;
         progress(b, 1, off + n, img->len);
     }
+    err = err < 0 ? err : copy_app_until(b, src, &app_off, (uint32_t)app_len);
     return err < 0 ? err : 0;
+}
+
+int tdm_boot_copy_net(struct tdm_boot *b, const struct tdm_boot_source *src)
+{
+    return copy_net(b, src, 0);
+}
+
+int tdm_boot_copy_both(struct tdm_boot *b, const struct tdm_boot_source *src)
+{
+    if (src->img[0].len > b->cfg.layout.app_slot.size) {
+        return TDM_E_PKG_TOO_BIG;
+    }
+    return src->img[1].len ? copy_net(b, src, 1) : tdm_boot_copy_app(b, src);
 }
 
 int tdm_boot_hash_app(struct tdm_boot *b, uint32_t addr, uint32_t len, uint8_t out[TDM_SHA256_LEN])

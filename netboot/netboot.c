@@ -43,8 +43,16 @@ static uint8_t *buffer(const struct tdm_netboot *nb, unsigned i)
     return nb->cfg.ipc.window + TDM_XFER_BUF_OFF + (i & 1u) * nb->cfg.chunk;
 }
 
-static int same(const uint8_t *a, const uint8_t *b, uint32_t n)
+/* CRC-32 of the bytes, reported to the clock. */
+static uint32_t crc_of(const struct tdm_netboot *nb, const uint8_t *p, uint32_t n)
 {
+    tdm_cpu_spend(&nb->cfg.cpu, TDM_CPU_CRC32_BYTES, n);
+    return tdm_crc32(0, p, n);
+}
+
+static int same(const struct tdm_netboot *nb, const uint8_t *a, const uint8_t *b, uint32_t n)
+{
+    tdm_cpu_spend(&nb->cfg.cpu, TDM_CPU_COPY_BYTES, n);
     for (uint32_t i = 0; i < n; i++) {
         if (a[i] != b[i]) {
             return 0;
@@ -70,7 +78,7 @@ static int program_page(struct tdm_netboot *nb, uint32_t addr, const uint8_t *sr
         if (err < 0) {
             return err;
         }
-        differs = !same(cur, src + off, sizeof cur);
+        differs = !same(nb, cur, src + off, sizeof cur);
     }
     if (!differs) {
         nb->pages_skipped++;
@@ -103,7 +111,7 @@ static int program_page(struct tdm_netboot *nb, uint32_t addr, const uint8_t *sr
         if (err < 0) {
             return err;
         }
-        if (!same(cur, src + off, sizeof cur)) {
+        if (!same(nb, cur, src + off, sizeof cur)) {
             return TDM_E_BOOT_VERIFY;
         }
     }
@@ -117,7 +125,7 @@ static int do_write(struct tdm_netboot *nb, const struct tdm_xfer_msg *m)
         return TDM_E_BOOT_PROTO;
     }
     const uint8_t *src = buffer(nb, m->buf);
-    if (tdm_crc32(0, src, m->len) != m->value) {
+    if (crc_of(nb, src, m->len) != m->value) {
         return TDM_E_CORRUPT;
     }
     for (uint32_t off = 0; off < m->len; off += nb->page_size) {
@@ -139,7 +147,7 @@ static int do_read(struct tdm_netboot *nb, const struct tdm_xfer_msg *m, uint32_
     if (err < 0) {
         return err;
     }
-    *crc = tdm_crc32(0, dst, m->len);
+    *crc = crc_of(nb, dst, m->len);
     return 0;
 }
 

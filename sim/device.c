@@ -26,6 +26,8 @@ static void wire(struct tdm_sim_device *dev)
     dev->nand.dom = &dev->dom;
     dev->app.dom = &dev->dom;
     dev->net.dom = &dev->dom;
+    dev->dom.sync = tdm_sim_dev_catch_up;
+    dev->dom.sync_arg = dev;
     for (int c = 0; c < 2; c++) {
         dev->ends[c].dev = dev;
         dev->ends[c].core = (enum tdm_sim_core)c;

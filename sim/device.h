@@ -81,6 +81,7 @@ struct tdm_sim_device {
     /* RAM: lost at every power cut */
     uint8_t *shared;      /* layout.shared.size bytes */
     uint32_t pending[2];  /* IPC channels pending AT core i (bit n = channel n) */
+    uint64_t raised_ns[2]; /* when the sender raised the newest signal pending at core i (its time line) */
     bool in_wait[2];      /* core i is blocked in ipc wait (its step is not re-entered) */
     uint32_t resetreas;   /* app core RESETREAS (TDM_RESET_*): 0 after power-on, cumulative, write 1 to clear */
     struct tdm_sim_ipc_end ends[2];

@@ -21,6 +21,9 @@ int tdm_sim_dev_otp_write(const struct tdm_sim_device *dev);
 int tdm_sim_dev_otp_read(struct tdm_sim_device *dev);
 
 /* Power on: RAM and window random, no signals pending, domain powered, power_ons + 1. */
+/* The domain's sync hook: before an operation of the app core, the net core serves the commands raised
+ * at or before that instant (sim/device_ports.c). */
+void tdm_sim_dev_catch_up(void *dev);
 void tdm_sim_dev_power_on(struct tdm_sim_device *dev);
 
 #endif

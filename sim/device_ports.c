@@ -97,6 +97,7 @@ static int ipc_raise(void *ctx, uint32_t channel)
         return TDM_E_RANGE;
     }
     end->dev->pending[1 - end->core] |= 1u << channel;
+    end->dev->raised_ns[1 - end->core] = end->dev->dom.clock_ns; /* the sender runs: its line */
     return 0;
 }
 
@@ -112,6 +113,9 @@ static int ipc_take(void *ctx, uint32_t channel)
     uint32_t *p = &end->dev->pending[end->core];
     int was = (*p >> channel) & 1u;
     *p &= ~(1u << channel);
+    if (was) {
+        tdm_sim_domain_wait_until(&end->dev->dom, end->dev->raised_ns[end->core]); /* it can only see it then */
+    }
     return was;
 }
 
@@ -139,6 +143,7 @@ static int ipc_wait(void *ctx, uint32_t mask, uint64_t timeout_ns)
                 result++;
             }
             dev->pending[me] &= ~(1u << result);
+            tdm_sim_domain_wait_until(&dev->dom, dev->raised_ns[me]); /* the waiter resumes at the signal */
             break;
         }
         if (dev->dom.clock_ns >= deadline) {
@@ -146,7 +151,9 @@ static int ipc_wait(void *ctx, uint32_t mask, uint64_t timeout_ns)
         }
         int did = 0;
         if (dev->step[peer] && !dev->in_wait[peer]) {
+            unsigned was = tdm_sim_domain_switch(&dev->dom, (unsigned)peer); /* its work runs on its line */
             did = dev->step[peer](dev->step_arg[peer]);
+            tdm_sim_domain_switch(&dev->dom, was);
             if (did < 0) {
                 result = did;
                 break;
@@ -161,6 +168,20 @@ static int ipc_wait(void *ctx, uint32_t mask, uint64_t timeout_ns)
     }
     dev->in_wait[me] = false;
     return result;
+}
+
+void tdm_sim_dev_catch_up(void *arg)
+{
+    struct tdm_sim_device *dev = arg;
+    const int net = TDM_SIM_CORE_NET;
+    while (dev->step[net] && !dev->in_wait[net] && dev->pending[net] && dev->raised_ns[net] <= dev->dom.clock_ns) {
+        unsigned was = tdm_sim_domain_switch(&dev->dom, (unsigned)net);
+        int did = dev->step[net](dev->step_arg[net]);
+        tdm_sim_domain_switch(&dev->dom, was);
+        if (did <= 0) {
+            break;
+        }
+    }
 }
 
 struct tdm_ipc_ops tdm_sim_device_ipc(struct tdm_sim_device *dev, enum tdm_sim_core core)

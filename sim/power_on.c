@@ -13,7 +13,7 @@
 
 /* Host speed only: a P-256 verification costs ~5 ms of host CPU and a campaign repeats the same few
  * (key, hash, signature) triples thousands of times. Same inputs, same answer: remember the last few.
- * Simulated time is not affected (the simulator does not charge CPU time for crypto). */
+ * Simulated time is not affected (the bootloader's verifications are charged by sim/cpu_cost.c). */
 struct verify_memo {
     uint8_t in[TDM_P256_PUBKEY_LEN + TDM_SHA256_LEN + TDM_P256_SIG_LEN];
     int result;
@@ -86,9 +86,10 @@ int tdm_sim_store_mount(struct tdm_sim_device *dev, struct tdm_nand *nand, struc
 static int start_netboot(struct tdm_sim_device *dev, struct tdm_sim_run *run)
 {
     struct tdm_netboot_config nc = {
-        .flash = tdm_sim_device_net_flash(dev),
+        .flash = tdm_sim_cpu_flash(&run->cpu_flash[1], &dev->dom, tdm_sim_device_net_flash(dev)),
         .ipc = tdm_sim_device_ipc(dev, TDM_SIM_CORE_NET),
-        .crypto = tdm_host_crypto(),
+        .crypto = tdm_sim_cpu_crypto(&run->cpu_crypto[1], &dev->dom, tdm_host_crypto()),
+        .cpu = tdm_sim_cpu_ops(&dev->dom),
         .slot_addr = dev->layout.net_slot.addr,
         .slot_size = dev->layout.net_slot.size,
         .chunk = TDM_XFER_CHUNK_DEFAULT,
@@ -175,15 +176,19 @@ int tdm_sim_run_once(struct tdm_sim_device *dev, const struct tdm_sim_run_config
     if (err < 0) {
         return err;
     }
-    run->nand_ops = tdm_sim_device_nand(dev);
+    struct tdm_nand_ops nand = tdm_sim_device_nand(dev);
     if (cfg->nand_missing) {
-        run->nand_ops.geometry = gone_geometry;
+        nand.geometry = gone_geometry;
     }
+    dev->dom.mhz[TDM_SIM_CORE_APP] = cfg->app_mhz ? cfg->app_mhz : TDM_SIM_MHZ_DEFAULT;
+    dev->dom.mhz[TDM_SIM_CORE_NET] = TDM_SIM_MHZ_DEFAULT;
+    run->nand_ops = tdm_sim_cpu_nand(&run->cpu_nand, &dev->dom, nand);
     struct tdm_boot_config bc = {
-        .app_flash = tdm_sim_device_app_flash(dev),
+        .app_flash = tdm_sim_cpu_flash(&run->cpu_flash[0], &dev->dom, tdm_sim_device_app_flash(dev)),
         .ipc = tdm_sim_device_ipc(dev, TDM_SIM_CORE_APP),
         .counter = tdm_sim_device_counter(dev),
-        .crypto = tdm_sim_crypto(),
+        .crypto = tdm_sim_cpu_crypto(&run->cpu_crypto[0], &dev->dom, tdm_sim_crypto()),
+        .cpu = tdm_sim_cpu_ops(&dev->dom),
         .nand = &run->nand_ops,
         .nand_page_buf = run->page_buf,
         .keys = cfg->keys,

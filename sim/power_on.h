@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 
+#include "cpu_cost.h"
 #include "device.h"
 #include "firmware.h"
 #include "tandem/boot.h"
@@ -30,6 +31,7 @@ struct tdm_sim_run_config {
     int confirm_cut_torn;   /* ... torn inside it (else before it) */
     uint8_t trial_retries;  /* the bootloader's config (0 = its default) */
     uint8_t skip_boot_verify;
+    uint32_t app_mhz;       /* application core clock: 64 (0) or 128 MHz; the network core runs at 64 */
 };
 
 enum tdm_sim_app {
@@ -55,6 +57,8 @@ struct tdm_sim_run {
     uint32_t reset_reason;    /* TDM_SIM_APP_RESET: why (TDM_RESET_*: lock-up, watchdog, soft reset) */
     uint64_t app_start_op;    /* dev->dom.ops when the application started (0: it did not) */
     uint64_t boot_ns, app_ns; /* simulated time of the bootloader run and of the application's part */
+    /* the ports of both cores' code, with their CPU work charged to the core (sim/cpu_cost.h) */
+    struct tdm_sim_cpu_port cpu_crypto[2], cpu_flash[2], cpu_nand;
 };
 
 /* One power-on. Returns 0 (rep and app say what happened), TDM_E_POWER (a cut: call

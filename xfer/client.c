@@ -101,6 +101,18 @@ int tdm_xfer_open(struct tdm_xfer *x, const struct tdm_ipc_ops *ipc, uint32_t ch
     return 0;
 }
 
+void tdm_xfer_set_cpu(struct tdm_xfer *x, const struct tdm_cpu_ops *cpu)
+{
+    x->cpu = *cpu;
+}
+
+/* CRC-32 of the bytes, reported to the clock. */
+static uint32_t crc_of(const struct tdm_xfer *x, const uint8_t *p, uint32_t n)
+{
+    tdm_cpu_spend(&x->cpu, TDM_CPU_CRC32_BYTES, n);
+    return tdm_crc32(0, p, n);
+}
+
 static int in_slot(const struct tdm_xfer *x, uint32_t addr, uint32_t len)
 {
     return len <= x->chunk && addr >= x->slot_addr && len <= x->slot_size && addr - x->slot_addr <= x->slot_size - len;
@@ -117,7 +129,7 @@ int tdm_xfer_write_start(struct tdm_xfer *x, unsigned i, uint32_t addr, uint32_t
         b[k] = 0xFF;
     }
     x->stats.bytes_written += padded;
-    return start(x, TDM_XFER_WRITE, i, addr, padded, tdm_crc32(0, b, padded));
+    return start(x, TDM_XFER_WRITE, i, addr, padded, crc_of(x, b, padded));
 }
 
 int tdm_xfer_finish(struct tdm_xfer *x)
@@ -138,7 +150,7 @@ int tdm_xfer_read(struct tdm_xfer *x, unsigned i, uint32_t addr, uint32_t len)
         if (err < 0) {
             return err;
         }
-        if (tdm_crc32(0, tdm_xfer_buffer(x, i), len) == rsp.value) {
+        if (crc_of(x, tdm_xfer_buffer(x, i), len) == rsp.value) {
             x->stats.bytes_read += len;
             return 0;
         }

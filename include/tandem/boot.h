@@ -58,6 +58,7 @@ struct tdm_boot_config {
     struct tdm_reset_ops reset;
     uint8_t trial_retries;    /* power-on / pin resets a trial survives, 0 = TDM_BOOT_TRIAL_RETRIES */
     uint8_t skip_boot_verify; /* 1 = hand over without checking the installed set (default 0: check) */
+    struct tdm_cpu_ops cpu;   /* CPU work reported to a simulated clock (spend NULL on a board) */
 };
 
 /* What the bootloader decided, and why. */

@@ -14,4 +14,25 @@ struct tdm_clock_ops {
     void (*sleep_ns)(void *ctx, uint64_t ns);
 };
 
+/* CPU work device code reports, for a clock that does not run by itself (the simulator charges it to the
+ * core that did it, at costs measured on the Cortex-M33: sim/cpu_cost.c). A board leaves `spend` NULL:
+ * its clock runs by itself. Only work the port does not see is reported this way (CRC-32 in the code);
+ * hashing and signature checks are charged by the crypto port, copies out of NAND and flash by those ports. */
+enum tdm_cpu_work {
+    TDM_CPU_CRC32_BYTES = 0, /* bytes run through tdm_crc32 */
+    TDM_CPU_COPY_BYTES = 1,  /* bytes copied or compared by a byte loop */
+};
+
+struct tdm_cpu_ops {
+    void *ctx;
+    void (*spend)(void *ctx, enum tdm_cpu_work work, uint32_t n); /* may be NULL */
+};
+
+static inline void tdm_cpu_spend(const struct tdm_cpu_ops *c, enum tdm_cpu_work work, uint32_t n)
+{
+    if (c->spend) {
+        c->spend(c->ctx, work, n);
+    }
+}
+
 #endif

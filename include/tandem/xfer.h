@@ -84,6 +84,7 @@ struct tdm_xfer {
     uint32_t retries;    /* attempts after the first */
     uint32_t slot_addr, slot_size, page_size; /* from HELLO */
     struct tdm_xfer_msg pending;              /* command in flight (for a retry) */
+    struct tdm_cpu_ops cpu;                   /* CRC work reported to the clock (spend NULL: none) */
     uint8_t in_flight;
     struct tdm_xfer_stats stats;
 };
@@ -92,6 +93,8 @@ struct tdm_xfer {
  * page size, checks the protocol version. Returns 0, TDM_E_CONFIG (window too small, chunk not a multiple
  * of the page), TDM_E_BOOT_TIMEOUT (no net-boot stage answers), TDM_E_BOOT_PROTO, TDM_E_POWER. */
 int tdm_xfer_open(struct tdm_xfer *x, const struct tdm_ipc_ops *ipc, uint32_t chunk);
+/* Report the CRC work of the client to `cpu` (after each open: open starts with none). */
+void tdm_xfer_set_cpu(struct tdm_xfer *x, const struct tdm_cpu_ops *cpu);
 
 /* The window buffer `i` (0 or 1), chunk bytes, to fill before a write or to read after a read. */
 uint8_t *tdm_xfer_buffer(const struct tdm_xfer *x, unsigned i);
@@ -120,6 +123,7 @@ struct tdm_netboot_config {
     struct tdm_crypto_ops crypto; /* SHA-256 for HASH */
     uint32_t slot_addr, slot_size; /* the network image slot: the only range it writes, reads or hashes */
     uint32_t chunk;               /* buffer size in the window */
+    struct tdm_cpu_ops cpu;       /* CRC and compare work reported to the clock (spend NULL: none) */
 };
 
 struct tdm_netboot {

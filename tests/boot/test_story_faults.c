@@ -82,9 +82,10 @@ static void candidate_unreadable_after_a_cut_in(int core, enum tdm_boot_step wan
     story_close(&S);
 }
 
-static void a_candidate_unreadable_after_a_cut_in_step_net_is_rolled_back_on_both_cores(void)
+/* Both images are copied in step APP at once: a cut while the net core programs still leaves step APP. */
+static void a_candidate_unreadable_after_a_cut_in_the_network_copy_is_rolled_back_on_both_cores(void)
 {
-    candidate_unreadable_after_a_cut_in(1, TDM_BS_STEP_NET);
+    candidate_unreadable_after_a_cut_in(1, TDM_BS_STEP_APP);
 }
 
 static void a_candidate_unreadable_after_a_cut_in_step_app_is_rolled_back_on_both_cores(void)
@@ -336,8 +337,8 @@ static void a_forged_signature_under_the_trusted_key_id_is_refused_and_nothing_i
 int main(int argc, char **argv)
 {
     static const struct tdm_scenario s[] = {
-        {"a candidate unreadable after a cut in step NET is rolled back on both cores",
-         a_candidate_unreadable_after_a_cut_in_step_net_is_rolled_back_on_both_cores},
+        {"a candidate unreadable after a cut in the network copy is rolled back on both cores",
+         a_candidate_unreadable_after_a_cut_in_the_network_copy_is_rolled_back_on_both_cores},
         {"a candidate unreadable after a cut in step APP is rolled back on both cores",
          a_candidate_unreadable_after_a_cut_in_step_app_is_rolled_back_on_both_cores},
         {"a candidate page lost in the middle of the install is rolled back at once",
