@@ -6,7 +6,7 @@
 # tdm_proxy in front), provisions a device with v1, then:
 #   fetch v2 with a dropped connection (resume), install on both cores, trial, confirmed;
 #   fetch v3 whose network image fails its health check: rollback of both cores to v2, v3 rejected;
-#   fetch v3.1 and cut the power in the middle of the network-core install: recovery, v3.1 on both cores.
+#   fetch v3.1 and cut the power in the middle of the two-core install: recovery, v3.1 on both cores.
 # Every step is checked (the command's output, `tandem device status --json`); the script exits non-zero
 # when one does not end as told. It ends with a table per phase (simulated time, NAND pages read and
 # programmed, internal-flash pages erased) and writes two pictures into the results folder
@@ -285,8 +285,8 @@ phase_end install3 "v3: net fails, rollback"
 echo "span $span3 $(clock_ns) v3: net core unhealthy, rollback" >>"$tl"
 say "automatic rollback: v2 restored on both cores, v3 rejected (it cannot be staged again); counter still 2"
 
-# ==== 5. v3.1: a power cut in the middle of the network-core install ========================================
-echo "-- v3.1 (the fix): a power cut in the middle of the network-core install, recovery"
+# ==== 5. v3.1: a power cut in the middle of the two-core install =============================================
+echo "-- v3.1 (the fix): a power cut in the middle of the install (both cores writing), recovery"
 phase_begin fetch31
 t0=$(clock_ns)
 run "$work/out" "$tandem" device fetch "https://127.0.0.1:$main_port/v3.1.tdm" --device "$dev" --ca "$ca"
@@ -298,8 +298,9 @@ phase_end fetch31 "fetch v3.1"
 say "v3.1 fetched and verified: PENDING"
 span31=$t0
 
-# Where is the middle of the network-core install? Count the flash operations of a whole install on a
-# copy of the device, then probe cut points on fresh copies until one lands inside the net step.
+# Where is the middle of the install? Both cores write at once (step app copies both images), so count the
+# flash operations of a whole install on a copy of the device, then probe cut points on fresh copies until
+# one lands while the network core's image is between 30 % and 75 % written.
 cp -r "$dev" "$work/probe"
 ops_a=$(field 'd["ops"]')
 "$tandem" device reboot --device "$work/probe" >/dev/null
@@ -309,7 +310,7 @@ for _ in 1 2 3 4 5 6 7 8 9 10; do
   rm -rf "$work/probe"; cp -r "$dev" "$work/probe"
   "$tandem" device reboot --device "$work/probe" --cut-at $cut --torn >"$work/probe.out" 2>&1 || true
   step=$(status_json "$work/probe" | python3 -c 'import json,sys; d=json.load(sys.stdin)["boot"]; print(d["phase"], d["step"])')
-  if [ "$step" = "install net" ] && grep -q 'writing net image' "$work/probe.out"; then
+  if [ "$step" = "install app" ] && grep -q 'writing net image' "$work/probe.out"; then
     pct=$(grep 'writing net image' "$work/probe.out" | tail -1 | sed 's/.*: \([0-9]*\)%.*/\1/')
     if [ "$pct" -lt 30 ]; then lo=$cut; elif [ "$pct" -gt 75 ]; then hi=$cut; else found=1; break; fi
   elif [ "$step" = "install app" ] || [ "$step" = "install capture" ]; then lo=$cut
@@ -323,17 +324,17 @@ note "(a whole install is $total flash operations on this device; operation $cut
 
 phase_begin cut31
 t0=$(clock_ns)
-say "reboot: install v3.1 ... and the power fails at flash operation $cut (torn) while the net core writes"
+say "reboot: install v3.1 ... and the power fails at flash operation $cut (torn) while both cores write"
 run "$work/out" "$tandem" device reboot --device "$dev" --cut-at $cut --torn
 show "$work/out"
 expect "$work/out" "^power cut after $cut flash operations" "the power was not cut"
 expect "$work/out" 'writing net image' "the cut did not fall in the network-core install"
-expect_field 'd["boot"]["phase"], d["boot"]["step"]' "install net" "the cut did not leave the install in its net step"
-expect_field 'd["images"]["app"]["set"], d["images"]["net"] and d["images"]["net"]["set"]' "v3.1 None" \
-  "after the cut the app slot should hold v3.1 and the net slot no intact image"
+expect_field 'd["boot"]["phase"], d["boot"]["step"]' "install app" "the cut did not leave the install in its copy step"
+expect_field 'd["images"]["net"] and d["images"]["net"]["set"]' "None" \
+  "after the cut the net slot should hold no intact image"
 reboot_bars "$work/out" "$t0" "$(clock_ns)" v3.1
 phase_end cut31 "install v3.1, power cut"
-say "the device is off: app core holds v3.1, the net core a half-written image; the journal says: install, step net"
+say "the device is off: both cores hold half-written images; the journal says: install, step app (both cores copy in it)"
 
 phase_begin recover31
 t0=$(clock_ns)
