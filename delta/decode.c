@@ -329,6 +329,9 @@ static int take_header(struct tdm_delta *d, const uint8_t **data, uint32_t *len)
     if (d->hdr.base_len != d->cfg.base_len) {
         return TDM_E_DELTA_BASE;
     }
+    if (d->cfg.out_max != 0 && d->hdr.out_len > d->cfg.out_max) {
+        return TDM_E_DELTA_TOO_BIG;
+    }
     d->state = ST_RC_START;
     return 0;
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fuzz with libFuzzer (Debian's clang) for a bounded time per target: the package parser (pkg), the
 # MCUboot image parser (mcuboot), store recovery from arbitrary NAND contents (store), the journal parser
-# and boot-state decoder (journal), the net-boot stage fed arbitrary window contents (netboot).
+# and boot-state decoder (journal), the net-boot stage fed arbitrary window contents (netboot), the delta
+# patch decoder on arbitrary patches and bases (delta).
 # usage: fuzz/run.sh [SECONDS_PER_TARGET (default 60)] [BUILD_DIR (default build-fuzz)] [TARGET...]
 #        fuzz/run.sh --seeds    rewrite the seed corpora (fuzz/corpus/) with fuzz/make_seeds.c and
 #                               fuzz/make_target_seeds.c
@@ -13,6 +14,7 @@ CC=${CC:-clang}
 dev="pkg/*.c port/host/crypto_mbedtls.c base/*.c"
 store_dev="store/*.c nand/*.c sim/domain.c sim/nand_parts.c sim/nand_sim.c boot/bootstate.c"
 net_dev="boot/netboot.c boot/xfer_wire.c"
+delta_dev="delta/decode.c base/*.c"
 if [ "${1:-}" = "--seeds" ]; then
   out=$(mktemp -d)
   gcc -std=c11 -O1 -Iinclude -Ipkg/host fuzz/make_seeds.c pkg/host/*.c $dev -lmbedcrypto -o "$out/make_seeds"
@@ -28,17 +30,18 @@ fi
 secs=${1:-60}
 build=${2:-build-fuzz}
 shift 2 2>/dev/null || shift $# || true
-targets=${*:-pkg mcuboot store journal netboot}
+targets=${*:-pkg mcuboot store journal netboot delta}
 mkdir -p "$build"
 corpus=$PWD/fuzz/corpus
 failed=""
-flags="-std=c11 -g -O1 -Iinclude -Isim -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
+flags="-std=c11 -g -O1 -Iinclude -Isim -Idelta -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
 for t in $targets; do
   case $t in
     pkg | mcuboot) src="$dev"; max_len=4096 ;;
     store) src="$store_dev $dev"; max_len=4096 ;;
     journal) src="$store_dev $dev"; max_len=20000 ;; # up to 9 pages of 2112 bytes
     netboot) src="$net_dev $dev"; max_len=16384 ;;
+    delta) src="$delta_dev"; max_len=8192 ;;
     *) echo "fuzz: unknown target '$t'" >&2; exit 2 ;;
   esac
   if [ ! -x "$build/fuzz_$t" ] || [ -n "$(find fuzz $src -newer "$build/fuzz_$t" -name '*.[ch]' 2>/dev/null | head -1)" ]; then

@@ -52,6 +52,7 @@ struct tdm_delta_config {
     tdm_delta_write_fn write;
     void *write_ctx;
     uint32_t base_len; /* bytes of the base the caller has: must equal the patch's base length */
+    uint32_t out_max;  /* largest output accepted (e.g. the slot's capacity); 0 = no limit */
 };
 
 /* The patch header, once read (tdm_delta_header). */
@@ -108,7 +109,8 @@ int tdm_delta_header_parse(const uint8_t *buf, uint32_t len, struct tdm_delta_he
 /* Start decoding with cfg (read and write required: TDM_E_INVAL). */
 int tdm_delta_init(struct tdm_delta *d, const struct tdm_delta_config *cfg);
 /* Feed the next patch bytes. Returns 0 or the sticky error: TDM_E_DELTA_MAGIC / VERSION (header),
- * TDM_E_DELTA_BASE (the patch is for a base of another length), TDM_E_DELTA_CORRUPT (an instruction
+ * TDM_E_DELTA_BASE (the patch is for a base of another length), TDM_E_DELTA_TOO_BIG (output length
+ * above cfg.out_max; both refused at the header, before any read or write), TDM_E_DELTA_CORRUPT (an instruction
  * outside the base or the output, a range coder past the body), TDM_E_DELTA_TRAILING (bytes after the
  * body), or an error of a callback. */
 int tdm_delta_feed(struct tdm_delta *d, const uint8_t *data, uint32_t len);

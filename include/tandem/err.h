@@ -99,7 +99,8 @@
     X(TDM_E_DELTA_TRUNCATED, 153, "delta patch is truncated")                                     \
     X(TDM_E_DELTA_TRAILING, 154, "trailing data after the delta patch")                           \
     X(TDM_E_DELTA_BASE, 155, "delta is for another base than the one installed")                  \
-    X(TDM_E_DELTA_OUTPUT, 156, "rebuilt output does not match the patch's checksum")
+    X(TDM_E_DELTA_OUTPUT, 156, "rebuilt output does not match the patch's checksum")             \
+    X(TDM_E_DELTA_TOO_BIG, 157, "delta output larger than allowed")
 
 enum tdm_err {
 #define TDM_ERR_ENUM_(name, num, msg) name = -(num),

@@ -260,7 +260,7 @@ int tdm_delta_apply_buf(const uint8_t *base, size_t base_len, const uint8_t *pat
     }
     struct mem_io io = {base, malloc(h.out_len ? h.out_len : 1), h.out_len, 0};
     struct tdm_delta *d = malloc(sizeof *d);
-    struct tdm_delta_config cfg = {mem_read, &io, mem_write, &io, (uint32_t)base_len};
+    struct tdm_delta_config cfg = {mem_read, &io, mem_write, &io, (uint32_t)base_len, 0};
     err = (io.out == NULL || d == NULL) ? TDM_E_INVAL : tdm_delta_init(d, &cfg);
     size_t step = chunk ? chunk : patch_len;
     for (size_t off = 0; err == 0 && off < patch_len; off += step) {

@@ -139,7 +139,7 @@ static void synthetic_pairs(void)
 struct io {
     const uint8_t *base;
     uint32_t base_len;
-    uint32_t out_len, out_pos;
+    uint32_t out_len, out_pos, out_max;
     int read_err, write_err;
     uint32_t reads;
 };
@@ -176,7 +176,7 @@ static int decode(const uint8_t *base, uint32_t blen, const uint8_t *patch, size
     io->base_len = blen;
     io->out_pos = 0;
     io->out_len = tdm_delta_header_parse(patch, (uint32_t)plen, &h) == 0 ? h.out_len : 0;
-    struct tdm_delta_config cfg = {io_read, io, io_write, io, blen};
+    struct tdm_delta_config cfg = {io_read, io, io_write, io, blen, io->out_max};
     TDM_CHECK_OK(tdm_delta_init(&dec, &cfg));
     size_t chunk = 1 + rnd() % 700;
     for (size_t off = 0; off < plen; off += chunk) {
@@ -213,7 +213,7 @@ static void corrupt_patches(void)
     struct io io = {0};
     TDM_CHECK_OK(decode(a, 6000, p, plen, &io));
     TDM_CHECK(io.out_pos == 6000);
-    int hits[8] = {0};
+    int hits[10] = {0};
     for (size_t i = 0; i < plen; i++) {
         for (int bit = 0; bit < 8; bit += 3) {
             p[i] ^= (uint8_t)(1u << bit);
@@ -222,7 +222,7 @@ static void corrupt_patches(void)
             TDM_CHECK_MSG(err < 0, "flip of bit %d at byte %zu accepted", bit, i);
             TDM_CHECK_MSG(err == TDM_E_DELTA_MAGIC || err == TDM_E_DELTA_VERSION || err == TDM_E_DELTA_CORRUPT ||
                               err == TDM_E_DELTA_OUTPUT || err == TDM_E_DELTA_TRUNCATED ||
-                              err == TDM_E_DELTA_TRAILING || err == TDM_E_DELTA_BASE,
+                              err == TDM_E_DELTA_TRAILING || err == TDM_E_DELTA_BASE || err == TDM_E_DELTA_TOO_BIG,
                           "flip at %zu: %s", i, tdm_errname(err));
             hits[-err - 150]++;
         }
@@ -264,6 +264,11 @@ static void wrong_base(void)
     struct io io = {0};
     TDM_CHECK_ERR(decode(a, 4999, p, plen, &io), TDM_E_DELTA_BASE);
     TDM_CHECK(io.reads == 0 && io.out_pos == 0); /* refused at the header: nothing read, nothing written */
+    io.out_max = 4999;
+    TDM_CHECK_ERR(decode(a, 5000, p, plen, &io), TDM_E_DELTA_TOO_BIG);
+    TDM_CHECK(io.reads == 0 && io.out_pos == 0);
+    io.out_max = 5000;
+    TDM_CHECK_OK(decode(a, 5000, p, plen, &io));
     a[100] ^= 1;
     a[4000] ^= 0x80;
     TDM_CHECK_ERR(decode(a, 5000, p, plen, &io), TDM_E_DELTA_OUTPUT);
@@ -289,8 +294,38 @@ static void callback_errors(void)
     free(p);
 }
 
+/* --write-seeds DIR: the fuzz target's seed corpus (fuzz/corpus/delta): small seeded pairs framed as
+ * fuzz/fuzz_delta.c reads them (flags, u16 base length, base, patch). */
+static int write_seeds(const char *dir)
+{
+    rng_state = 1;
+    for (unsigned k = 0; k < 6; k++) {
+        size_t n = 64u << k, plen;
+        uint8_t *b, *p;
+        uint8_t *a = pair(n, &b, &p, &plen);
+        char path[512];
+        snprintf(path, sizeof path, "%.400s/seed-%u", dir, k);
+        FILE *f = fopen(path, "wb");
+        if (f == NULL) {
+            return 1;
+        }
+        uint8_t head[3] = {(uint8_t)(k * 37), (uint8_t)n, (uint8_t)(n >> 8)};
+        fwrite(head, 1, 3, f);
+        fwrite(a, 1, n, f);
+        fwrite(p, 1, plen, f);
+        fclose(f);
+        free(a);
+        free(b);
+        free(p);
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 3 && strcmp(argv[1], "--write-seeds") == 0) {
+        return write_seeds(argv[2]);
+    }
     static const struct tdm_scenario s[] = {
         {"corpus pairs round trip", corpus_pairs},
         {"synthetic pairs round trip", synthetic_pairs},
