@@ -11,8 +11,9 @@
  * Restart (after a drop or a power cut): init again and feed from byte 0; the caller may skip output it
  * already holds (the output is a pure function of base and patch).
  *
- * RAM: sizeof(struct tdm_delta) <= TDM_DELTA_RAM (8 192 bytes on a 32- or 64-bit target): the adaptive
- * models (6.5 KB of 16-bit probabilities), the input window 256 B, base cache 256 B, output buffer 256 B.
+ * RAM: sizeof(struct tdm_delta) <= TDM_DELTA_RAM (8 192 bytes on a 32- or 64-bit target; 8 104 B on the
+ * Cortex-M33, bench_delta): the adaptive models (7 186 B of 16-bit probabilities), the input window 256 B,
+ * base cache 256 B, output buffer 256 B, header 32 B, counters.
  * No heap; stack < 128 B plus the callbacks. Worst-case cost: about 10 range-decoder steps per output
  * byte, one base read callback per TDM_DELTA_BASE_BUF bytes of a sequential add run.
  */
