@@ -124,4 +124,68 @@ uint32_t tdm_delta_out_pos(const struct tdm_delta *d);
 /* The header once the first 32 bytes are fed (NULL before). */
 const struct tdm_delta_header *tdm_delta_header(const struct tdm_delta *d);
 
+/* ---- delta packages (docs/DELTA.md "Delta package") ----
+ * A delta package rebuilds one full tandem package from the installed (base) package: its header carries
+ * the base's length and SHA-256 (the store's commit digest of the installed slot), the full package's
+ * prefix (fixed header, manifest, signature block) verbatim, then per component either its bytes whole
+ * or a patch against the whole base package. The reader checks the base identity and the output length
+ * at the 64-byte header, before it reads or writes anything. RAM: TDM_DELTA_PKG_RAM. */
+#define TDM_DELTA_PKG_MAGIC "TDMX"
+#define TDM_DELTA_PKG_HDR_LEN 64
+#define TDM_DELTA_PKG_ENTRY_LEN 8
+#define TDM_DELTA_PKG_MAX_COMPONENTS 4
+#define TDM_DELTA_PKG_RAM 8448 /* upper bound of sizeof(struct tdm_delta_pkg) */
+#define TDM_DELTA_ENTRY_WHOLE 1
+#define TDM_DELTA_ENTRY_PATCH 2
+
+struct tdm_delta_pkg_header {
+    uint32_t full_len;   /* bytes of the rebuilt package */
+    uint32_t base_len;   /* bytes of the base package */
+    uint8_t base_sha[32];
+    uint32_t prefix_len; /* full package bytes [0, prefix_len) carried verbatim */
+    uint8_t count;       /* component entries */
+};
+
+struct tdm_delta_pkg_config {
+    tdm_delta_read_fn read; /* the base package (the installed slot) */
+    void *read_ctx;
+    tdm_delta_write_fn write; /* the rebuilt package, in order */
+    void *write_ctx;
+    uint32_t base_len;        /* the installed package's length */
+    uint8_t base_sha[32];     /* and its SHA-256 */
+    uint32_t out_max;         /* largest rebuilt package accepted (slot capacity); 0 = no limit */
+};
+
+struct tdm_delta_pkg {
+    struct tdm_delta_pkg_config cfg;
+    struct tdm_delta_pkg_header hdr;
+    struct tdm_delta dec;
+    int err;
+    uint8_t state;     /* reader step (delta/package.c) */
+    uint8_t comp;      /* entries done */
+    uint8_t kind;      /* current entry's kind */
+    uint8_t have;      /* bytes collected into raw */
+    uint32_t left;     /* bytes left of the prefix or the current entry */
+    uint32_t out;      /* rebuilt bytes emitted */
+    uint32_t in;       /* delta package bytes taken */
+    uint8_t raw[TDM_DELTA_PKG_HDR_LEN];
+};
+_Static_assert(sizeof(struct tdm_delta_pkg) <= TDM_DELTA_PKG_RAM, "struct tdm_delta_pkg grew past its bound");
+
+/* Does buf start like a delta package? (4 bytes of magic) */
+int tdm_delta_pkg_is(const uint8_t *buf, uint32_t len);
+/* Parse the 64-byte header: 0, TDM_E_DELTA_MAGIC / VERSION / CORRUPT (CRC, field rules). */
+int tdm_delta_pkg_header_parse(const uint8_t *buf, uint32_t len, struct tdm_delta_pkg_header *h);
+/* Start reading with cfg (read and write required: TDM_E_INVAL). */
+int tdm_delta_pkg_init(struct tdm_delta_pkg *p, const struct tdm_delta_pkg_config *cfg);
+/* Feed the next delta package bytes (any chunking, sticky error). At the header: TDM_E_DELTA_BASE (another
+ * base: length or SHA-256 differ), TDM_E_DELTA_TOO_BIG (full_len above out_max); nothing was read or
+ * written then. Later: the patch decoder's errors, TDM_E_DELTA_CORRUPT (an entry of an unknown kind, or
+ * outputs that do not add up to full_len), TDM_E_DELTA_TRAILING, callback errors. */
+int tdm_delta_pkg_feed(struct tdm_delta_pkg *p, const uint8_t *data, uint32_t len);
+/* End: 0 when all of full_len was emitted, else TDM_E_DELTA_TRUNCATED or the sticky error. */
+int tdm_delta_pkg_finish(struct tdm_delta_pkg *p);
+/* The header once read (NULL before). */
+const struct tdm_delta_pkg_header *tdm_delta_pkg_header(const struct tdm_delta_pkg *p);
+
 #endif

@@ -32,4 +32,29 @@ int tdm_delta_encode(const uint8_t *base, size_t base_len, const uint8_t *nw, si
 int tdm_delta_apply_buf(const uint8_t *base, size_t base_len, const uint8_t *patch, size_t patch_len,
                         size_t chunk, uint8_t **out, size_t *out_len);
 
+/* ---- delta packages (docs/DELTA.md "Delta package") ---- */
+
+/* What a delta package holds (tdm_delta_pkg_build fills it, tdm_delta_pkg_info reads it back). */
+struct tdm_delta_pkg_info {
+    uint32_t full_len, base_len, prefix_len;
+    uint8_t base_sha[32];
+    unsigned count;
+    uint8_t kind[4];       /* TDM_DELTA_ENTRY_WHOLE / PATCH */
+    uint32_t entry_len[4]; /* bytes carried for the component */
+    uint32_t comp_len[4];  /* bytes of the component in the full package */
+};
+
+/* A delta package that rebuilds `full` (a tandem package) from `base` (the installed package): the prefix
+ * verbatim, per component the smaller of a patch and the bytes whole. Returns 0, TDM_E_PKG_* (full is not
+ * a well-formed package), TDM_E_INVAL. *out is malloc'd. The caller keeps the full package when the
+ * delta is not smaller (info->... tells; tdm_delta_pkg_build never checks signatures). */
+int tdm_delta_pkg_build(const uint8_t *base, size_t base_len, const uint8_t *full, size_t full_len, uint8_t **out,
+                        size_t *out_len, struct tdm_delta_pkg_info *info);
+/* Read a delta package's header and entries (no base needed). 0 or TDM_E_DELTA_*. */
+int tdm_delta_pkg_info(const uint8_t *d, size_t len, struct tdm_delta_pkg_info *info);
+/* Rebuild the full package through the device reader (delta/package.c), fed in `chunk`-byte pieces
+ * (0 = at once). *out malloc'd. Returns 0 or the reader's error (TDM_E_DELTA_BASE for another base). */
+int tdm_delta_pkg_apply(const uint8_t *base, size_t base_len, const uint8_t *d, size_t len, size_t chunk,
+                        uint8_t **out, size_t *out_len);
+
 #endif
