@@ -27,6 +27,16 @@ int tdm_delta_match(const uint8_t *base, size_t base_len, const uint8_t *nw, siz
 int tdm_delta_encode(const uint8_t *base, size_t base_len, const uint8_t *nw, size_t new_len, uint8_t **patch,
                      size_t *patch_len);
 
+/* In-memory base and output for the decoder's callbacks (tdm_delta_mem_read / tdm_delta_mem_write take
+ * a struct tdm_delta_mem * as ctx; a write past out_len is TDM_E_RANGE). */
+struct tdm_delta_mem {
+    const uint8_t *base;
+    uint8_t *out;
+    size_t out_len, out_pos;
+};
+int tdm_delta_mem_read(void *ctx, uint32_t off, uint8_t *buf, uint32_t len);
+int tdm_delta_mem_write(void *ctx, const uint8_t *buf, uint32_t len);
+
 /* Apply a patch in memory through the device decoder, fed in chunks of `chunk` bytes (0 = all at once).
  * *out (malloc'd, the header's output length) on success. Returns 0 or the decoder's error. */
 int tdm_delta_apply_buf(const uint8_t *base, size_t base_len, const uint8_t *patch, size_t patch_len,

@@ -226,22 +226,16 @@ int tdm_delta_encode(const uint8_t *base, size_t base_len, const uint8_t *nw, si
 
 /* ---- in-memory apply through the device decoder ---- */
 
-struct mem_io {
-    const uint8_t *base;
-    uint8_t *out;
-    size_t out_len, out_pos;
-};
-
-static int mem_read(void *ctx, uint32_t off, uint8_t *buf, uint32_t len)
+int tdm_delta_mem_read(void *ctx, uint32_t off, uint8_t *buf, uint32_t len)
 {
-    struct mem_io *io = ctx;
+    const struct tdm_delta_mem *io = ctx;
     memcpy(buf, io->base + off, len);
     return 0;
 }
 
-static int mem_write(void *ctx, const uint8_t *buf, uint32_t len)
+int tdm_delta_mem_write(void *ctx, const uint8_t *buf, uint32_t len)
 {
-    struct mem_io *io = ctx;
+    struct tdm_delta_mem *io = ctx;
     if (len > io->out_len - io->out_pos) {
         return TDM_E_RANGE;
     }
@@ -258,9 +252,9 @@ int tdm_delta_apply_buf(const uint8_t *base, size_t base_len, const uint8_t *pat
     if (err < 0) {
         return patch_len < TDM_DELTA_HDR_LEN ? TDM_E_DELTA_TRUNCATED : err;
     }
-    struct mem_io io = {base, malloc(h.out_len ? h.out_len : 1), h.out_len, 0};
+    struct tdm_delta_mem io = {base, malloc(h.out_len ? h.out_len : 1), h.out_len, 0};
     struct tdm_delta *d = malloc(sizeof *d);
-    struct tdm_delta_config cfg = {mem_read, &io, mem_write, &io, (uint32_t)base_len, 0};
+    struct tdm_delta_config cfg = {tdm_delta_mem_read, &io, tdm_delta_mem_write, &io, (uint32_t)base_len, 0};
     err = (io.out == NULL || d == NULL) ? TDM_E_INVAL : tdm_delta_init(d, &cfg);
     size_t step = chunk ? chunk : patch_len;
     for (size_t off = 0; err == 0 && off < patch_len; off += step) {

@@ -149,30 +149,6 @@ int tdm_delta_pkg_info(const uint8_t *d, size_t len, struct tdm_delta_pkg_info *
     return off == len ? 0 : TDM_E_DELTA_TRAILING;
 }
 
-struct io {
-    const uint8_t *base;
-    uint8_t *out;
-    size_t out_len, out_pos;
-};
-
-static int io_read(void *ctx, uint32_t off, uint8_t *b, uint32_t n)
-{
-    const struct io *io = ctx;
-    memcpy(b, io->base + off, n);
-    return 0;
-}
-
-static int io_write(void *ctx, const uint8_t *b, uint32_t n)
-{
-    struct io *io = ctx;
-    if (n > io->out_len - io->out_pos) {
-        return TDM_E_RANGE;
-    }
-    memcpy(io->out + io->out_pos, b, n);
-    io->out_pos += n;
-    return 0;
-}
-
 int tdm_delta_pkg_apply(const uint8_t *base, size_t base_len, const uint8_t *d, size_t len, size_t chunk,
                         uint8_t **out, size_t *out_len)
 {
@@ -181,9 +157,9 @@ int tdm_delta_pkg_apply(const uint8_t *base, size_t base_len, const uint8_t *d, 
     if (err < 0) {
         return len < TDM_DELTA_PKG_HDR_LEN && tdm_delta_pkg_is(d, (uint32_t)len) ? TDM_E_DELTA_TRUNCATED : err;
     }
-    struct io io = {base, malloc(h.full_len ? h.full_len : 1), h.full_len, 0};
+    struct tdm_delta_mem io = {base, malloc(h.full_len ? h.full_len : 1), h.full_len, 0};
     struct tdm_delta_pkg *p = malloc(sizeof *p);
-    struct tdm_delta_pkg_config cfg = {io_read, &io, io_write, &io, (uint32_t)base_len, {0}, 0};
+    struct tdm_delta_pkg_config cfg = {tdm_delta_mem_read, &io, tdm_delta_mem_write, &io, (uint32_t)base_len, {0}, 0};
     mbedtls_sha256_ret(base, base_len, cfg.base_sha, 0);
     err = (io.out == NULL || p == NULL) ? TDM_E_INVAL : tdm_delta_pkg_init(p, &cfg);
     size_t step = chunk ? chunk : len;
