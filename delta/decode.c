@@ -193,14 +193,14 @@ static int base_byte(struct tdm_delta *d, uint32_t pos, uint8_t *b)
 static uint8_t decode_diff(struct tdm_delta *d)
 {
     if (d->zero_left == 0 && !d->nonzero) {
-        uint32_t run = rc_number(d, TDM_DELTA_K_ZRUN);
-        if (run > d->add_left) {
+        uint32_t zrun = rc_number(d, TDM_DELTA_K_ZRUN);
+        if (zrun > d->add_left) {
             d->err = d->err ? d->err : TDM_E_DELTA_CORRUPT;
             return 0;
         }
-        d->adjacent = run == 0;
-        d->zero_left = run;
-        d->nonzero = run < d->add_left;
+        d->adjacent = zrun == 0;
+        d->zero_left = zrun;
+        d->nonzero = zrun < d->add_left;
     }
     if (d->zero_left != 0) {
         d->zero_left--;
