@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fuzz with libFuzzer (Debian's clang) for a bounded time per target: the package parser (pkg), the
 # MCUboot image parser (mcuboot), store recovery from arbitrary NAND contents (store), the journal parser
-# and boot-state decoder (journal), the net-boot stage fed arbitrary window contents (netboot).
+# and boot-state decoder (journal), the net-boot stage fed arbitrary window contents (netboot), the delta
+# patch decoder on arbitrary patches and bases (delta).
 # usage: fuzz/run.sh [SECONDS_PER_TARGET (default 60)] [BUILD_DIR (default build-fuzz)] [TARGET...]
 #        FUZZ_RUNS=N fuzz/run.sh ...  also stop a target after N executions (libFuzzer -runs)
 #        fuzz/run.sh --seeds    rewrite the seed corpora (fuzz/corpus/) with fuzz/make_seeds.c and
@@ -20,6 +21,7 @@ dev="pkg/*.c port/host/crypto_mbedtls.c base/*.c"
 store_dev="store/*.c nand/*.c sim/domain.c sim/nand_parts.c sim/nand_sim.c sim/nand_snapshot.c bootstate/bootstate.c"
 net_dev="netboot/netboot.c xfer/wire.c"
 fuzz_port="fuzz/fuzz_crypto.c"
+delta_dev="delta/decode.c base/*.c"
 if [ "${1:-}" = "--seeds" ]; then
   out=$(mktemp -d)
   # shellcheck disable=SC2086
@@ -39,12 +41,12 @@ build=${2:-build-fuzz}
 shift 2 2>/dev/null || shift $# || true
 # A new target (e.g. p256 for crypto/) is fuzz/fuzz_<name>.c, a line in the case below (its sources
 # and largest input) and seeds in fuzz/corpus/<name>/; name it here to run it by default.
-targets=${*:-pkg mcuboot store journal netboot}
+targets=${*:-pkg mcuboot store journal netboot delta}
 mkdir -p "$build"
 corpus=$PWD/fuzz/corpus
 failed=""
 total_runs=0 total_secs=0
-flags="-std=c11 -g -O1 -DTDM_FUZZ_BUILD -Iinclude -Isim -fsanitize=address,undefined -fno-sanitize-recover=undefined"
+flags="-std=c11 -g -O1 -DTDM_FUZZ_BUILD -Iinclude -Isim -Idelta -fsanitize=address,undefined -fno-sanitize-recover=undefined"
 # Coverage instrumentation (edges and comparisons, which steer libFuzzer) only where it steers: every file
 # keeps ASan + UBSan, but the simulated chip (the harness, not the target) and the CRC loop get none, and
 # the byte loops that test a page for erased (fuzz/coverage_ignore.txt; their two files are built without
@@ -82,6 +84,7 @@ for t in $targets; do
     store) src="$store_dev $dev"; max_len=4096 ;;
     journal) src="$store_dev $dev"; max_len=20000 ;; # up to 9 pages of 2112 bytes
     netboot) src="$net_dev $dev"; max_len=16384 ;;
+    delta) src="$delta_dev"; max_len=8192 ;;
     *) echo "fuzz: unknown target '$t'" >&2; exit 2 ;;
   esac
   # shellcheck disable=SC2086

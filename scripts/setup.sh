@@ -14,6 +14,7 @@ pkgs=(
   cppcheck clang clang-tidy                   # static analysis of device code (scripts/analyze.sh)
   python3                                     # JSON checks in the CLI tests and the demo
   lcov                                        # branch coverage of the device code (make coverage, bench)
+  bsdiff xdelta3 zstd                         # the delta bench's references (bench/bench_delta.c)
 )
 if [ -n "${TDM_SETUP_EXTRA:-}" ]; then
   read -r -a extra <<<"$TDM_SETUP_EXTRA"

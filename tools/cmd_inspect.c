@@ -5,18 +5,49 @@
 #include <string.h>
 
 #include "commands.h"
+#include "delta_build.h"
 #include "inspect_print.h"
+#include "tandem/delta.h"
 #include "tandem/err.h"
+#include "tandem/le.h"
 #include "tandem/host_crypto.h"
 
 static void inspect_usage(FILE *out)
 {
     fprintf(out, "usage: tandem inspect [--key PUB.pem] [--json] FILE\n"
-                 "  FILE is a tandem package or a single MCUboot image (imgtool / nRF Connect SDK output).\n"
+                 "  FILE is a tandem package, a delta package (tandem pack --base: shows its base, the patch\n"
+                 "  sizes and the package it rebuilds) or a single MCUboot image (imgtool / nRF Connect SDK output).\n"
                  "  Shows header fields, versions, TLVs, hashes and which checks pass; with --key also the\n"
                  "  signatures. Policy is checked against the host defaults of `tandem verify`.\n"
                  "exit codes: 0 every check that ran passed, 1 a check failed or the file is neither,\n"
                  "            2 usage or I/O error\n");
+}
+
+/* A delta package: base identity, entries, and the set the rebuilt package carries. Returns the exit code. */
+static int inspect_delta(const uint8_t *buf, size_t len)
+{
+    struct tdm_delta_pkg_info info;
+    int err = tdm_delta_pkg_info(buf, len, &info);
+    if (err < 0) {
+        printf("delta package: %s: %s\n", tdm_errname(err), tdm_strerror(err));
+        return 1;
+    }
+    char hex[65], v[32];
+    printf("delta package: %zu bytes\n", len);
+    printf("  base: package of %u bytes, SHA-256 %s\n", info.base_len, tdm_hex(info.base_sha, 32, hex));
+    printf("  rebuilds: package of %u bytes (prefix %u bytes carried verbatim)\n", info.full_len, info.prefix_len);
+    struct tdm_pkg_manifest m;
+    const uint8_t *pre = buf + TDM_DELTA_PKG_HDR_LEN;
+    if (info.prefix_len >= 16 && tdm_pkg_manifest_decode(pre + 16, tdm_get_le32(pre + 8) < info.prefix_len - 16
+                                                                        ? tdm_get_le32(pre + 8) : 0, &m) == 0) {
+        printf("  set %s, counter %lu, %u components\n", tdm_version_str(&m.set_version, v),
+               (unsigned long)m.sec_counter, m.count);
+    }
+    for (unsigned i = 0; i < info.count; i++) {
+        printf("  component %u: %u bytes, %s %u bytes\n", i + 1, info.comp_len[i],
+               info.kind[i] == TDM_DELTA_ENTRY_PATCH ? "patch" : "whole", info.entry_len[i]);
+    }
+    return 0;
 }
 
 int tdm_cmd_inspect(int argc, char **argv)
@@ -54,7 +85,9 @@ int tdm_cmd_inspect(int argc, char **argv)
         return 2;
     }
     int rc = 1;
-    if (tdm_image_is_mcuboot(buf, len)) {
+    if (tdm_delta_pkg_is(buf, (uint32_t)len)) {
+        rc = inspect_delta(buf, len);
+    } else if (tdm_image_is_mcuboot(buf, len)) {
         size_t ilen = len;
         int err = tdm_image_length(buf, len, &ilen);
         tdm_print_image(stdout, buf, err == 0 ? ilen : len, keypath ? &key : NULL, json);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "delta_build.h"
 #include "device_cmds.h"
 #include "pkg_build.h"
 #include "tandem/err.h"
@@ -37,6 +38,9 @@ static void pack_usage(FILE *out)
             "  --allow-oversize        write the package even when a component is larger than its slot\n"
             "  --header-size N         MCUboot header size for wrapped images (default 0x200)\n"
             "  --note TEXT             optional note (up to 64 bytes)\n"
+            "  --base OLD.tdm          write a delta package against OLD (the installed package) to -o, unless\n"
+            "                          it is not smaller than the full package (then -o gets the full one)\n"
+            "  --full-out F            with --base: also write the full package to F\n"
             "exit codes: 0 written, 1 an input was refused (named), 2 usage or I/O error or a component\n"
             "  that does not fit its slot\n",
             TDM_PKG_HW_ID_DEFAULT, l.app_slot.addr, l.app_slot.size / 1024, l.net_slot.addr, l.net_slot.size / 1024);
@@ -93,7 +97,7 @@ static int read_input(struct input *in, const char *path)
 }
 
 struct pack_args {
-    const char *keyp, *app, *net, *multi, *outp, *ver, *cnt, *layout;
+    const char *keyp, *app, *net, *multi, *outp, *ver, *cnt, *layout, *base, *full_out;
     uint32_t addr[2], hdr;
     int have_addr[2], allow_oversize;
 };
@@ -149,6 +153,10 @@ static int parse_args(int argc, char **argv, struct pack_args *a, struct tdm_pac
             bad = tdm_u32_parse(v, &a->hdr) < 0 || a->hdr < 32 || a->hdr > 0xffff ? TDM_E_HOST_USAGE : 0;
         } else if (!strcmp(o, "--note")) {
             pp->note = v;
+        } else if (!strcmp(o, "--base")) {
+            a->base = v;
+        } else if (!strcmp(o, "--full-out")) {
+            a->full_out = v;
         } else {
             fprintf(stderr, "tandem: pack: unknown option '%s' (try --help)\n", o);
             return 2;
@@ -261,6 +269,41 @@ static int read_multi(const char *multi, uint8_t **mbuf, struct input *in)
     return -1;
 }
 
+/* --base: the delta package to -o (or the full one when the delta is not smaller), the full package to
+ * --full-out. Returns the exit code. */
+static int write_delta(const struct pack_args *a, const uint8_t *full, size_t flen)
+{
+    uint8_t *base = NULL, *d = NULL;
+    size_t blen, dlen;
+    struct tdm_delta_pkg_info info;
+    if (tdm_file_read(a->base, &base, &blen) < 0) {
+        fprintf(stderr, "tandem: pack: --base: no such file or unreadable '%s'\n", a->base);
+        return 2;
+    }
+    int err = tdm_delta_pkg_build(base, blen, full, flen, &d, &dlen, &info);
+    int rc = 0;
+    if (err < 0) {
+        fprintf(stderr, "tandem: pack: --base: %s: %s\n", tdm_errname(err), tdm_strerror(err));
+        rc = 1;
+    } else if (a->full_out && tdm_file_write(a->full_out, full, flen) < 0) {
+        fprintf(stderr, "tandem: pack: --full-out: cannot write '%s'\n", a->full_out);
+        rc = 2;
+    } else if (dlen >= flen) {
+        printf("%s: the delta (%zu bytes) is not smaller than the full package: writing the full package\n",
+               a->outp, dlen);
+        rc = tdm_file_write(a->outp, full, flen) < 0 ? 2 : 0;
+    } else {
+        printf("%s: delta package %zu bytes against '%s' (full package %zu bytes)\n", a->outp, dlen, a->base, flen);
+        rc = tdm_file_write(a->outp, d, dlen) < 0 ? 2 : 0;
+    }
+    if (rc == 2 && err == 0) {
+        fprintf(stderr, "tandem: pack: -o: cannot write '%s'\n", a->outp);
+    }
+    free(base);
+    free(d);
+    return rc;
+}
+
 /* Build, check with the device's parser, write. Returns the exit code. */
 static int build_and_write(struct tdm_pack_params *pp, const struct pack_args *a, const struct input *in,
                            const struct tdm_key *key)
@@ -291,13 +334,16 @@ static int build_and_write(struct tdm_pack_params *pp, const struct pack_args *a
     if (err < 0) {
         fprintf(stderr, "tandem: pack: the package does not verify: %s: %s\n", tdm_errname(err), tdm_strerror(err));
         rc = 1;
+    } else if (a->base) {
+        rc = write_delta(a, out, olen);
     } else if (tdm_file_write(a->outp, out, olen) < 0) {
         fprintf(stderr, "tandem: pack: -o: cannot write '%s'\n", a->outp);
         rc = 2;
-    } else {
+    }
+    if (rc == 0) {
         char v[32];
-        printf("%s: %zu bytes, set %s, counter %lu, app %zu bytes at 0x%08lx, net %zu bytes at 0x%08lx\n", a->outp,
-               olen, tdm_version_str(&pp->set_version, v), (unsigned long)pp->counter, in[0].len,
+        printf("%s: %zu bytes, set %s, counter %lu, app %zu bytes at 0x%08lx, net %zu bytes at 0x%08lx\n",
+               a->base ? (a->full_out ? a->full_out : "full package") : a->outp, olen, tdm_version_str(&pp->set_version, v), (unsigned long)pp->counter, in[0].len,
                (unsigned long)a->addr[0], in[1].len, (unsigned long)a->addr[1]);
     }
     free(out);

@@ -11,6 +11,7 @@ int tdm_cmd_device(int argc, char **argv);
 int tdm_cmd_keygen(int argc, char **argv);
 int tdm_cmd_wrap(int argc, char **argv);
 int tdm_cmd_pack(int argc, char **argv);
+int tdm_cmd_diff(int argc, char **argv);
 int tdm_cmd_inspect(int argc, char **argv);
 int tdm_cmd_verify(int argc, char **argv);
 int tdm_cmd_fw(int argc, char **argv);

@@ -18,6 +18,7 @@ static const struct tdm_command tdm_commands[] = {
     {"keygen", tdm_cmd_keygen, "new ECDSA P-256 signing key (private + public PEM)"},
     {"wrap", tdm_cmd_wrap, "raw binary into a signed MCUboot image (imgtool layout)"},
     {"pack", tdm_cmd_pack, "app + net images into one signed update package"},
+    {"diff", tdm_cmd_diff, "size of the delta package from one package to the next"},
     {"inspect", tdm_cmd_inspect, "show a package or an MCUboot image and which checks pass"},
     {"verify", tdm_cmd_verify, "run every device check on a package or MCUboot image"},
     {"fw", tdm_cmd_fw, "synthetic test firmware for the simulated device (set, version, behaviour)"},

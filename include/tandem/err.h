@@ -5,7 +5,8 @@
  *
  * Rule: every function that can fail returns `int`: 0 (or a positive size/count) on success,
  * one of the negative TDM_E_* codes below on failure. Ranges group the layers:
- *   1..19 generic, 20..39 nand/sim, 40..59 store, 60..89 pkg, 90..109 fetch, 110..129 boot, 130..149 host.
+ *   1..19 generic, 20..39 nand/sim, 40..59 store, 60..89 pkg, 90..109 fetch, 110..129 boot, 130..149 host,
+ *   150..169 delta (patch decoder and delta packages).
  * Add a code by adding one X() line in the right range; never reuse a number.
  */
 #ifndef TANDEM_ERR_H
@@ -93,7 +94,16 @@
     /* host tools */                                                                              \
     X(TDM_E_HOST_FILE, 130, "cannot read or write file")                                          \
     X(TDM_E_HOST_USAGE, 131, "bad command line")                                                  \
-    X(TDM_E_HOST_KEY, 132, "cannot load or write key")
+    X(TDM_E_HOST_KEY, 132, "cannot load or write key")                                           \
+    /* delta */                                                                                   \
+    X(TDM_E_DELTA_MAGIC, 150, "not a delta patch (bad magic)")                                    \
+    X(TDM_E_DELTA_VERSION, 151, "unsupported delta patch version")                                \
+    X(TDM_E_DELTA_CORRUPT, 152, "delta patch is corrupt")                                         \
+    X(TDM_E_DELTA_TRUNCATED, 153, "delta patch is truncated")                                     \
+    X(TDM_E_DELTA_TRAILING, 154, "trailing data after the delta patch")                           \
+    X(TDM_E_DELTA_BASE, 155, "delta is for another base than the one installed")                  \
+    X(TDM_E_DELTA_OUTPUT, 156, "rebuilt output does not match the patch's checksum")             \
+    X(TDM_E_DELTA_TOO_BIG, 157, "delta output larger than allowed")
 
 enum tdm_err {
 #define TDM_ERR_ENUM_(name, num, msg) name = -(num),

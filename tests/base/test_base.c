@@ -37,7 +37,7 @@ static void every_error_sits_in_its_layers_range(void)
         int lo, hi;
     } ranges[] = {{"TDM_E_NAND_", 20, 39}, {"TDM_E_SIM_", 20, 39}, {"TDM_E_STORE_", 40, 59},
                   {"TDM_E_PKG_", 60, 89},  {"TDM_E_FETCH_", 90, 109}, {"TDM_E_BOOT_", 110, 129},
-                  {"TDM_E_HOST_", 130, 149}};
+                  {"TDM_E_HOST_", 130, 149}, {"TDM_E_DELTA_", 150, 169}};
     static const struct {
         const char *name;
         int num;

@@ -1,0 +1,191 @@
+/* bench_delta: patch sizes of the delta format (docs/DELTA.md) on the firmware corpus's consecutive
+ * pairs (tests/data/firmware, converted into BUILD/tests/data/firmware by the build) beside Debian's bsdiff,
+ * xdelta3 -9 and zstd -19 --patch-from run on the same pairs in the same run, and the decoder's RAM and
+ * code size on the Cortex-M33 (arm-none-eabi-gcc -Os). Prints the per-pair table as `#` lines, then
+ * `metric` / `about` lines (bench/run). Host-only. */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bench/bench_util.h"
+#include "delta_build.h"
+#include "tandem/delta.h"
+
+static const char *const versions[] = {"4.0.0", "4.1.0", "4.1.1", "4.1.2", "4.1.4"};
+static char fw[PATH_MAX], tmp[PATH_MAX], src[PATH_MAX];
+
+static uint8_t *load(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        return NULL;
+    }
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    uint8_t *b = malloc(n > 0 ? (size_t)n : 1);
+    if (b == NULL || fread(b, 1, (size_t)n, f) != (size_t)n) {
+        free(b);
+        b = NULL;
+    }
+    fclose(f);
+    *len = (size_t)n;
+    return b;
+}
+
+static long file_size(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        return -1;
+    }
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fclose(f);
+    return n;
+}
+
+/* Size of the patch a tool writes to tmp/out (cmd formatted with old, new, out), -1 when it fails. */
+static long tool(const char *fmt, const char *old, const char *nw)
+{
+    char out[PATH_MAX + 8], cmd[4 * PATH_MAX];
+    snprintf(out, sizeof out, "%s/out", tmp);
+    remove(out);
+    snprintf(cmd, sizeof cmd, fmt, old, nw, out);
+    if (system(cmd) != 0) {
+        return -1;
+    }
+    return file_size(out);
+}
+
+/* A number printed by a shell pipeline, -1 on failure. */
+static long shell_number(const char *cmd)
+{
+    FILE *p = popen(cmd, "r");
+    long v = -1;
+    if (p != NULL) {
+        if (fscanf(p, "%ld", &v) != 1) {
+            v = -1;
+        }
+        if (pclose(p) != 0) {
+            v = -1;
+        }
+    }
+    return v;
+}
+
+static int find_dirs(void)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0) {
+        return -1;
+    }
+    exe[n] = 0;
+    *strrchr(exe, '/') = 0; /* BUILD/bench */
+    snprintf(fw, sizeof fw, "%.3000s/../tests/data/firmware", exe);
+    snprintf(src, sizeof src, "%s", __FILE__);
+    *strrchr(src, '/') = 0;
+    *strrchr(src, '/') = 0; /* the source tree */
+    snprintf(tmp, sizeof tmp, "/tmp/tdm-bench-delta-XXXXXX");
+    return mkdtemp(tmp) ? 0 : -1;
+}
+
+static void code_figures(void)
+{
+    char cmd[8 * PATH_MAX];
+    snprintf(cmd, sizeof cmd,
+             "arm-none-eabi-gcc -std=c11 -Os -mcpu=cortex-m33 -mthumb -I%s/include -I%s/delta -c %s/delta/decode.c "
+             "-o %s/decode.o && arm-none-eabi-size %s/decode.o | awk 'NR==2{print $1}'",
+             src, src, src, tmp, tmp);
+    long text = shell_number(cmd);
+    snprintf(cmd, sizeof cmd,
+             "printf '#include \"tandem/delta.h\"\\nchar tdm_ram[sizeof(struct tdm_delta)];\\n' > %s/ram.c && "
+             "arm-none-eabi-gcc -std=c11 -Os -mcpu=cortex-m33 -mthumb -fno-common -I%s/include -c %s/ram.c -o %s/ram.o && "
+             "arm-none-eabi-size %s/ram.o | awk 'NR==2{print $3}'",
+             tmp, src, tmp, tmp, tmp);
+    long ram = shell_number(cmd);
+    if (ram < 0) {
+        ram = (long)sizeof(struct tdm_delta);
+    }
+    printf("metric delta.decoder_ram %ld B\n", ram);
+    printf("about delta.decoder_ram 8192 | sizeof(struct tdm_delta) on the Cortex-M33: models, input window, "
+           "base cache, output buffer (no NAND page buffer)\n");
+    printf("metric delta.decoder_text %ld B\n", text);
+    printf("about delta.decoder_text - | delta/decode.c, arm-none-eabi-gcc -Os -mcpu=cortex-m33 -mthumb "
+           "(+ tdm_crc32 from base/)\n");
+}
+
+int main(void)
+{
+    if (find_dirs() < 0) {
+        fprintf(stderr, "bench_delta: cannot set up directories\n");
+        return 1;
+    }
+    long sum_ours = 0, sum_bsdiff = 0, sum_x = 0, sum_z = 0;
+    int have_x = 1, have_z = 1;
+    double dec_s = 0;
+    size_t dec_bytes = 0;
+    printf("# %-16s %8s %8s %8s %8s %8s %8s\n", "pair", "differ", "tandem", "bsdiff", "xdelta3", "zstd", "ours/bs");
+    for (unsigned i = 0; i + 1 < 5; i++) {
+        char old[PATH_MAX + 16], nw[PATH_MAX + 16];
+        snprintf(old, sizeof old, "%.3000s/%s.bin", fw, versions[i]);
+        snprintf(nw, sizeof nw, "%.3000s/%s.bin", fw, versions[i + 1]);
+        size_t ol, nl, pl, rl;
+        uint8_t *a = load(old, &ol), *b = load(nw, &nl), *p = NULL, *r = NULL;
+        if (a == NULL || b == NULL || tdm_delta_encode(a, ol, b, nl, &p, &pl) < 0) {
+            fprintf(stderr, "bench_delta: cannot read or encode %s / %s\n", old, nw);
+            return 1;
+        }
+        double t0 = tdm_bench_now_s();
+        if (tdm_delta_apply_buf(a, ol, p, pl, 2048, &r, &rl) < 0 || rl != nl || memcmp(r, b, nl) != 0) {
+            fprintf(stderr, "bench_delta: %s -> %s does not round trip\n", versions[i], versions[i + 1]);
+            return 1;
+        }
+        dec_s += tdm_bench_now_s() - t0;
+        dec_bytes += nl;
+        size_t differ = 0;
+        for (size_t k = 0; k < nl; k++) {
+            differ += k >= ol || a[k] != b[k];
+        }
+        long bs = tool("bsdiff '%s' '%s' '%s'", old, nw);
+        long xd = tool("xdelta3 -9 -f -e -s '%s' '%s' '%s' 2>/dev/null", old, nw);
+        long zs = tool("zstd -q -f -19 --patch-from='%s' '%s' -o '%s' 2>/dev/null", old, nw);
+        if (bs < 0) {
+            fprintf(stderr, "bench_delta: bsdiff failed (scripts/setup.sh installs Debian's bsdiff)\n");
+            return 1;
+        }
+        have_x &= xd >= 0;
+        have_z &= zs >= 0;
+        printf("# %-7s->%-7s %8zu %8zu %8ld %8ld %8ld %8.3f\n", versions[i], versions[i + 1], differ, pl, bs, xd,
+               zs, (double)pl / (double)bs);
+        sum_ours += (long)pl;
+        sum_bsdiff += bs;
+        sum_x += xd;
+        sum_z += zs;
+        free(a);
+        free(b);
+        free(p);
+        free(r);
+    }
+    printf("# %-16s %8s %8ld %8ld %8ld %8ld %8.3f\n", "sum", "", sum_ours, sum_bsdiff, have_x ? sum_x : -1L,
+           have_z ? sum_z : -1L, (double)sum_ours / (double)sum_bsdiff);
+    printf("metric delta.patch_bytes %ld B\n", sum_ours);
+    printf("about delta.patch_bytes - | sum of our patches over the 4 consecutive pairs of the nRF52 "
+           "connectivity corpus (bsdiff %ld, xdelta3 -9 %ld, zstd -19 --patch-from %ld)\n",
+           sum_bsdiff, have_x ? sum_x : -1L, have_z ? sum_z : -1L);
+    printf("metric delta.patch_ratio_bsdiff %.3f ratio\n", (double)sum_ours / (double)sum_bsdiff);
+    printf("about delta.patch_ratio_bsdiff 1.0 | our patch bytes / Debian bsdiff's, same pairs, same run\n");
+    if (have_z) {
+        printf("metric delta.patch_ratio_zstd %.3f ratio\n", (double)sum_ours / (double)sum_z);
+        printf("about delta.patch_ratio_zstd - | our patch bytes / zstd -19 --patch-from's (whole images in RAM)\n");
+    }
+    printf("metric delta.decode_mb_s %.1f MB/s\n", (double)dec_bytes / dec_s / 1e6);
+    printf("about delta.decode_mb_s - | host decoder throughput (output bytes), 2 KB patch chunks\n");
+    code_figures();
+    char cmd[PATH_MAX + 16];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+    return system(cmd) == 0 ? 0 : 1;
+}
