@@ -79,18 +79,19 @@ static void mont_mul(uint32_t r[WORDS], const uint32_t a[WORDS], const uint32_t 
 {
     uint32_t t[WORDS + 2] = {0};
     for (int i = 0; i < WORDS; i++) {
-        uint32_t q = (t[1] + a[0] * b[i]) * m->inv; /* makes the lowest word of sum + q*m zero */
-        uint64_t c1 = 0, c2 = 0;
+        uint32_t bi = b[i];
+        uint32_t q = (t[1] + a[0] * bi) * m->inv; /* makes the lowest word of sum + q*m zero */
+        uint32_t c1 = 0, c2 = 0;
         for (int j = 0; j < WORDS; j++) {
-            c1 += (uint64_t)a[j] * b[i] + t[j + 1];
-            c2 += (uint64_t)q * m->m[j] + (uint32_t)c1;
-            t[j] = (uint32_t)c2; /* word j of the sum, word j - 1 after the division by 2^32 */
-            c1 >>= 32;
-            c2 >>= 32;
+            uint64_t x = (uint64_t)a[j] * bi + t[j + 1] + c1; /* < 2^64 */
+            uint64_t y = (uint64_t)q * m->m[j] + (uint32_t)x + c2;
+            c1 = (uint32_t)(x >> 32);
+            c2 = (uint32_t)(y >> 32);
+            t[j] = (uint32_t)y; /* word j of the sum, word j - 1 after the division by 2^32 */
         }
-        c2 += c1 + t[WORDS + 1];
-        t[WORDS] = (uint32_t)c2;
-        t[WORDS + 1] = (uint32_t)(c2 >> 32);
+        uint64_t top = (uint64_t)c1 + c2 + t[WORDS + 1];
+        t[WORDS] = (uint32_t)top;
+        t[WORDS + 1] = (uint32_t)(top >> 32);
     }
     memcpy(r, t + 1, sizeof(uint32_t) * WORDS);
     reduce_once(r, t[WORDS + 1], m);
