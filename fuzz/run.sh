@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CC=${CC:-clang}
-dev="pkg/*.c port/host/crypto_mbedtls.c base/*.c"
+dev="pkg/*.c port/host/crypto_mbedtls.c crypto/*.c base/*.c"
 store_dev="store/*.c nand/*.c sim/domain.c sim/nand_parts.c sim/nand_sim.c boot/bootstate.c"
 net_dev="boot/netboot.c boot/xfer_wire.c"
 if [ "${1:-}" = "--seeds" ]; then
@@ -39,6 +39,7 @@ for t in $targets; do
     store) src="$store_dev $dev"; max_len=4096 ;;
     journal) src="$store_dev $dev"; max_len=20000 ;; # up to 9 pages of 2112 bytes
     netboot) src="$net_dev $dev"; max_len=16384 ;;
+    p256) src="$dev"; max_len=161 ;; # pub || hash || sig against mbedTLS
     *) echo "fuzz: unknown target '$t'" >&2; exit 2 ;;
   esac
   if [ ! -x "$build/fuzz_$t" ] || [ -n "$(find fuzz $src -newer "$build/fuzz_$t" -name '*.[ch]' 2>/dev/null | head -1)" ]; then
