@@ -82,12 +82,59 @@ static void keys_plus_and_minus_g(void)
     p256_diff_free(&d);
 }
 
+/* A point with a small x (found from x = 1, 2, ... with y = (x^3 - 3x + b)^((p+1)/4), p = 3 mod 4), given
+ * with X + p instead of X: congruent to a point on the curve, but not a valid encoding. Both refuse it as a
+ * malformed key (a verifier that reduced X mod p would take it as a key and answer SIG). */
+static void coordinate_plus_p_is_a_malformed_key(void)
+{
+    mbedtls_ecp_group g;
+    mbedtls_mpi x, y, rhs, t, e;
+    mbedtls_ecp_group_init(&g);
+    mbedtls_mpi *all[] = {&x, &y, &rhs, &t, &e};
+    for (unsigned i = 0; i < 5; i++) {
+        mbedtls_mpi_init(all[i]);
+    }
+    TDM_CHECK(mbedtls_ecp_group_load(&g, MBEDTLS_ECP_DP_SECP256R1) == 0);
+    TDM_CHECK(mbedtls_mpi_add_int(&e, &g.P, 1) == 0 && mbedtls_mpi_shift_r(&e, 2) == 0);
+    int found = 0;
+    for (int v = 1; v < 64 && !found; v++) {
+        int rc = mbedtls_mpi_lset(&x, v);
+        rc = rc ? rc : mbedtls_mpi_mul_mpi(&t, &x, &x);
+        rc = rc ? rc : mbedtls_mpi_sub_int(&t, &t, 3);
+        rc = rc ? rc : mbedtls_mpi_mul_mpi(&rhs, &t, &x);
+        rc = rc ? rc : mbedtls_mpi_add_mpi(&rhs, &rhs, &g.B);
+        rc = rc ? rc : mbedtls_mpi_mod_mpi(&rhs, &rhs, &g.P);
+        rc = rc ? rc : mbedtls_mpi_exp_mod(&y, &rhs, &e, &g.P, NULL);
+        rc = rc ? rc : mbedtls_mpi_mul_mpi(&t, &y, &y);
+        rc = rc ? rc : mbedtls_mpi_mod_mpi(&t, &t, &g.P);
+        TDM_CHECK(rc == 0);
+        found = mbedtls_mpi_cmp_mpi(&t, &rhs) == 0;
+    }
+    TDM_CHECK(found);
+    struct p256_case c = {.kind = 16};
+    c.pub[0] = 0x04;
+    TDM_CHECK(mbedtls_mpi_write_binary(&y, c.pub + 33, 32) == 0);
+    TDM_CHECK(mbedtls_mpi_write_binary(&x, c.pub + 1, 32) == 0);
+    c.sig[31] = c.sig[63] = 1; /* r = s = 1: (x, y) itself is a key, the signature is wrong */
+    TDM_CHECK_ERR(tdm_host_p256_verify_mbedtls(c.pub, c.hash, c.sig), TDM_E_PKG_SIG);
+    TDM_CHECK_ERR(tdm_p256_verify(c.pub, c.hash, c.sig), TDM_E_PKG_SIG);
+    TDM_CHECK(mbedtls_mpi_add_mpi(&x, &x, &g.P) == 0 && mbedtls_mpi_write_binary(&x, c.pub + 1, 32) == 0);
+    int ours, theirs;
+    TDM_CHECK(p256_diff_compare(&c, &ours, &theirs) == 0);
+    TDM_CHECK_ERR(ours, TDM_E_CRYPTO);
+    for (unsigned i = 0; i < 5; i++) {
+        mbedtls_mpi_free(all[i]);
+    }
+    mbedtls_ecp_group_free(&g);
+}
+
 int main(int argc, char **argv)
 {
     static const struct tdm_scenario s[] = {
         {"same verdicts as mbedTLS on a seeded slice", same_verdicts_as_mbedtls_on_a_seeded_slice},
         {"mbedTLS agrees with the Wycheproof table", mbedtls_agrees_with_the_wycheproof_table},
         {"keys G, -G, 2G and -2G", keys_plus_and_minus_g},
+        {"a coordinate + p is a malformed key", coordinate_plus_p_is_a_malformed_key},
     };
     return tdm_test_main(argc, argv, s, sizeof s / sizeof s[0]);
 }
