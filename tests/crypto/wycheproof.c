@@ -10,8 +10,8 @@
 static int der_integer(const uint8_t *der, size_t *pos, size_t end, uint8_t out[32])
 {
     size_t p = *pos;
-    if (end - p < 2 || der[p] != 0x02 || der[p + 1] >= 0x80) {
-        return -1; /* not an INTEGER, or a long-form length (never minimal for <= 33 bytes) */
+    if (end - p < 2 || der[p] != 0x02) {
+        return -1; /* not an INTEGER (a long-form length byte, >= 0x80, overruns the SEQUENCE below) */
     }
     size_t n = der[p + 1];
     p += 2;
@@ -46,8 +46,7 @@ int wyc_der_sig(const uint8_t *der, size_t len, uint8_t raw[TDM_P256_SIG_LEN])
     return pos == len ? 0 : -1;
 }
 
-/* Hex text into at most cap bytes; returns the length, or -1 (odd length, not hex, too long). */
-static long unhex(const char *h, uint8_t *out, size_t cap)
+long wyc_unhex(const char *h, uint8_t *out, size_t cap)
 {
     size_t n = 0;
     for (; h[0] && h[1]; h += 2) {
@@ -73,9 +72,9 @@ int wyc_verdict(const struct wyc_vector *v,
 {
     static uint8_t der[WYC_DER_MAX];
     uint8_t raw[TDM_P256_SIG_LEN], pub[TDM_P256_PUBKEY_LEN], hash[TDM_SHA256_LEN];
-    long n = unhex(v->der, der, sizeof der);
-    if (unhex(wyc_keys[v->key], pub, sizeof pub) != TDM_P256_PUBKEY_LEN ||
-        unhex(v->hash, hash, sizeof hash) != TDM_SHA256_LEN || n < 0) {
+    long n = wyc_unhex(v->der, der, sizeof der);
+    if (wyc_unhex(wyc_keys[v->key], pub, sizeof pub) != TDM_P256_PUBKEY_LEN ||
+        wyc_unhex(v->hash, hash, sizeof hash) != TDM_SHA256_LEN || n < 0) {
         printf("wycheproof: tcId %u: the table's hex is broken\n", (unsigned)v->tc_id);
         return -1;
     }

@@ -35,6 +35,9 @@ extern const unsigned wyc_nvectors, wyc_nkeys;
  * 2^256. Writes raw r || s. Returns 0, or -1 for anything else. */
 int wyc_der_sig(const uint8_t *der, size_t len, uint8_t raw[TDM_P256_SIG_LEN]);
 
+/* Hex text into at most cap bytes; returns the length, or -1 (odd length, not hex, too long). */
+long wyc_unhex(const char *hex, uint8_t *out, size_t cap);
+
 /* Verdict of `verify` (the port's contract) on vector v: 1 accepted, 0 rejected (DER refused, or any
  * error from verify). */
 int wyc_verdict(const struct wyc_vector *v,
