@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scripts/analyze.sh: static analysis of the device code (base nand store pkg fetch boot port board, without
+# scripts/analyze.sh: static analysis of the device code (base crypto nand store pkg fetch boot port board, without
 # their host/ folders) with cppcheck, clang-tidy (clang static analyzer + bugprone/cert/misc checks)
 # and gcc -fanalyzer, all for the Cortex-M33 data model (32-bit size_t, newlib headers).
 # Owns: the tools' options and the suppression list below, each with its reason. Never: edits code.
@@ -14,7 +14,7 @@ done
 if [ $# -gt 0 ]; then
   files=("$@")
 else
-  mapfile -t files < <(find base nand store pkg fetch boot port board -name '*.c' ! -path '*/host/*' 2>/dev/null | sort)
+  mapfile -t files < <(find base crypto nand store pkg fetch boot port board -name '*.c' ! -path '*/host/*' 2>/dev/null | sort)
 fi
 [ ${#files[@]} -gt 0 ] || { echo "analyze: no device sources"; exit 2; }
 
