@@ -76,6 +76,18 @@ static int at_least_p(const mbedtls_mpi *p, const uint8_t y[32], uint8_t out[32]
     return rc;
 }
 
+/* field = c - field (32 big-endian bytes), for c = n or p and field < c. */
+static int constant_minus(const mbedtls_mpi *c, uint8_t field[32])
+{
+    mbedtls_mpi v;
+    mbedtls_mpi_init(&v);
+    int rc = mbedtls_mpi_read_binary(&v, field, 32);
+    rc = rc ? rc : mbedtls_mpi_sub_mpi(&v, c, &v);
+    rc = rc ? rc : mbedtls_mpi_write_binary(&v, field, 32);
+    mbedtls_mpi_free(&v);
+    return rc ? -1 : 0;
+}
+
 static int new_key(struct p256_diff *d)
 {
     static const long special[4] = {1, 2, -1, -2}; /* d = k or n + k */
@@ -166,15 +178,8 @@ static int mutate(struct p256_diff *d, struct p256_case *c)
     case 4:
         flip_bit(d, c->pub + 1, 64);
         return 0;
-    case 5: { /* n - s: also a valid signature (ECDSA is malleable) */
-        mbedtls_mpi s;
-        mbedtls_mpi_init(&s);
-        int rc = mbedtls_mpi_read_binary(&s, c->sig + 32, 32);
-        rc = rc ? rc : mbedtls_mpi_sub_mpi(&s, &d->grp.N, &s);
-        rc = rc ? rc : mbedtls_mpi_write_binary(&s, c->sig + 32, 32);
-        mbedtls_mpi_free(&s);
-        return rc ? -1 : 0;
-    }
+    case 5: /* n - s: also a valid signature (ECDSA is malleable) */
+        return constant_minus(&d->grp.N, c->sig + 32);
     case 16:
     case 17:
         coord = c->pub + 1 + 32 * (k - 16);
@@ -183,15 +188,8 @@ static int mutate(struct p256_diff *d, struct p256_case *c)
         for (int i = 64; i >= 33 && ++c->pub[i] == 0; i--) {
         }
         return 0;
-    case 19: { /* (X, p - Y) = -Q: on the curve, the signature is not its */
-        mbedtls_mpi y;
-        mbedtls_mpi_init(&y);
-        int rc = mbedtls_mpi_read_binary(&y, c->pub + 33, 32);
-        rc = rc ? rc : mbedtls_mpi_sub_mpi(&y, &d->grp.P, &y);
-        rc = rc ? rc : mbedtls_mpi_write_binary(&y, c->pub + 33, 32);
-        mbedtls_mpi_free(&y);
-        return rc ? -1 : 0;
-    }
+    case 19: /* (X, p - Y) = -Q: on the curve, the signature is not its */
+        return constant_minus(&d->grp.P, c->pub + 33);
     case 20:
         c->pub[0] = (uint8_t)(rnd(d) % 4); /* 00, 01, 02 or 03: never 04 */
         return 0;

@@ -17,6 +17,8 @@
 
 #include <mbedtls/sha256.h>
 
+#include "pkg_build.h"
+
 #define MAX_KEYS 256
 #define MAX_VECTORS 1024
 
@@ -189,30 +191,6 @@ static void emit(FILE *f)
     fprintf(f, "};\nconst unsigned wyc_nvectors = %u;\n", nvecs);
 }
 
-static char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        return NULL;
-    }
-    char *buf = NULL;
-    size_t cap = 0;
-    *n = 0;
-    for (;;) {
-        if (*n == cap && !(buf = realloc(buf, cap = cap ? 2 * cap : 65536))) {
-            fclose(f);
-            return NULL;
-        }
-        size_t got = fread(buf + *n, 1, cap - *n, f);
-        if (got == 0) {
-            break;
-        }
-        *n += got;
-    }
-    fclose(f);
-    return buf;
-}
-
 int main(int argc, char **argv)
 {
     int check = argc == 4 && strcmp(argv[1], "--check") == 0;
@@ -222,8 +200,8 @@ int main(int argc, char **argv)
     }
     const char *json = argv[check + 1], *out = argv[check + 2];
     size_t n;
-    char *text = slurp(json, &n);
-    if (!text || parse(text, n) < 0) {
+    uint8_t *text = NULL;
+    if (tdm_file_read(json, &text, &n) < 0 || parse((const char *)text, n) < 0) {
         fprintf(stderr, "wycheproof_gen: cannot read the vectors of '%s' (%u of %u)\n", json, nvecs, declared);
         return 1;
     }
@@ -241,8 +219,8 @@ int main(int argc, char **argv)
         return 0;
     }
     size_t have_len;
-    char *have = slurp(out, &have_len);
-    if (!have || have_len != memlen || memcmp(have, mem, memlen) != 0) {
+    uint8_t *have = NULL;
+    if (tdm_file_read(out, &have, &have_len) < 0 || have_len != memlen || memcmp(have, mem, memlen) != 0) {
         fprintf(stderr, "wycheproof_gen: '%s' is stale; regenerate: wycheproof_gen %s %s\n", out, json, out);
         return 1;
     }
