@@ -48,6 +48,10 @@ int main(void)
             }
         }
         valid += ours == 0;
+        if ((done + 1) % 100000 == 0) { /* progress on stderr: a long run can be watched (or cut short) */
+            fprintf(stderr, "bench_p256: %lu cases, %lu mismatches, %.0f s\n", done + 1, mismatches,
+                    tdm_bench_now_s() - t0);
+        }
     }
     double secs = tdm_bench_now_s() - t0;
     p256_diff_free(&d);

@@ -5,7 +5,8 @@
  *
  * Numbers are 8 little-endian 32-bit words. One Montgomery multiplication serves both moduli (p for the
  * coordinates, n for the scalars), with R = 2^256; every field element is kept fully reduced (< modulus),
- * so equality and zero tests are plain word compares. Inverses are Fermat's (x^(m-2)).
+ * so equality and zero tests are plain word compares. The two inverses (s mod n, and Z of G + Q mod p)
+ * use the binary extended Euclid algorithm on plain numbers (Knuth TAOCP 4.5.2; HAC 14.61).
  *
  * Owns: the arithmetic and the verification steps. Never: heap, globals other than const tables,
  * recursion, secrets (verification sees public data only, so it is not constant time), stdio.
@@ -20,16 +21,21 @@
 
 struct modulus {
     uint32_t m[WORDS];
-    uint32_t inv; /* -m^-1 mod 2^32 */
+    uint32_t inv;       /* -m^-1 mod 2^32 */
+    uint32_t r2[WORDS]; /* 2^512 mod m: a Montgomery product with it puts x into Montgomery form */
 };
 
 /* p = 2^256 - 2^224 + 2^192 + 2^96 - 1 and the group order n (FIPS 186-4 D.1.2.3), least word first. */
-static const struct modulus P = {{0xffffffff, 0xffffffff, 0xffffffff, 0, 0, 0, 1, 0xffffffff}, 1};
+static const struct modulus P = {{0xffffffff, 0xffffffff, 0xffffffff, 0, 0, 0, 1, 0xffffffff},
+                                  1,
+                                  {3, 0, 0xffffffff, 0xfffffffb, 0xfffffffe, 0xffffffff, 0xfffffffd, 4}};
 static const struct modulus N = {
-    {0xfc632551, 0xf3b9cac2, 0xa7179e84, 0xbce6faad, 0xffffffff, 0xffffffff, 0, 0xffffffff}, 0xee00bc4f};
+    {0xfc632551, 0xf3b9cac2, 0xa7179e84, 0xbce6faad, 0xffffffff, 0xffffffff, 0, 0xffffffff},
+    0xee00bc4f,
+    {0xbe79eea2, 0x83244c95, 0x49bd6fa6, 0x4699799c, 0x2b6bec59, 0x2845b239, 0xf3d95620, 0x66e12d94}};
 
 /* b and G = (Gx, Gy) of FIPS 186-4 D.1.2.3 in Montgomery form (times 2^256 mod p), least word first,
- * computed once with Python's integers: b * 2**256 % p. (A wrong word here fails every valid vector of
+ * computed once with Python's integers: b * 2**256 % p (and r2 above: 2**512 % m). (A wrong word here fails every valid vector of
  * the Wycheproof test, and the on-curve check of every key.) */
 static const uint32_t B_MONT[WORDS] = {0x29c4bddf, 0xd89cdf62, 0x78843090, 0xacf005cd,
                                        0xf7212ed6, 0xe5a220ab, 0x04874834, 0xdc30061d};
@@ -97,29 +103,6 @@ static void mont_mul(uint32_t r[WORDS], const uint32_t a[WORDS], const uint32_t 
     reduce_once(r, t[WORDS + 1], m);
 }
 
-/* r = x^(m-2) with Montgomery products (Fermat): x's inverse, in the same form as x. x != 0 mod m. */
-static void mod_inv(uint32_t r[WORDS], const uint32_t x[WORDS], const struct modulus *m)
-{
-    uint32_t base[WORDS];
-    memcpy(base, x, sizeof base);
-    memcpy(r, x, sizeof base); /* bit 255 of m - 2 is set for both moduli */
-    for (int i = 254; i >= 0; i--) {
-        mont_mul(r, r, r, m);
-        uint32_t e = m->m[i >> 5] - (i < 32 ? 2u : 0u); /* m's low word is > 2: no borrow */
-        if ((e >> (i & 31)) & 1u) {
-            mont_mul(r, r, base, m);
-        }
-    }
-}
-
-/* x = x * 2^256 mod m (into Montgomery form), x < m. */
-static void to_mont(uint32_t x[WORDS], const struct modulus *m)
-{
-    for (int i = 0; i < 256; i++) {
-        mod_add(x, x, x, m);
-    }
-}
-
 static int is_zero(const uint32_t x[WORDS])
 {
     uint32_t acc = 0;
@@ -127,6 +110,50 @@ static int is_zero(const uint32_t x[WORDS])
         acc |= x[i];
     }
     return acc == 0;
+}
+
+/* a = a / 2 mod m, a < m (odd m: an odd a becomes a + m first). For an even a, a plain shift. */
+static void halve(uint32_t a[WORDS], const struct modulus *m)
+{
+    uint32_t top = (a[0] & 1u) ? add_sub(a, a, m->m, 0) : 0;
+    for (int i = 0; i < WORDS; i++) {
+        uint32_t next = i + 1 < WORDS ? a[i + 1] : top;
+        a[i] = (a[i] >> 1) | (next << 31);
+    }
+}
+
+/* r = x^-1 mod m for 0 < x < m, m an odd prime; plain numbers (binary extended Euclid). Invariants:
+ * a x = u and b x = v (mod m); u and v shrink to gcd = 1 (in v) while u reaches 0, so then b = x^-1. */
+static void mod_inv(uint32_t r[WORDS], const uint32_t x[WORDS], const struct modulus *m)
+{
+    uint32_t buf[4][WORDS] = {{0}}, d[WORDS];
+    uint32_t *u = buf[0], *v = buf[1], *a = buf[2], *b = buf[3];
+    memcpy(u, x, sizeof buf[0]);
+    memcpy(v, m->m, sizeof buf[0]);
+    a[0] = 1;
+    while (!is_zero(u)) {
+        while (!(u[0] & 1u)) {
+            halve(u, m);
+            halve(a, m);
+        }
+        if (!add_sub(d, u, v, 1)) { /* u < v: swap the roles, u stays the larger */
+            uint32_t *t = u;
+            u = v;
+            v = t;
+            t = a;
+            a = b;
+            b = t;
+        }
+        add_sub(u, u, v, 1); /* both odd: u - v is even */
+        mod_sub(a, a, b, m);
+    }
+    memcpy(r, b, sizeof buf[0]);
+}
+
+/* x = x * 2^256 mod m (into Montgomery form), x < 2^256. */
+static void to_mont(uint32_t x[WORDS], const struct modulus *m)
+{
+    mont_mul(x, x, m->r2, m);
 }
 
 /* 1 <= x < m (x is scratch-safe: only compared). */
@@ -258,15 +285,13 @@ int tdm_p256_verify(const uint8_t pub[TDM_P256_PUBKEY_LEN], const uint8_t hash[T
     if (!in_range(r, &N) || !in_range(u2, &N)) {
         return TDM_E_PKG_SIG;
     }
-    /* w = s^-1: s taken as a Montgomery number gives s^-1 * 2^512; two products bring u1 = e w and
-     * u2 = r w to plain integers mod n. e is the whole 256-bit hash (bit length of n: no truncation);
-     * e >= n is fine, the product reduces it. */
+    /* w = s^-1 mod n, into Montgomery form, so that the products u1 = e w and u2 = r w come out plain.
+     * e is the whole 256-bit hash (bit length of n: no truncation); e >= n is fine, the product reduces it. */
     mod_inv(u2, u2, &N);
+    to_mont(u2, &N);
     load(u1, hash);
     mont_mul(u1, u1, u2, &N);
-    from_mont(u1, &N);
     mont_mul(u2, r, u2, &N);
-    from_mont(u2, &N);
 
     /* G + Q, in affine form unless it is the point at infinity (Q = -G). */
     memset(acc, 0, sizeof acc);
@@ -276,7 +301,10 @@ int tdm_p256_verify(const uint8_t pub[TDM_P256_PUBKEY_LEN], const uint8_t hash[T
     }
     int gq_infinite = is_zero(acc[Z]);
     if (!gq_infinite) {
-        mod_inv(gq[X], acc[Z], &P);
+        memcpy(gq[X], acc[Z], sizeof gq[X]);
+        from_mont(gq[X], &P);
+        mod_inv(gq[X], gq[X], &P);
+        to_mont(gq[X], &P); /* Z^-1 */
         mont_mul(gq[Y], gq[X], gq[X], &P); /* Z^-2 */
         mont_mul(gq[X], gq[Y], gq[X], &P); /* Z^-3 */
         mont_mul(gq[Y], acc[Y], gq[X], &P);

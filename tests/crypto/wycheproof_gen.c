@@ -105,6 +105,7 @@ static int take(struct scan *sc, const char *key, struct vec *cur)
             return -1;
         }
     } else if (strcmp(key, "sig") == 0) {
+        free(cur->der);
         if (hex_bytes(value, bytes, sizeof bytes, &len) < 0 || !(cur->der = malloc(len ? len : 1))) {
             return -1;
         }
@@ -140,11 +141,13 @@ static int parse(const char *text, size_t n)
             sc.s++;
             skip_space(&sc);
             if (take(&sc, key, &cur) < 0) {
+                free(cur.der);
                 fprintf(stderr, "wycheproof_gen: bad value for \"%s\" near tcId %u\n", key, cur.tc_id);
                 return -1;
             }
         }
     }
+    free(cur.der); /* an unfinished record */
     return nvecs == declared && nvecs > 0 ? 0 : -1;
 }
 
@@ -183,6 +186,25 @@ static void emit(FILE *f)
     fprintf(f, "};\nconst unsigned wyc_nvectors = %u;\n", nvecs);
 }
 
+/* Compare what emit() writes with the file at path: 0 when equal. */
+static int same_as_file(const char *path)
+{
+    char *mem = NULL;
+    size_t memlen = 0;
+    uint8_t *have = NULL;
+    size_t have_len = 0;
+    FILE *f = open_memstream(&mem, &memlen);
+    if (!f) {
+        return -1;
+    }
+    emit(f);
+    fclose(f);
+    int same = tdm_file_read(path, &have, &have_len) == 0 && have_len == memlen && memcmp(have, mem, memlen) == 0;
+    free(have);
+    free(mem);
+    return same ? 0 : -1;
+}
+
 int main(int argc, char **argv)
 {
     int check = argc == 4 && strcmp(argv[1], "--check") == 0;
@@ -193,29 +215,33 @@ int main(int argc, char **argv)
     const char *json = argv[check + 1], *out = argv[check + 2];
     size_t n;
     uint8_t *text = NULL;
+    int rc = 0;
     if (tdm_file_read(json, &text, &n) < 0 || parse((const char *)text, n) < 0) {
         fprintf(stderr, "wycheproof_gen: cannot read the vectors of '%s' (%u of %u)\n", json, nvecs, declared);
-        return 1;
+        rc = 1;
+    } else if (check) {
+        rc = same_as_file(out) == 0 ? 0 : 1;
+        if (rc) {
+            fprintf(stderr, "wycheproof_gen: '%s' is stale; regenerate: wycheproof_gen %s %s\n", out, json, out);
+        } else {
+            printf("wycheproof_gen: '%s' is current (%u vectors)\n", out, nvecs);
+        }
+    } else {
+        FILE *f = fopen(out, "w");
+        if (f) {
+            emit(f);
+            rc = fclose(f) == 0 ? 0 : 1;
+        }
+        if (!f || rc) {
+            fprintf(stderr, "wycheproof_gen: cannot write '%s'\n", out);
+            rc = 1;
+        } else {
+            printf("wycheproof_gen: %u vectors, %u keys -> %s\n", nvecs, nkeys, out);
+        }
     }
-    char *mem = NULL;
-    size_t memlen = 0;
-    FILE *f = check ? open_memstream(&mem, &memlen) : fopen(out, "w");
-    if (!f) {
-        fprintf(stderr, "wycheproof_gen: cannot write '%s'\n", out);
-        return 1;
+    for (unsigned i = 0; i < nvecs; i++) {
+        free(vecs[i].der);
     }
-    emit(f);
-    fclose(f);
-    if (!check) {
-        printf("wycheproof_gen: %u vectors, %u keys -> %s\n", nvecs, nkeys, out);
-        return 0;
-    }
-    size_t have_len;
-    uint8_t *have = NULL;
-    if (tdm_file_read(out, &have, &have_len) < 0 || have_len != memlen || memcmp(have, mem, memlen) != 0) {
-        fprintf(stderr, "wycheproof_gen: '%s' is stale; regenerate: wycheproof_gen %s %s\n", out, json, out);
-        return 1;
-    }
-    printf("wycheproof_gen: '%s' is current (%u vectors)\n", out, nvecs);
-    return 0;
+    free(text);
+    return rc;
 }
