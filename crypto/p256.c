@@ -123,7 +123,8 @@ static void halve(uint32_t a[WORDS], const struct modulus *m)
 }
 
 /* r = x^-1 mod m for 0 < x < m, m an odd prime; plain numbers (binary extended Euclid). Invariants:
- * a x = u and b x = v (mod m); u and v shrink to gcd = 1 (in v) while u reaches 0, so then b = x^-1. */
+ * a x = u and b x = v (mod m); u and v shrink to gcd = 1 (in v) while u reaches 0, so then b = x^-1.
+ * Bounded: every pass halves u at least once and u + v < 2^257, so at most 512 halvings in all. */
 static void mod_inv(uint32_t r[WORDS], const uint32_t x[WORDS], const struct modulus *m)
 {
     uint32_t buf[4][WORDS] = {{0}}, d[WORDS];
