@@ -124,7 +124,8 @@ static void halve(uint32_t a[WORDS], const struct modulus *m)
 
 /* r = x^-1 mod m for 0 < x < m, m an odd prime; plain numbers (binary extended Euclid). Invariants:
  * a x = u and b x = v (mod m); u and v shrink to gcd = 1 (in v) while u reaches 0, so then b = x^-1.
- * Bounded: every pass halves u at least once and u + v < 2^257, so at most 512 halvings in all. */
+ * Bounded: each halving takes a bit off u (the bit lengths of u and v sum to at most 512, a subtraction
+ * never adds one), and every pass but the first halves at least once: at most 512 halvings, 513 passes. */
 static void mod_inv(uint32_t r[WORDS], const uint32_t x[WORDS], const struct modulus *m)
 {
     uint32_t buf[4][WORDS] = {{0}}, d[WORDS];
