@@ -4,8 +4,9 @@
  * Owns: the contract of tdm_p256_verify. Never: signing, key generation, heap, globals (only const
  * tables), recursion. Verification handles public data only: it is not constant time.
  *
- * Cost (Cortex-M33, arm-none-eabi-gcc -Os; docs/TARGET.md, bench/run): code p256.text, worst-case stack
- * p256.stack, instructions per call p256.verify_instr. RAM: nothing but that stack.
+ * Cost (Cortex-M33, arm-none-eabi-gcc -Os; docs/TARGET.md, bench/run): code p256.text (2 208 B),
+ * worst-case stack p256.stack (628 B), instructions per call p256.verify_instr (8.3 M median, 9.6 M at
+ * most over Wycheproof's valid vectors). RAM: nothing but that stack.
  */
 #ifndef TANDEM_P256_H
 #define TANDEM_P256_H
@@ -21,6 +22,7 @@
  *   TDM_E_CRYPTO when the key is malformed: pub[0] != 0x04, X or Y >= p, or (X, Y) not on the curve
  *                (the point at infinity has no uncompressed encoding, so it is refused as well);
  *   TDM_E_PKG_SIG otherwise: r or s outside [1, n-1], u1*G + u2*Q at infinity, or x(R) mod n != r.
+ * The key is checked first: a malformed key gives TDM_E_CRYPTO whatever the signature.
  * Buffers are the caller's, read only, any alignment; they may overlap. */
 int tdm_p256_verify(const uint8_t pub[TDM_P256_PUBKEY_LEN], const uint8_t hash[TDM_SHA256_LEN],
                     const uint8_t sig[TDM_P256_SIG_LEN]);
