@@ -17,7 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CC=${CC:-clang}
-dev="pkg/*.c port/host/crypto_mbedtls.c base/*.c"
+dev="pkg/*.c port/host/crypto_mbedtls.c crypto/*.c base/*.c"
 store_dev="store/*.c nand/*.c sim/domain.c sim/nand_parts.c sim/nand_sim.c sim/nand_snapshot.c bootstate/bootstate.c"
 net_dev="netboot/netboot.c xfer/wire.c"
 fuzz_port="fuzz/fuzz_crypto.c"
@@ -41,7 +41,7 @@ build=${2:-build-fuzz}
 shift 2 2>/dev/null || shift $# || true
 # A new target (e.g. p256 for crypto/) is fuzz/fuzz_<name>.c, a line in the case below (its sources
 # and largest input) and seeds in fuzz/corpus/<name>/; name it here to run it by default.
-targets=${*:-pkg mcuboot store journal netboot delta}
+targets=${*:-pkg mcuboot store journal netboot delta p256}
 mkdir -p "$build"
 corpus=$PWD/fuzz/corpus
 failed=""
@@ -85,6 +85,7 @@ for t in $targets; do
     journal) src="$store_dev $dev"; max_len=20000 ;; # up to 9 pages of 2112 bytes
     netboot) src="$net_dev $dev"; max_len=16384 ;;
     delta) src="$delta_dev"; max_len=8192 ;;
+    p256) src="$dev"; max_len=161 ;; # pub || hash || sig against mbedTLS
     *) echo "fuzz: unknown target '$t'" >&2; exit 2 ;;
   esac
   # shellcheck disable=SC2086

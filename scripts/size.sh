@@ -45,12 +45,12 @@ fi
 [ -d "$dir" ] || { echo "size.sh: no build dir '$dir' (use --build)" >&2; exit 2; }
 
 # Linked images: NAME:PATH-IN-BUILD-DIR:ENTRY (board/CMakeLists.txt links them in the cross build).
-# `text` is without crypto: the crypto port's library (CRYPTO_LIB, board/common/sha256.c) is a port the
-# board fills in (CryptoCell on the app core); its code in the image is size.<NAME>_crypto_text.
+# `text` is without crypto: the crypto port's libraries (CRYPTO_LIB: board/common/sha256.c and the ECDSA
+# verifier crypto/p256.c) are counted apart; their code in the image is size.<NAME>_crypto_text.
 # ENTRY is the function whose worst-case stack is size.<NAME>_stack (the board port's reset handler of
 # cmake/tdm_sections.ld); the image's own objects (CMakeFiles/<target>.dir/*.ci) join the call graph.
 IMAGES=${TDM_SIZE_IMAGES:-"boot:board/bootloader.elf:tdm_board_reset netboot:board/netboot.elf:tdm_board_reset"}
-CRYPTO_LIB=${TDM_SIZE_CRYPTO_LIB:-tdm_port_crypto}
+CRYPTO_LIB=${TDM_SIZE_CRYPTO_LIB:-"tdm_port_crypto tdm_crypto"}
 
 mapfile -t libs < <(find "$dir" -name 'libtdm_*.a' ! -path '*/CMakeFiles/*' | sort)
 [ ${#libs[@]} -gt 0 ] || { echo "size.sh: no device libraries in '$dir'" >&2; exit 2; }
@@ -266,7 +266,7 @@ pend && /^ +0x[0-9a-f]+ +0x[0-9a-f]+ / { s[owner($3)] += hex($2); pend = 0; next
 END { for (k in s) if (s[k] > 0) print s[k], k }
 AWK
   fi
-  ctext=$(awk -v c="$CRYPTO_LIB" '$2 == c { print $1 }' "$tmp/map_$iname")
+  ctext=$(awk -v c=" $CRYPTO_LIB " 'index(c, " " $2 " ") { t += $1 } END { print t + 0 }' "$tmp/map_$iname")
   ctext=${ctext:-0}
   echo "image $iname: text $text (crypto $ctext), data $data, bss $bss, stack ${st:-?} from $ientry"
   awk -v e="$ientry" '$1 == "entry" && $3 == e { $1 = $2 = $3 = $4 = ""; sub(/^ +/, ""); print "  stack: " $0; exit }' \

@@ -6,7 +6,7 @@
  * (the bootloader and the net-boot stage decide), heap, stdio, globals outside an image's main.c.
  *
  * Thin by design: each function here is the least a board needs to run the device layers. What a real
- * board adds (an SPI NAND driver, the OTP counter, CryptoCell ECDSA) is a stub that says so.
+ * board adds (an SPI NAND driver, the OTP counter) is a stub that says so.
  */
 #ifndef TANDEM_BOARD_H
 #define TANDEM_BOARD_H
@@ -78,9 +78,9 @@ struct tdm_board_ipc {
 struct tdm_ipc_ops tdm_board_ipc_ops(struct tdm_board_ipc *p, uint8_t *window, uint32_t window_size);
 int tdm_board_ipc_wait(void *ctx, uint32_t mask, uint64_t timeout_ns);
 
-/* Crypto port (board/common/sha256.c, library tdm_port_crypto): SHA-256 in software (FIPS 180-4). ECDSA
- * P-256 verification is the board's to fill in (CryptoCell-312 on the app core); until then
- * p256_verify answers TDM_E_CRYPTO, so no package verifies and nothing unverified is ever installed. */
+/* Crypto port (board/common/sha256.c, library tdm_port_crypto): SHA-256 in software (FIPS 180-4), ECDSA
+ * P-256 verification by the device's own verifier (crypto/p256.c, tdm_p256_verify; include/tandem/p256.h
+ * gives its stack and cost). The app core's CryptoCell-312 is not used. */
 struct tdm_crypto_ops tdm_board_crypto(void);
 
 #endif

@@ -1,9 +1,10 @@
-/* The board's crypto port (include/tandem/crypto_port.h): SHA-256 in software (FIPS 180-4), and the
- * ECDSA P-256 entry a board fills in. Library tdm_port_crypto: scripts/size.sh counts it apart from the
- * bootloader's code (size.boot_text is "without crypto"), the net-boot stage's figure includes it.
+/* The board's crypto port (include/tandem/crypto_port.h): SHA-256 in software (FIPS 180-4), and ECDSA
+ * P-256 verification from the device's own verifier (crypto/p256.c, tdm_p256_verify). Library
+ * tdm_port_crypto (with tdm_crypto): scripts/size.sh counts both apart from the bootloader's code
+ * (size.boot_text is "without crypto"), the net-boot stage's figure includes them.
  *
- * Owns: the hash computation over the caller's struct tdm_sha256. Never: keeps state outside that struct,
- * allocates, or reports a signature as valid (p256_verify is not implemented here: TDM_E_CRYPTO).
+ * Owns: the hash computation over the caller's struct tdm_sha256, and wiring the verifier into the port.
+ * Never: keeps state outside that struct, allocates, or verifies ECDSA any other way than tdm_p256_verify.
  * RAM: the caller's 128-byte state; stack about 200 B (a 16-word rolling message schedule).
  */
 #include <stdint.h>
@@ -11,6 +12,7 @@
 
 #include "board.h"
 #include "tandem/err.h"
+#include "tandem/p256.h"
 
 struct sha_state { /* kept in struct tdm_sha256's opaque words (copied in and out: no aliasing) */
     uint32_t h[8];
@@ -127,20 +129,16 @@ static int sha_finish(void *ctx, struct tdm_sha256 *hs, uint8_t out[TDM_SHA256_L
     return 0;
 }
 
-/* Stub for the board to fill in (CryptoCell-312 on the app core, or a software P-256): never "valid". */
-static int p256_verify_missing(void *ctx, const uint8_t pub[TDM_P256_PUBKEY_LEN],
-                               const uint8_t hash[TDM_SHA256_LEN], const uint8_t sig[TDM_P256_SIG_LEN])
+static int p256_verify(void *ctx, const uint8_t pub[TDM_P256_PUBKEY_LEN], const uint8_t hash[TDM_SHA256_LEN],
+                       const uint8_t sig[TDM_P256_SIG_LEN])
 {
     (void)ctx;
-    (void)pub;
-    (void)hash;
-    (void)sig;
-    return TDM_E_CRYPTO;
+    return tdm_p256_verify(pub, hash, sig);
 }
 
 struct tdm_crypto_ops tdm_board_crypto(void)
 {
     struct tdm_crypto_ops ops = {.ctx = 0, .sha256_start = sha_start, .sha256_update = sha_update,
-                                 .sha256_finish = sha_finish, .p256_verify = p256_verify_missing};
+                                 .sha256_finish = sha_finish, .p256_verify = p256_verify};
     return ops;
 }

@@ -5,7 +5,11 @@
 
 #include "tandem/crypto_port.h"
 
-/* The crypto port backed by mbedTLS (SHA-256, ECDSA P-256 verify). */
+/* The crypto port: SHA-256 from mbedTLS, ECDSA P-256 verify from the device's tdm_p256_verify. */
 struct tdm_crypto_ops tdm_host_crypto(void);
+/* mbedTLS's ECDSA P-256 verify with the port's contract (0, TDM_E_PKG_SIG, TDM_E_CRYPTO for a malformed
+ * key): the reference of the differential tests (tests/crypto, bench, fuzz) only, never behind a port. */
+int tdm_host_p256_verify_mbedtls(const uint8_t pub[TDM_P256_PUBKEY_LEN], const uint8_t hash[TDM_SHA256_LEN],
+                                 const uint8_t sig[TDM_P256_SIG_LEN]);
 
 #endif

@@ -1,6 +1,8 @@
-/* The crypto port on the host, backed by mbedTLS 2.28 (Debian's libmbedtls-dev).
+/* The crypto port on the host: SHA-256 from mbedTLS 2.28 (Debian's libmbedtls-dev), ECDSA P-256 from the
+ * device's own verifier (crypto/p256.c), so the simulator runs the code that ships. mbedTLS's verifier
+ * stays here only as the reference of the differential tests (tdm_host_p256_verify_mbedtls).
  * Owns: adapting mbedTLS to include/tandem/crypto_port.h. Never: signing or key generation (tools/),
- * device builds (a board supplies its own port). */
+ * device builds (a board supplies its own port), mbedTLS's ECDSA behind the port. */
 #include <string.h>
 
 #include <mbedtls/ecdsa.h>
@@ -10,6 +12,7 @@
 
 #include "tandem/err.h"
 #include "tandem/host_crypto.h"
+#include "tandem/p256.h"
 
 _Static_assert(sizeof(mbedtls_sha256_context) <= sizeof(struct tdm_sha256),
                "struct tdm_sha256 too small for mbedtls_sha256_context");
@@ -40,10 +43,9 @@ static int host_sha256_finish(void *ctx, struct tdm_sha256 *h, uint8_t out[TDM_S
     return rc ? TDM_E_CRYPTO : 0;
 }
 
-static int host_p256_verify(void *ctx, const uint8_t pub[TDM_P256_PUBKEY_LEN], const uint8_t hash[TDM_SHA256_LEN],
-                            const uint8_t sig[TDM_P256_SIG_LEN])
+int tdm_host_p256_verify_mbedtls(const uint8_t pub[TDM_P256_PUBKEY_LEN], const uint8_t hash[TDM_SHA256_LEN],
+                                 const uint8_t sig[TDM_P256_SIG_LEN])
 {
-    (void)ctx;
     mbedtls_ecp_group grp;
     mbedtls_ecp_point q;
     mbedtls_mpi r, s;
@@ -63,6 +65,13 @@ static int host_p256_verify(void *ctx, const uint8_t pub[TDM_P256_PUBKEY_LEN], c
     mbedtls_ecp_point_free(&q);
     mbedtls_ecp_group_free(&grp);
     return err;
+}
+
+static int host_p256_verify(void *ctx, const uint8_t pub[TDM_P256_PUBKEY_LEN], const uint8_t hash[TDM_SHA256_LEN],
+                            const uint8_t sig[TDM_P256_SIG_LEN])
+{
+    (void)ctx;
+    return tdm_p256_verify(pub, hash, sig);
 }
 
 struct tdm_crypto_ops tdm_host_crypto(void)

@@ -1,7 +1,6 @@
-/* tdm_host_crypto() for test images on the Cortex-M33: the board's crypto port (board/common/sha256.c,
- * software SHA-256), so the store tests run unchanged on the target. Owns: nothing else. Never: ECDSA
- * (the board port's p256_verify answers TDM_E_CRYPTO; the package tests on the target use the known-answer
- * verifier of tests/target/pkg_target_crypto.c instead). */
+/* tdm_host_crypto() for test images on the Cortex-M33: the board's crypto port (board/common/sha256.c:
+ * software SHA-256, ECDSA by crypto/p256.c), so the store tests run unchanged on the target.
+ * Owns: nothing else. Never: a crypto implementation of its own. */
 #include "board.h"
 #include "tandem/host_crypto.h"
 
