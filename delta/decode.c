@@ -349,6 +349,12 @@ int tdm_delta_feed(struct tdm_delta *d, const uint8_t *data, uint32_t len)
         if (d->state == ST_HDR) {
             break;
         }
+        if (d->state == ST_DONE && d->body_used != d->hdr.body_len) {
+            /* the stream ended before its body did, as tdm_delta_finish would say; said here because a full
+             * window of bytes the decoder will never consume would otherwise loop for ever (fuzz_delta) */
+            err = TDM_E_DELTA_CORRUPT;
+            break;
+        }
         if (d->body_in == d->hdr.body_len) {
             err = TDM_E_DELTA_TRAILING;
             break;
@@ -383,7 +389,9 @@ int tdm_delta_finish(struct tdm_delta *d)
     if (d->err != 0) {
         return d->err;
     }
-    if (d->state == ST_HDR || d->body_in < d->hdr.body_len) {
+    if (d->state == ST_DONE && d->body_used != d->hdr.body_len) {
+        d->err = TDM_E_DELTA_CORRUPT; /* the stream ended before its declared body (tdm_delta_feed says the same) */
+    } else if (d->state == ST_HDR || d->body_in < d->hdr.body_len) {
         d->err = TDM_E_DELTA_TRUNCATED;
     } else if (d->state != ST_DONE || d->body_used != d->hdr.body_len || d->code != 0) {
         /* code != 0: the body does not end where the encoder's flush ends it (a changed last byte). */

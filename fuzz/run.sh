@@ -99,11 +99,12 @@ for t in $targets; do
   [ "${build#/}" = "$build" ] || log=$build/fuzz_$t.log
   rc=0
   start=$(date +%s)
-  # -rss_limit: the store targets hold a simulated chip. `time` gives the CPU seconds the fuzzer got: on
+  # -rss_limit: the store targets hold a simulated chip; -timeout: an input that runs 10 s is a finding (a
+  # hang), not a run that outlives its time. `time` gives the CPU seconds the fuzzer got: on
   # a shared machine exec/s (wall) falls with the load, executions per CPU second does not.
   TIMEFORMAT='%U %S'
   cpu=$({ time (cd "$build" && "./fuzz_$t" -max_total_time="$secs" "${runs_opt[@]}" -max_len=$max_len \
-      -print_final_stats=1 -rss_limit_mb=4096 "corpus-$t" "$corpus/$t" >"$log" 2>&1); } 2>&1) || rc=$?
+      -print_final_stats=1 -rss_limit_mb=4096 -timeout=10 "corpus-$t" "$corpus/$t" >"$log" 2>&1); } 2>&1) || rc=$?
   wall=$(($(date +%s) - start))
   # One summary line from the log (awk reads it all: no early-quitting reader in a pipe).
   awk -v t="$t" -v wall="$wall" -v cpu="$cpu" '
