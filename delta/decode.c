@@ -389,9 +389,9 @@ int tdm_delta_finish(struct tdm_delta *d)
     if (d->err != 0) {
         return d->err;
     }
-    if (d->state == ST_DONE && d->body_used != d->hdr.body_len) {
-        d->err = TDM_E_DELTA_CORRUPT; /* the stream ended before its declared body (tdm_delta_feed says the same) */
-    } else if (d->state == ST_HDR || d->body_in < d->hdr.body_len) {
+    /* a stream that ended before its declared body is corrupt, not truncated (tdm_delta_feed says the same) */
+    int ended_early = d->state == ST_DONE && d->body_used != d->hdr.body_len;
+    if (!ended_early && (d->state == ST_HDR || d->body_in < d->hdr.body_len)) {
         d->err = TDM_E_DELTA_TRUNCATED;
     } else if (d->state != ST_DONE || d->body_used != d->hdr.body_len || d->code != 0) {
         /* code != 0: the body does not end where the encoder's flush ends it (a changed last byte). */
