@@ -30,17 +30,6 @@ static int otp_read(void *ctx, uint32_t index, uint32_t *word)
     return 0;
 }
 
-/* KMU, PS v1.3 "OTP": a halfword of the value other than 0xFFFF needs 0xFFFF in OTP. */
-static int kmu_allows(uint32_t old, uint32_t word)
-{
-    for (unsigned shift = 0; shift < 32; shift += 16) {
-        if (((word >> shift) & 0xFFFFu) != 0xFFFFu && ((old >> shift) & 0xFFFFu) != 0xFFFFu) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
 static int otp_write(void *ctx, uint32_t index, uint32_t word)
 {
     struct tdm_sim_otp *o = ctx;
@@ -50,7 +39,7 @@ static int otp_write(void *ctx, uint32_t index, uint32_t word)
     if (index >= TDM_OTP_WORDS_NRF5340) {
         return TDM_E_RANGE;
     }
-    if (!kmu_allows(o->words[index], word)) {
+    if (!tdm_otp_write_allowed(o->words[index], word)) {
         o->stats.blocked++;
         return TDM_E_BOOT_FLASH_RULE;
     }

@@ -36,4 +36,16 @@ struct tdm_otp_ops {
     int (*write)(void *ctx, uint32_t index, uint32_t word);
 };
 
+/* The KMU's rule for writing `word` over `old`: every halfword of `word` that is not 0xFFFF lands on a
+ * halfword that is still 0xFFFF. Returns 1 when the write is allowed. */
+static inline int tdm_otp_write_allowed(uint32_t old, uint32_t word)
+{
+    for (unsigned shift = 0; shift < 32; shift += 16) {
+        if (((word >> shift) & 0xFFFFu) != 0xFFFFu && ((old >> shift) & 0xFFFFu) != 0xFFFFu) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 #endif
