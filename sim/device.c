@@ -24,6 +24,7 @@ static void hw_from_chip(struct tdm_sim_device *dev)
 static void wire(struct tdm_sim_device *dev)
 {
     dev->nand.dom = &dev->dom;
+    dev->otp.dom = &dev->dom;
     dev->app.dom = &dev->dom;
     dev->net.dom = &dev->dom;
     dev->dom.sync = tdm_sim_dev_catch_up;
@@ -112,6 +113,7 @@ static int set_dir(struct tdm_sim_device *dev, const char *dir)
     }
     strcpy(dev->dir, dir);
     tdm_sim_domain_init(&dev->dom);
+    tdm_sim_otp_init(&dev->otp, 0);
     return 0;
 }
 
@@ -139,6 +141,10 @@ int tdm_sim_device_create(struct tdm_sim_device *dev, const char *dir, const str
     dev->seed = opts->seed;
     dev->rng = opts->seed ^ 0xDE71CEull;
     dev->counter_slots = opts->counter_slots ? opts->counter_slots : TDM_SIM_COUNTER_SLOTS;
+    dev->otp.rng ^= opts->seed;
+    if (dev->counter_slots > TDM_OTP_COUNTER_SLOTS_NRF5340) {
+        return TDM_E_INVAL;
+    }
     if ((err = tdm_sim_nand_create(&dev->nand, part, opts->bad_blocks, opts->seed)) < 0) {
         return err;
     }

@@ -23,19 +23,21 @@
 #include "domain.h"
 #include "flash_sim.h"
 #include "nand_sim.h"
+#include "otp_sim.h"
 #include "tandem/clock_port.h"
 #include "tandem/counter_port.h"
 #include "tandem/flash_port.h"
 #include "tandem/ipc_port.h"
 #include "tandem/layout.h"
 #include "tandem/nand_port.h"
+#include "tandem/otp_counter.h"
 #include "tandem/reset_port.h"
 
 enum tdm_sim_core { TDM_SIM_CORE_APP = 0, TDM_SIM_CORE_NET = 1 };
 
 #define TDM_SIM_SET_ID_MAX 32  /* bytes of a package (set) identity */
 #define TDM_SIM_VERSION_MAX 32 /* chars of a printable image version, NUL included */
-#define TDM_SIM_COUNTER_SLOTS 240 /* default OTP update slots of the security counter (assumed) */
+#define TDM_SIM_COUNTER_SLOTS TDM_OTP_COUNTER_SLOTS_NRF5340 /* default: the board's OTP region (128 slots) */
 #define TDM_SIM_RAM_REGIONS 8     /* RAM regions of the cores' code a device can scrub (tdm_sim_device_add_ram) */
 
 /* What the package layer says about the image installed in a slot. */
@@ -62,7 +64,7 @@ struct tdm_sim_device_opts {
     uint32_t bad_blocks;              /* factory bad blocks of the chip */
     uint64_t seed;                    /* every random choice of the device derives from it */
     const struct tdm_layout *layout;  /* NULL = tdm_layout_default */
-    uint32_t counter_slots;           /* 0 = TDM_SIM_COUNTER_SLOTS */
+    uint32_t counter_slots;           /* 0 = TDM_SIM_COUNTER_SLOTS; at most TDM_OTP_COUNTER_SLOTS_NRF5340 */
 };
 
 struct tdm_sim_ipc_end {
@@ -92,7 +94,11 @@ struct tdm_sim_device {
     unsigned nram;
     tdm_sim_step_fn step[2];
     void *step_arg[2];
-    /* OTP */
+    /* OTP: the UICR words and the security counter over them (counter/otp_counter.c, the board's code),
+     * region [TDM_OTP_COUNTER_FIRST_NRF5340, + counter_slots). counter and counter_updates are a view
+     * decoded from the words after every counter call, for status and tests; no port reads them. */
+    struct tdm_sim_otp otp;
+    struct tdm_otp_counter otp_counter;
     uint32_t counter, counter_updates, counter_slots;
     /* state.txt */
     uint64_t seed, rng;
@@ -108,7 +114,7 @@ struct tdm_sim_device {
 /* Create `dir` (mkdir; it may exist but must not hold a device) with blank flashes, a fresh NAND chip,
  * counter 0, and the layout (checked against the hardware). The device is left open and saved.
  * Returns 0; TDM_E_STATE (a device is already there); TDM_E_BOOT_LAYOUT (dev->layout_diag says why);
- * TDM_E_SIM_PART; TDM_E_INVAL (too many bad blocks); TDM_E_SIM_FILE (cannot write); TDM_E_BUFFER. */
+ * TDM_E_SIM_PART; TDM_E_INVAL (too many bad blocks, counter_slots above 128); TDM_E_SIM_FILE (cannot write); TDM_E_BUFFER. */
 int tdm_sim_device_create(struct tdm_sim_device *dev, const char *dir, const struct tdm_sim_device_opts *opts);
 
 /* Open the device in `dir`: power on (RAM and window random, no signals pending).
@@ -124,6 +130,8 @@ struct tdm_flash_ops tdm_sim_device_app_flash(struct tdm_sim_device *dev); /* ap
 struct tdm_flash_ops tdm_sim_device_net_flash(struct tdm_sim_device *dev); /* net core only */
 struct tdm_nand_ops tdm_sim_device_nand(struct tdm_sim_device *dev);       /* app core only */
 struct tdm_counter_ops tdm_sim_device_counter(struct tdm_sim_device *dev); /* app core only */
+/* Decode dev->counter and dev->counter_updates from the OTP words (no clock, no power check). */
+void tdm_sim_device_counter_view(struct tdm_sim_device *dev);
 struct tdm_ipc_ops tdm_sim_device_ipc(struct tdm_sim_device *dev, enum tdm_sim_core core);
 struct tdm_clock_ops tdm_sim_device_clock(struct tdm_sim_device *dev);
 struct tdm_reset_ops tdm_sim_device_reset_reason(struct tdm_sim_device *dev); /* app core's RESETREAS */

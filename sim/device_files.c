@@ -159,31 +159,46 @@ int tdm_sim_dev_state_read(struct tdm_sim_device *dev)
     return 0;
 }
 
+#define OTP_HEX (8 * TDM_OTP_WORDS_NRF5340)
+
 int tdm_sim_dev_otp_write(const struct tdm_sim_device *dev)
 {
-    char text[256], path[1100];
-    snprintf(text, sizeof text,
-             "# security counter in OTP: it only goes up; each update uses a slot\ncounter = %" PRIu32
-             "\nupdates = %" PRIu32 "\nslots = %" PRIu32 "\n",
-             dev->counter, dev->counter_updates, dev->counter_slots);
+    char text[OTP_HEX + 300], path[1100];
+    int n = snprintf(text, sizeof text,
+                     "# UICR OTP: 192 words, each halfword written once; the security counter is words 64 .. 64 + "
+                     "slots - 1\nslots = %" PRIu32 "\nrng = %" PRIu64 "\nwords = ",
+                     dev->counter_slots, dev->otp.rng);
+    for (uint32_t i = 0; i < TDM_OTP_WORDS_NRF5340; i++) {
+        n += snprintf(text + n, sizeof text - (size_t)n, "%08" PRIx32, dev->otp.words[i]);
+    }
+    snprintf(text + n, sizeof text - (size_t)n, "\n");
     int err = tdm_sim_dev_path(dev, "otp.txt", path, sizeof path);
     return err < 0 ? err : tdm_sim_dev_write_text(path, text);
 }
 
 int tdm_sim_dev_otp_read(struct tdm_sim_device *dev)
 {
-    char text[256], path[1100];
+    char text[OTP_HEX + 300], hex[OTP_HEX + 1], path[1100];
     int err = tdm_sim_dev_path(dev, "otp.txt", path, sizeof path);
     if (err < 0 || tdm_sim_dev_read_text(path, text, sizeof text) < 0) {
         return TDM_E_SIM_FILE;
     }
-    uint64_t c, u, s;
-    if (kv_u64(text, "counter", &c) < 0 || kv_u64(text, "updates", &u) < 0 || kv_u64(text, "slots", &s) < 0 ||
-        c > UINT32_MAX || u > s || s > UINT32_MAX) {
+    uint64_t s;
+    if (kv_u64(text, "slots", &s) < 0 || s == 0 || s > TDM_OTP_COUNTER_SLOTS_NRF5340 ||
+        kv_u64(text, "rng", &dev->otp.rng) < 0 || kv_get(text, "words", hex, sizeof hex) < 0 ||
+        strlen(hex) != OTP_HEX) {
         return TDM_E_SIM_FILE;
     }
-    dev->counter = (uint32_t)c;
-    dev->counter_updates = (uint32_t)u;
+    for (uint32_t i = 0; i < TDM_OTP_WORDS_NRF5340; i++) {
+        char w[9], *end;
+        memcpy(w, hex + 8 * i, 8);
+        w[8] = 0;
+        dev->otp.words[i] = (uint32_t)strtoul(w, &end, 16);
+        if (*end) {
+            return TDM_E_SIM_FILE;
+        }
+    }
     dev->counter_slots = (uint32_t)s;
+    tdm_sim_device_counter_view(dev);
     return 0;
 }

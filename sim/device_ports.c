@@ -1,6 +1,6 @@
 /* The ports a simulated device hands to each core (sim/device.h): internal flashes, NAND, the security
  * counter, the IPC window and signals, the clock, the app core's reset reason (RESETREAS).
- * Owns: IPC signal delivery and cooperative waiting, the OTP counter rules. Never: a port to net flash for
+ * Owns: IPC signal delivery and cooperative waiting, the decoded view of the OTP counter. Never: a port to net flash for
  * the app core, a signal that survives a power cut. */
 #include "device.h"
 
@@ -27,55 +27,48 @@ struct tdm_nand_ops tdm_sim_device_nand(struct tdm_sim_device *dev)
 
 /* ---- security counter (OTP) ---- */
 
+/* The port is the board's (counter/otp_counter.c) over the simulated UICR OTP; these wrappers only
+ * refresh the device's decoded view (dev->counter, dev->counter_updates) after each call. */
+
+void tdm_sim_device_counter_view(struct tdm_sim_device *dev)
+{
+    uint32_t value = 0, used = 0;
+    for (uint32_t i = 0; i < dev->counter_slots; i++) {
+        uint32_t v = 0;
+        enum tdm_otp_slot kind = tdm_otp_counter_decode(dev->otp.words[TDM_OTP_COUNTER_FIRST_NRF5340 + i], &v);
+        used = kind != TDM_OTP_SLOT_BLANK ? i + 1 : used;
+        value = kind == TDM_OTP_SLOT_VALUE && v > value ? v : value;
+    }
+    dev->counter = value;
+    dev->counter_updates = used;
+}
+
+static struct tdm_counter_ops otp_counter(struct tdm_sim_device *dev)
+{
+    /* counter_slots <= TDM_OTP_COUNTER_SLOTS_NRF5340 (create, open): init cannot fail */
+    (void)tdm_otp_counter_init(&dev->otp_counter, tdm_sim_otp_ops(&dev->otp), TDM_OTP_COUNTER_FIRST_NRF5340,
+                               dev->counter_slots);
+    return tdm_otp_counter_ops(&dev->otp_counter);
+}
+
 static int counter_get(void *ctx, uint32_t *value)
 {
-    struct tdm_sim_device *dev = ctx;
-    if (!tdm_sim_domain_powered(&dev->dom)) {
-        return TDM_E_POWER;
-    }
-    *value = dev->counter;
-    return 0;
+    struct tdm_counter_ops c = otp_counter(ctx);
+    return c.get(c.ctx, value);
 }
 
 static int counter_advance(void *ctx, uint32_t value)
 {
-    struct tdm_sim_device *dev = ctx;
-    if (!tdm_sim_domain_powered(&dev->dom)) {
-        return TDM_E_POWER;
-    }
-    if (value < dev->counter) {
-        return TDM_E_BOOT_COUNTER;
-    }
-    if (value == dev->counter) {
-        return 0;
-    }
-    if (dev->counter_updates >= dev->counter_slots) {
-        return TDM_E_BOOT_COUNTER_FULL;
-    }
-    int tick = tdm_sim_domain_tick(&dev->dom);
-    if (tick < 0) {
-        return tick;
-    }
-    /* One OTP word written: tWRITE (sim/flash_sim.c has the source). */
-    tdm_sim_domain_advance(&dev->dom, tdm_sim_flash_part(TDM_SIM_FLASH_APP)->t_write_ns);
-    dev->counter_updates++;
-    if (tick == TDM_SIM_TEAR) {
-        if (tdm_rng_next(&dev->rng) >> 63) {
-            dev->counter = value; /* the slot's bits made it; otherwise the old value stands */
-        }
-        return TDM_E_POWER;
-    }
-    dev->counter = value;
-    return 0;
+    struct tdm_counter_ops c = otp_counter(ctx);
+    int err = c.advance(c.ctx, value);
+    tdm_sim_device_counter_view(ctx);
+    return err;
 }
 
 static int counter_slots_left(void *ctx)
 {
-    struct tdm_sim_device *dev = ctx;
-    if (!tdm_sim_domain_powered(&dev->dom)) {
-        return TDM_E_POWER;
-    }
-    return (int)(dev->counter_slots - dev->counter_updates);
+    struct tdm_counter_ops c = otp_counter(ctx);
+    return c.slots_left(c.ctx);
 }
 
 struct tdm_counter_ops tdm_sim_device_counter(struct tdm_sim_device *dev)

@@ -53,9 +53,11 @@ int tdm_sim_snapshot_restore(const struct tdm_sim_snapshot *s, struct tdm_sim_de
     dev->dom = s->dev.dom;
     memcpy(dev->pending, s->dev.pending, sizeof dev->pending);
     memset(dev->in_wait, 0, sizeof dev->in_wait);
-    dev->counter = s->dev.counter;
-    dev->counter_updates = s->dev.counter_updates;
+    memcpy(dev->otp.words, s->dev.otp.words, sizeof dev->otp.words);
+    dev->otp.rng = s->dev.otp.rng;
+    dev->otp.stats = s->dev.otp.stats;
     dev->counter_slots = s->dev.counter_slots;
+    tdm_sim_device_counter_view(dev);
     dev->rng = s->dev.rng;
     dev->power_ons = s->dev.power_ons;
     dev->app_starts = s->dev.app_starts;

@@ -57,8 +57,8 @@ int tdm_device_create(int argc, char **argv)
                 return tdm_cli_fail(CMD, "--seed: not a number: '%s'", argv[i]);
             }
         } else if (!strcmp(a, "--counter-slots") && val) {
-            if (tdm_cli_number(argv[++i], 1, 1u << 20, &v) < 0) {
-                return tdm_cli_fail(CMD, "--counter-slots: not a number from 1 to 1048576: '%s'", argv[i]);
+            if (tdm_cli_number(argv[++i], 1, TDM_OTP_COUNTER_SLOTS_NRF5340, &v) < 0) {
+                return tdm_cli_fail(CMD, "--counter-slots: not a number from 1 to 128 (the OTP region): '%s'", argv[i]);
             }
             o.counter_slots = (uint32_t)v;
         } else {

@@ -63,6 +63,9 @@ struct tdm_board_nvmc {
     struct tdm_flash_geometry geo; /* the flash it programs */
 };
 struct tdm_flash_ops tdm_board_nvmc_ops(struct tdm_board_nvmc *n);
+/* One word write through the NVMC (write mode, the word, READY, read mode), no checks: for UICR, whose
+ * rules the caller checks (PS v1.3, NVMC "Writing to UICR": UICR is written the same way as flash). */
+void tdm_board_nvmc_write_word(const struct tdm_board_nvmc *n, uint32_t addr, uint32_t word);
 
 /* IPC port (board/common/ipc.c): protocol channel n of this core raises hardware IPC channel
  * `send_base + n` and listens to `recv_base + n` (the app core sends on 0..7 and receives on 8..15, the

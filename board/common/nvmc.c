@@ -106,6 +106,14 @@ static int nvmc_erase(void *ctx, uint32_t addr)
     return 0;
 }
 
+void tdm_board_nvmc_write_word(const struct tdm_board_nvmc *n, uint32_t addr, uint32_t word)
+{
+    set_mode(n, NVMC_WEN_WRITE);
+    *word_at(addr) = word;
+    wait_ready(n);
+    set_mode(n, NVMC_WEN_READ);
+}
+
 struct tdm_flash_ops tdm_board_nvmc_ops(struct tdm_board_nvmc *n)
 {
     struct tdm_flash_ops ops = {.ctx = n, .geometry = nvmc_geometry, .read = nvmc_read, .write = nvmc_write,

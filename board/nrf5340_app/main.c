@@ -13,6 +13,7 @@
 #include "tandem/err.h"
 #include "tandem/layout.h"
 #include "tandem/mcuboot.h"
+#include "tandem/otp_counter.h"
 
 #define APP_CORE_HZ 128000000u     /* HFCLK 128 MHz (PS: CLOCK.HFCLKCTRL default divides by 2: 64 MHz; */
                                    /* the clock then runs slow and timeouts get longer, never shorter) */
@@ -31,6 +32,7 @@ static uint8_t nand_page[W25N_PAGE_AND_OOB];
 static struct tdm_board_nvmc app_nvmc;
 static struct tdm_board_clock clock;
 static struct tdm_board_ipc ipc;
+static struct tdm_otp_counter otp_counter;
 
 /* Open the shared window to the network core and let it run its net-boot stage. */
 static void release_net_core(const struct tdm_layout_region *window)
@@ -69,7 +71,10 @@ void tdm_board_main(void)
     ipc = (struct tdm_board_ipc){.regs = TDM_NRF_APP_IPC_S, .send_base = 0, .recv_base = 8, .clock = &clock};
     cfg.ipc = tdm_board_ipc_ops(&ipc, tdm_board_mem(cfg.layout.shared.addr), cfg.layout.shared.size);
     cfg.ipc.wait = tdm_board_ipc_wait;
-    cfg.counter = tdm_board_counter_ops();
+    /* the region is within the 192 OTP words: init cannot fail */
+    (void)tdm_otp_counter_init(&otp_counter, tdm_board_otp_ops(&app_nvmc), TDM_OTP_COUNTER_FIRST_NRF5340,
+                               TDM_OTP_COUNTER_SLOTS_NRF5340);
+    cfg.counter = tdm_otp_counter_ops(&otp_counter);
     cfg.crypto = tdm_board_crypto();
     static struct tdm_nand_ops nand_ops;
     nand_ops = tdm_board_nand_ops();

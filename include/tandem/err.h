@@ -91,6 +91,7 @@
     X(TDM_E_BOOT_COUNTER_FULL, 118, "security counter has no update slot left")                  \
     X(TDM_E_BOOT_MIXED_SET, 119, "application and network images are from different packages")  \
     X(TDM_E_BOOT_CAPTURE, 120, "a capture of the running set is never an install candidate")     \
+    X(TDM_E_BOOT_COUNTER_RANGE, 126, "security counter value beyond what the OTP counter holds")   \
     /* host tools */                                                                              \
     X(TDM_E_HOST_FILE, 130, "cannot read or write file")                                          \
     X(TDM_E_HOST_USAGE, 131, "bad command line")                                                  \

@@ -90,7 +90,8 @@ static void a_downgrade_is_refused_by_the_bootloader(void)
 {
     story_open(&S);
     struct tdm_kit_set old;
-    S.dev.counter = 5; /* the device has confirmed counter 5 before */
+    struct tdm_counter_ops otp = tdm_sim_device_counter(&S.dev);
+    TDM_CHECK_OK(otp.advance(otp.ctx, 5)); /* the device has confirmed counter 5 before */
     story_set(&S, &old, "v0", "0.9.0+1", 4, TDM_SIM_HEALTHY, TDM_SIM_HEALTHY);
     refused(&old, TDM_E_PKG_DOWNGRADE);
     tdm_kit_free(&old);

@@ -9,8 +9,8 @@ fail() { echo "FAIL $*"; exit 1; }
 for f in layout.txt nand.bin appflash.bin netflash.bin otp.txt state.txt; do
   [ -f "$d/dev/$f" ] || fail "create did not write $f"
 done
-"$T" device status --device "$d/dev" | grep -q "^counter  *0 (240 updates left)" || fail "status text"
-"$T" device status --device "$d/dev" --json | grep -q '"counter":{"value":0,"slots_left":240}' || fail "status json"
+"$T" device status --device "$d/dev" | grep -q "^counter  *0 (128 updates left)" || fail "status text"
+"$T" device status --device "$d/dev" --json | grep -q '"counter":{"value":0,"slots_left":128}' || fail "status json"
 "$T" device create --device "$d/dev" 2>"$d/err"; [ $? -eq 2 ] || fail "second create must exit 2"
 grep -q "already holds a device" "$d/err" || fail "second create message"
 printf 'bootloader = 0 0x10000\napp_slot = 0xF000 0xE8000\nnetboot = 0x01000000 0x8000\nnet_slot = 0x01008000 0x38000\nstore = 0 64\nshared = 0x20070000 0x10000\n' >"$d/bad.txt"
