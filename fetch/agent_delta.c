@@ -95,6 +95,7 @@ static int decoder_start(struct tdm_fetch *f, uint32_t skip)
     d->base_slot = f->st.inst_slot;
     d->in = d->out = d->fill = d->skip_crc = 0;
     d->skip = skip;
+    d->acc_crc = skip ? d->acc_crc : 0; /* a fresh start has accepted nothing yet */
     f->res->delta = 1;
     return tdm_delta_pkg_init(&d->pkg, &pc);
 }
