@@ -17,11 +17,33 @@ int tdm_fetch_x_is_delta(const struct tdm_fetch *f)
     return (f->rec.flags & TDM_FETCH_REC_DELTA) != 0;
 }
 
+/* The decoder's base reads (256 bytes at a time, mostly in order) come from a copy of one whole base page:
+ * each page written in between takes over the store's page buffer, so without it the same base page
+ * would be read from NAND again after every rebuilt page (delta.rebuild_ratio 1.44 instead of 1.2). */
 static int base_read(void *ctx, uint32_t off, uint8_t *buf, uint32_t len)
 {
     struct tdm_fetch *f = ctx;
-    int err = tdm_store_read(f->store, f->cfg.delta->base_slot, off, buf, len);
-    return err == TDM_E_STORE_UNREADABLE ? TDM_E_DELTA_BASE_READ : err;
+    struct tdm_fetch_delta *d = f->cfg.delta;
+    uint32_t page = f->store->page;
+    while (len > 0) {
+        uint32_t at = off - off % page;
+        if (d->base_have == 0 || d->base_at != at) {
+            uint32_t n = d->base_len - at < page ? d->base_len - at : page;
+            d->base_have = 0;
+            int err = tdm_store_read(f->store, d->base_slot, at, d->base_page, n);
+            if (err < 0) {
+                return err == TDM_E_STORE_UNREADABLE ? TDM_E_DELTA_BASE_READ : err;
+            }
+            d->base_at = at;
+            d->base_have = n;
+        }
+        uint32_t n = d->base_have - off % page < len ? d->base_have - off % page : len;
+        memcpy(buf, d->base_page + off % page, n);
+        buf += n;
+        off += n;
+        len -= n;
+    }
+    return 0;
 }
 
 /* The rebuilt bytes of a full page (or the last bytes) go the way of downloaded ones. */
@@ -93,6 +115,8 @@ static int decoder_start(struct tdm_fetch *f, uint32_t skip)
                                       .base_len = si.length, .out_max = f->capacity};
     memcpy(pc.base_sha, si.sha256, sizeof pc.base_sha);
     d->base_slot = f->st.inst_slot;
+    d->base_len = si.length;
+    d->base_have = 0;
     d->in = d->out = d->fill = d->skip_crc = 0;
     d->skip = skip;
     d->acc_crc = skip ? d->acc_crc : 0; /* a fresh start has accepted nothing yet */

@@ -19,9 +19,9 @@
  * counters; tests/fetch checks sizeof against TDM_FETCH_RAM), plus the
  * store (include/tandem/store.h, ~4.5 KB with its page buffer). Stack: < 300 B plus the ports.
  * Delta packages (docs/DELTA.md) need the caller-owned workspace cfg.delta, struct tdm_fetch_delta
- * <= TDM_FETCH_DELTA_RAM = 9 KB (the delta package reader with its patch decoder <= 8 448 B, a 512-byte
- * patch input buffer, counters); the rebuilt output is collected a NAND page at a time in the agent's
- * transfer buffer. With delta: about 6.5 + 9 + 4.5 = 20 KB in all, no heap.
+ * <= TDM_FETCH_DELTA_RAM = 11 KB (the delta package reader with its patch decoder <= 8 448 B, a 512-byte
+ * patch input buffer, a copy of one base page 2 KB, counters); the rebuilt output is collected a NAND page
+ * at a time in the agent's transfer buffer. With delta: about 6.5 + 11 + 4.5 = 22 KB in all, no heap.
  * The configured timeouts (connect, low speed) are the transport's (fetch/host/transport_curl.h).
  */
 #ifndef TANDEM_FETCH_H
@@ -51,7 +51,7 @@
 #define TDM_FETCH_BACKOFF_MAX_DEFAULT 8000 /* ms: cap of the backoff */
 #define TDM_FETCH_PROGRESS_DEFAULT 200     /* ms between progress calls while bytes flow */
 #define TDM_FETCH_DELTA_IN 512             /* delta package bytes pulled from the transport per read */
-#define TDM_FETCH_DELTA_RAM 9216           /* upper bound of sizeof(struct tdm_fetch_delta) */
+#define TDM_FETCH_DELTA_RAM 11264          /* upper bound of sizeof(struct tdm_fetch_delta) */
 #define TDM_FETCH_REC_DELTA 0x01           /* record flag: the download is a delta package (docs/DELTA.md) */
 
 /* State of the progress record. */
@@ -110,7 +110,10 @@ struct tdm_fetch_delta {
     uint32_t fill;            /* rebuilt bytes waiting in the agent's transfer buffer */
     uint32_t acc_crc;         /* CRC-32 of the accepted rebuilt bytes [0, f->off) */
     uint32_t skip_crc;        /* CRC-32 of this pass's output [0, min(out, skip)) */
+    uint32_t base_len;        /* bytes of the base */
+    uint32_t base_at, base_have; /* base_page holds base bytes [base_at, base_at + base_have) */
     uint8_t in_buf[TDM_FETCH_DELTA_IN];
+    uint8_t base_page[TDM_FETCH_BUF]; /* one base page (store->page <= TDM_FETCH_BUF) */
 };
 _Static_assert(sizeof(struct tdm_fetch_delta) <= TDM_FETCH_DELTA_RAM, "struct tdm_fetch_delta grew past its bound");
 
