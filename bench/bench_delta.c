@@ -206,7 +206,7 @@ static int device_figures(void)
     printf("metric delta.rebuild_ratio %.3f ratio\n", (double)t_delta / (double)t_full);
     printf("about delta.rebuild_ratio 1.3 | simulated time of a delta fetch (base reads from NAND, rebuilt pages "
            "programmed, commit, PENDING) / the same for the full package from a zero-cost download (W25N01GV "
-           "timing, sum of the 4 pairs; NAND time only, the decoder's CPU time is not modelled)\n");
+           "figures, W25N-SMALL part, sum of the 4 pairs; NAND time only, the decoder's CPU time is not modelled)\n");
     if (adx_pair_make(&p, fw, 1, 2) < 0) {
         return 1;
     }
