@@ -2,7 +2,8 @@
  * transport: the firmware corpus's consecutive releases packed as tandem sets, the older one installed.
  * Scenarios: every pair rebuilt end to end (bit-exact, PENDING, only the delta downloaded); a delta for
  * another base refused before any NAND operation, then the fallback to the full package; corrupt and
- * truncated deltas never commit; drops mid-patch resume; a power cut mid-rebuild resumes from the durable
+ * truncated deltas never commit; drops mid-patch resume; a delta changed under the same validator is not
+ * spliced; a power cut mid-rebuild resumes from the durable
  * output; an uncorrectable base page stops the delta (nothing committed, then the fallback); the power-cut
  * campaign (every NAND operation, before and torn; --stride K for a slice).
  * Replay: --case NAME --seed S --fw DIR [--cut N [--torn]] [--stride K]. */
@@ -132,6 +133,8 @@ struct dropper {
     uint32_t at[4];
     unsigned ndrops, conn;
     uint32_t served;
+    const uint8_t *swap; /* not NULL: from the second connection on, the delta file has these bytes */
+    int clean;           /* the first drop is a body that ends early (read returns 0), not a network error */
 };
 
 static int drop_open(void *ctx, const struct tdm_transport_request *req, struct tdm_transport_reply *rep)
@@ -139,6 +142,9 @@ static int drop_open(void *ctx, const struct tdm_transport_request *req, struct 
     struct dropper *d = ctx;
     d->conn++;
     d->served = 0;
+    if (d->swap && d->conn == 2) {
+        rig.files[0].data = d->swap; /* same length, same validator: a server that changed the file silently */
+    }
     return d->inner.open(d->inner.ctx, req, rep);
 }
 
@@ -148,7 +154,7 @@ static int drop_read(void *ctx, void *buf, uint32_t len)
     unsigned k = d->conn - 1;
     if (k < d->ndrops) {
         if (d->served >= d->at[k]) {
-            return TDM_E_FETCH_NET;
+            return d->clean && k == 0 ? 0 : TDM_E_FETCH_NET;
         }
         len = d->at[k] - d->served < len ? d->at[k] - d->served : len;
     }
@@ -172,6 +178,7 @@ static void drops_mid_patch_resume(void)
     memset(&dr, 0, sizeof dr);
     dr.inner = rig.cfg.transport;
     dr.ndrops = 3;
+    dr.clean = 1; /* the first body just ends early (a server that sends less than it announced) */
     uint64_t s = tdm_test_seed() + 11;
     for (unsigned k = 0; k < dr.ndrops; k++) { /* increasing offsets: each attempt gets further */
         uint32_t span = (uint32_t)p.delta.len / (dr.ndrops + 1);
@@ -191,6 +198,34 @@ static void drops_mid_patch_resume(void)
                   (unsigned long long)want);
     printf("    drops at %u, %u, %u of %zu delta bytes: %llu received\n", dr.at[0], dr.at[1], dr.at[2], p.delta.len,
            (unsigned long long)r.received);
+    adx_pair_free(&p);
+}
+
+/* The delta file changes under the same validator and length between two connections (one bit of the
+ * verbatim prefix): the rebuilt bytes already accepted no longer match what the file rebuilds, so the
+ * agent restarts afresh instead of splicing; the changed file is then refused as a whole. */
+static void a_delta_changed_under_the_same_validator_is_not_spliced(void)
+{
+    struct adx_pair p;
+    pair(&p, 1, 2);
+    setup(&p, &p.delta);
+    struct afx_pkg changed = {malloc(p.delta.len), p.delta.len};
+    TDM_CHECK(changed.buf != NULL);
+    memcpy(changed.buf, p.delta.buf, p.delta.len);
+    changed.buf[TDM_DELTA_PKG_HDR_LEN + 100] ^= 0x04; /* inside the full package's manifest */
+    static struct dropper dr;
+    memset(&dr, 0, sizeof dr);
+    dr.inner = rig.cfg.transport;
+    dr.ndrops = 1;
+    dr.at[0] = (uint32_t)p.delta.len * 3 / 4; /* well past the prefix: pages of output accepted */
+    dr.swap = changed.buf;
+    rig.cfg.transport = (struct tdm_transport_ops){.ctx = &dr, .open = drop_open, .read = drop_read, .close = drop_close};
+    struct tdm_fetch_result r;
+    int err = run(ADX_DELTA_URL, &r);
+    TDM_CHECK_MSG(tdm_err_is_pkg(err), "%s", tdm_errname(err));
+    TDM_CHECK_MSG(r.restarts == 1, "restarts %u", r.restarts);
+    TDM_CHECK(adx_nothing_committed(&rig.dev));
+    free(changed.buf);
     adx_pair_free(&p);
 }
 
@@ -289,6 +324,8 @@ int main(int argc, char **argv)
          a_delta_for_another_base_is_refused_before_any_write_then_the_full_package},
         {"corrupt and truncated deltas never commit", corrupt_and_truncated_deltas_never_commit},
         {"drops mid-patch resume", drops_mid_patch_resume},
+        {"a delta changed under the same validator is not spliced",
+         a_delta_changed_under_the_same_validator_is_not_spliced},
         {"a power cut mid-rebuild resumes from the durable output",
          a_power_cut_mid_rebuild_resumes_from_the_durable_output},
         {"an uncorrectable base page stops the delta, then the full package",
