@@ -218,7 +218,7 @@ int tdm_fetch_x_begin(struct tdm_fetch *f, const struct tdm_transport_reply *rep
 int tdm_fetch_run_delta(struct tdm_fetch *f, const struct tdm_fetch_config *cfg, struct tdm_store *store,
                         const char *delta_url, const char *full_url, struct tdm_fetch_result *res)
 {
-    struct tdm_fetch_result local;
+    struct tdm_fetch_result local = {0};
     struct tdm_fetch_record rec;
     if (!f || !cfg || !store || !delta_url || !full_url) {
         return TDM_E_INVAL;

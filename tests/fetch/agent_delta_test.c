@@ -229,15 +229,21 @@ static void a_delta_changed_under_the_same_validator_is_not_spliced(void)
     adx_pair_free(&p);
 }
 
-static void a_power_cut_mid_rebuild_resumes_from_the_durable_output(void)
+/* The pair 4.1.2 -> 4.1.4 and the NAND operations (programs, erases) of its delta fetch. */
+static uint64_t fetch_ops(struct adx_pair *p)
 {
-    struct adx_pair p;
-    pair(&p, 3, 4);
-    setup(&p, &p.delta);
+    pair(p, 3, 4);
+    setup(p, &p->delta);
     uint64_t ops0 = rig.dev.chip.dom->ops;
     struct tdm_fetch_result r;
     TDM_CHECK_OK(run(ADX_DELTA_URL, &r));
-    uint64_t total = rig.dev.chip.dom->ops - ops0;
+    return rig.dev.chip.dom->ops - ops0;
+}
+
+static void a_power_cut_mid_rebuild_resumes_from_the_durable_output(void)
+{
+    struct adx_pair p;
+    uint64_t total = fetch_ops(&p);
     setup(&p, &p.delta);
     struct afx_cut_out o;
     uint64_t n = total / 2;
@@ -281,12 +287,7 @@ static void an_uncorrectable_base_page_stops_the_delta_then_the_full_package(voi
 static void a_cut_at_every_nand_operation_of_a_delta_fetch_resumes(void)
 {
     struct adx_pair p;
-    pair(&p, 3, 4);
-    setup(&p, &p.delta);
-    uint64_t ops0 = rig.dev.chip.dom->ops;
-    struct tdm_fetch_result r;
-    TDM_CHECK_OK(run(ADX_DELTA_URL, &r));
-    uint64_t total = rig.dev.chip.dom->ops - ops0;
+    uint64_t total = fetch_ops(&p);
     const char *only = tdm_test_option("cut"), *stride_s = tdm_test_option("stride");
     uint64_t stride = stride_s ? strtoull(stride_s, NULL, 10) : 1;
     tdm_test_replay_extra("--stride %llu", (unsigned long long)stride);
