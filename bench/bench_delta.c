@@ -1,8 +1,11 @@
 /* bench_delta: patch sizes of the delta format (docs/DELTA.md) on the firmware corpus's consecutive
  * pairs (tests/data/firmware, converted into BUILD/tests/data/firmware by the build) beside Debian's bsdiff,
  * xdelta3 -9 and zstd -19 --patch-from run on the same pairs in the same run, and the decoder's RAM and
- * code size on the Cortex-M33 (arm-none-eabi-gcc -Os). Prints the per-pair table as `#` lines, then
- * `metric` / `about` lines (bench/run). Host-only. */
+ * code size on the Cortex-M33 (arm-none-eabi-gcc -Os). Then the device side (the fetch agent on the
+ * simulated device, tests/fetch/agent_delta_fixture.h): bytes downloaded and simulated time of a delta
+ * update against the full package, and the power-cut campaign of a delta fetch (every NAND operation,
+ * before and torn). Prints the per-pair table as `#` lines, then `metric` / `about` lines (bench/run).
+ * Host-only. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +15,7 @@
 #include "bench/bench_util.h"
 #include "delta_build.h"
 #include "tandem/delta.h"
+#include "tests/fetch/agent_delta_fixture.h"
 
 static const char *const versions[] = {"4.0.0", "4.1.0", "4.1.1", "4.1.2", "4.1.4"};
 static char fw[PATH_MAX], tmp[PATH_MAX], src[PATH_MAX];
@@ -118,6 +122,99 @@ static void code_figures(void)
            "(+ tdm_crc32 from base/)\n");
 }
 
+static struct adx_rig rig;
+
+/* One fetch of url on a device with p->from installed: simulated time (ns), or 0 on failure; the bytes
+ * received and the NAND operations (programs, erases) of the fetch. */
+static uint64_t stage(const struct adx_pair *p, const char *url, uint64_t seed, uint64_t *received, uint64_t *ops)
+{
+    if (adx_setup(&rig, p, &p->delta, seed) < 0) {
+        return 0;
+    }
+    struct tdm_fetch_result r;
+    uint64_t ops0 = rig.dev.chip.dom->ops, t0 = rig.cfg.clock.now_ns(rig.cfg.clock.ctx);
+    int err = tdm_fetch_run(&rig.dev.agent, &rig.cfg, &rig.dev.store, url, &r);
+    uint64_t t = rig.cfg.clock.now_ns(rig.cfg.clock.ctx) - t0;
+    if (err < 0 || !afx_slot_equals(&rig.dev, TDM_STORE_SLOT_B, &p->full)) {
+        fprintf(stderr, "bench_delta: %s of 4.%u: %s\n", url, p->to, tdm_errname(err));
+        return 0;
+    }
+    *received = r.received;
+    *ops = rig.dev.chip.dom->ops - ops0;
+    return t;
+}
+
+/* A cut at every NAND operation of the delta fetch of pair p, before and torn. */
+static int campaign(const struct adx_pair *p)
+{
+    uint64_t got = 0, total = 0;
+    if (stage(p, ADX_DELTA_URL, 7, &got, &total) == 0) {
+        return 1;
+    }
+    unsigned cuts = 0, failures = 0;
+    for (uint64_t n = 1; n <= total + 1; n++) {
+        for (int torn = 0; torn < 2; torn++) {
+            struct afx_cut_out o;
+            int bad = adx_setup(&rig, p, &p->delta, 7) < 0 ||
+                      afx_cut_case_on(&rig.dev, &rig.cfg, ADX_DELTA_URL, &p->full, p->delta.len, 7, n,
+                                      torn ? TDM_SIM_CUT_TORN : TDM_SIM_CUT_BEFORE, &o) < 0 ||
+                      o.refetched > p->delta.len;
+            if (bad) {
+                fprintf(stderr, "bench_delta: campaign cut %llu%s: %s\n", (unsigned long long)n, torn ? " torn" : "",
+                        o.why);
+            }
+            failures += (unsigned)bad;
+            cuts += (unsigned)o.reached;
+        }
+    }
+    printf("metric campaign.delta.cuts %u cuts\n", cuts);
+    printf("about campaign.delta.cuts - | power cuts at every NAND operation (before and torn) of the delta fetch "
+           "%s -> %s (%llu operations), each followed by power-on with scrubbed RAM, mount and a second run\n",
+           tdm_corpus_versions[p->from], tdm_corpus_versions[p->to], (unsigned long long)total);
+    printf("metric campaign.delta.failures %u cases\n", failures);
+    printf("about campaign.delta.failures 0 | cases not ending committed bit-exact, verified (tdm_pkg_check), "
+           "PENDING, with at most the patch fetched twice\n");
+    return 0;
+}
+
+/* delta.download_ratio, delta.rebuild_ratio and the campaign. */
+static int device_figures(void)
+{
+    uint64_t t_full = 0, t_delta = 0, got_full = 0, got_delta = 0;
+    struct adx_pair p;
+    for (unsigned i = 0; i + 1 < TDM_CORPUS_COUNT; i++) {
+        if (adx_pair_make(&p, fw, i, i + 1) < 0) {
+            return 1;
+        }
+        uint64_t rf = 0, rd = 0, ops = 0;
+        uint64_t tf = stage(&p, ADX_FULL_URL, i + 1, &rf, &ops), td = stage(&p, ADX_DELTA_URL, i + 1, &rd, &ops);
+        if (tf == 0 || td == 0) {
+            return 1;
+        }
+        printf("# device %s -> %s: downloaded %llu of %llu bytes, staged in %.1f ms (full: %.1f ms)\n",
+               tdm_corpus_versions[i], tdm_corpus_versions[i + 1],
+               (unsigned long long)rd, (unsigned long long)rf, td / 1e6, tf / 1e6);
+        t_full += tf;
+        t_delta += td;
+        got_full += rf;
+        got_delta += rd;
+        adx_pair_free(&p);
+    }
+    printf("metric delta.download_ratio %.4f ratio\n", (double)got_delta / (double)got_full);
+    printf("about delta.download_ratio - | bytes the fetch agent downloaded for a delta update / for the full "
+           "package, the 4 corpus pairs packed as tandem sets (sum)\n");
+    printf("metric delta.rebuild_ratio %.3f ratio\n", (double)t_delta / (double)t_full);
+    printf("about delta.rebuild_ratio 1.3 | simulated time of a delta fetch (base reads from NAND, rebuilt pages "
+           "programmed, commit, PENDING) / the same for the full package from a zero-cost download (W25N01GV "
+           "figures, W25N-SMALL part, sum of the 4 pairs; NAND time only, the decoder's CPU time is not modelled)\n");
+    if (adx_pair_make(&p, fw, 1, 2) < 0) {
+        return 1;
+    }
+    int err = campaign(&p);
+    adx_pair_free(&p);
+    return err;
+}
+
 int main(void)
 {
     if (find_dirs() < 0) {
@@ -185,6 +282,12 @@ int main(void)
     printf("metric delta.decode_mb_s %.1f MB/s\n", (double)dec_bytes / dec_s / 1e6);
     printf("about delta.decode_mb_s - | host decoder throughput (output bytes), 2 KB patch chunks\n");
     code_figures();
+    if (device_figures() != 0) {
+        return 1;
+    }
+    if (rig.dev.have_chip) {
+        tdm_sim_nand_destroy(&rig.dev.chip);
+    }
     char cmd[PATH_MAX + 16];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
     return system(cmd) == 0 ? 0 : 1;

@@ -132,6 +132,12 @@ static int choose(struct tdm_fetch *f, enum start *how)
  * returns TDM_E_FETCH_CHANGED with *fresh set. */
 static int place_body(struct tdm_fetch *f, const struct tdm_transport_reply *rep, int *fresh)
 {
+    if (!*fresh && tdm_fetch_x_is_delta(f) && rep->start == 0) {
+        /* A delta is always asked for from byte 0: the same file (validator and size) goes on with the
+         * output already accepted (2); another file starts afresh (1). */
+        int same = !strcmp(rep->validator, f->rec.validator) && (rep->total <= 0 || rep->total == f->rec.total);
+        return same ? 2 : 1;
+    }
     if (rep->start == 0 && (*fresh || !rep->range_honoured || rep->changed)) {
         return 1; /* the whole (possibly new) file from byte 0 */
     }
@@ -158,11 +164,16 @@ static int take_body(struct tdm_fetch *f, const struct tdm_transport_reply *rep,
         if (!*fresh) {
             f->res->restarts++; /* the server ignored the range or the file changed: the body is all of it */
         }
-        err = tdm_fetch_x_fresh(f, rep);
+        err = tdm_fetch_x_begin(f, rep);
         if (err < 0) {
             return err;
         }
         *fresh = 0;
+    } else if (err == 2) {
+        err = tdm_fetch_x_delta_restart(f);
+        if (err < 0) {
+            return err;
+        }
     } else if (rep->total > 0 && f->rec.total && (uint64_t)rep->total != f->rec.total) {
         *fresh = 1; /* same validator, another size: the server contradicts itself; start over */
         f->res->restarts++;
@@ -174,13 +185,20 @@ static int take_body(struct tdm_fetch *f, const struct tdm_transport_reply *rep,
         }
         /* A read never crosses a NAND page boundary: a cut loses at most the one page being filled. */
         uint32_t page = f->store->page, want = page - f->off % page;
-        int n = f->cfg.transport.read(f->cfg.transport.ctx, f->buf, want < TDM_FETCH_BUF ? want : TDM_FETCH_BUF);
+        int delta = tdm_fetch_x_is_delta(f);
+        uint8_t *buf = delta ? f->cfg.delta->in_buf : f->buf;
+        want = delta ? TDM_FETCH_DELTA_IN : want < TDM_FETCH_BUF ? want : TDM_FETCH_BUF;
+        int n = f->cfg.transport.read(f->cfg.transport.ctx, buf, want);
         if (n <= 0) {
             err = n;
             break;
         }
         f->res->received += (uint32_t)n;
-        err = tdm_fetch_x_accept(f, f->buf, (uint32_t)n);
+        err = delta ? tdm_fetch_x_delta_take(f, buf, (uint32_t)n) : tdm_fetch_x_accept(f, buf, (uint32_t)n);
+        if (err == TDM_E_FETCH_CHANGED) {
+            *fresh = 1; /* the delta rebuilds other bytes than those accepted: start afresh */
+            f->res->restarts++;
+        }
         if (err < 0) {
             return err;
         }
@@ -188,6 +206,9 @@ static int take_body(struct tdm_fetch *f, const struct tdm_transport_reply *rep,
     }
     if (err < 0) {
         return err;
+    }
+    if (tdm_fetch_x_is_delta(f)) {
+        return tdm_fetch_x_delta_end(f);
     }
     if (f->rec.total && f->off != f->rec.total) {
         return TDM_E_FETCH_LENGTH; /* the body ended early: resume */
@@ -202,10 +223,11 @@ static int attempt(struct tdm_fetch *f, int *fresh, int *status, uint32_t *serve
         *fresh = 1; /* no validator: a resume could splice two different files */
         f->res->restarts++;
     }
+    int whole = *fresh || tdm_fetch_x_is_delta(f); /* a delta is refetched from byte 0 (docs/DELTA.md) */
     struct tdm_transport_request req = {
         .url = f->url,
-        .offset = *fresh ? 0 : f->off,
-        .validator = *fresh ? NULL : f->rec.validator,
+        .offset = whole ? 0 : f->off,
+        .validator = whole ? NULL : f->rec.validator,
         .max_size = f->capacity,
         .cancelled = f->cfg.cancelled,
         .cancel_arg = f->cfg.cancel_arg,
@@ -268,7 +290,7 @@ static int download(struct tdm_fetch *f, int fresh)
             return 0;
         }
         f->prog.last_err = err;
-        if (tdm_err_is_pkg(err) || err == TDM_E_FETCH_TOO_BIG || (f->fatal && err == TDM_E_FETCH_LENGTH)) {
+        if (tdm_err_is_pkg(err) || tdm_err_is_delta(err) || err == TDM_E_FETCH_TOO_BIG || (f->fatal && err == TDM_E_FETCH_LENGTH)) {
             return tdm_fetch_x_fail(f, err);
         }
         if (!retryable(err, status, f)) {
@@ -317,7 +339,7 @@ int tdm_fetch_run(struct tdm_fetch *f, const struct tdm_fetch_config *cfg, struc
                 fresh = 0;
             } else if (err == TDM_E_NOT_FOUND) {
                 err = 0; /* the durable data is unusable: start afresh */
-            } else if (tdm_err_is_pkg(err)) {
+            } else if (tdm_err_is_pkg(err) || tdm_err_is_delta(err)) {
                 err = tdm_fetch_x_fail(f, err);
             }
         }

@@ -23,7 +23,7 @@ static int parser_start(struct tdm_fetch *f)
     return tdm_pkg_parser_init(&f->parser, &f->pcfg);
 }
 
-int tdm_fetch_x_fresh(struct tdm_fetch *f, const struct tdm_transport_reply *rep)
+int tdm_fetch_x_fresh(struct tdm_fetch *f, const struct tdm_transport_reply *rep, uint8_t flags)
 {
     f->opened = 0;
     int err = tdm_store_open(f->store, f->slot);
@@ -39,6 +39,7 @@ int tdm_fetch_x_fresh(struct tdm_fetch *f, const struct tdm_transport_reply *rep
     f->rec.state = TDM_FETCH_ACTIVE;
     f->rec.slot = f->slot;
     f->rec.gen = si.gen;
+    f->rec.flags = flags;
     f->rec.total = rep->total > 0 && rep->total <= (int64_t)UINT32_MAX ? (uint32_t)rep->total : 0;
     copy_str(f->rec.validator, rep->validator, sizeof f->rec.validator);
     copy_str(f->rec.url, f->url, sizeof f->rec.url);
@@ -69,7 +70,8 @@ static int check_total(struct tdm_fetch *f)
     f->res->version = m->set_version;
     f->res->counter = m->sec_counter;
     f->res->total = m->total_size;
-    if (f->rec.total && f->rec.total != m->total_size) {
+    /* (a delta's server size is the delta's; the delta reader holds the rebuilt size to the prefix's) */
+    if (f->rec.total && f->rec.total != m->total_size && !tdm_fetch_x_is_delta(f)) {
         return TDM_E_FETCH_LENGTH;
     }
     return 0;
@@ -87,6 +89,9 @@ static int feed(struct tdm_fetch *f, const uint8_t *data, uint32_t n)
 
 int tdm_fetch_x_resume(struct tdm_fetch *f)
 {
+    if (tdm_fetch_x_is_delta(f) && !f->cfg.delta) {
+        return TDM_E_NOT_FOUND; /* a delta's output, but no workspace to go on with it: start afresh */
+    }
     int durable = tdm_store_resume(f->store, f->slot);
     if (durable == TDM_E_STORE_UNREADABLE || durable == TDM_E_STORE_NO_RESERVE) {
         return TDM_E_NOT_FOUND;
@@ -96,6 +101,9 @@ int tdm_fetch_x_resume(struct tdm_fetch *f)
         return err;
     }
     f->opened = 1;
+    if (f->cfg.delta) {
+        f->cfg.delta->acc_crc = 0;
+    }
     /* Rebuild the digest and parser state from what NAND holds, not from anything kept in RAM. */
     for (uint32_t o = 0; o < (uint32_t)durable; o += TDM_FETCH_BUF) {
         uint32_t n = (uint32_t)durable - o < TDM_FETCH_BUF ? (uint32_t)durable - o : TDM_FETCH_BUF;
@@ -104,6 +112,7 @@ int tdm_fetch_x_resume(struct tdm_fetch *f)
             return TDM_E_NOT_FOUND;
         }
         err = err < 0 ? err : feed(f, f->buf, n);
+        tdm_fetch_x_delta_durable(f, f->buf, n);
         if (err == TDM_E_FETCH_LENGTH) { /* the record's total is not this package's: start afresh */
             f->fatal = 0;
             return TDM_E_NOT_FOUND;

@@ -33,7 +33,7 @@ int tdm_fetch_record_encode(const struct tdm_fetch_record *rec, uint8_t out[TDM_
     tdm_put_le32(out + 8, rec->total);
     tdm_put_le32(out + 12, (uint32_t)rec->err);
     tdm_put_le16(out + 16, (uint16_t)ul);
-    out[18] = 0;
+    out[18] = rec->flags;
     out[19] = 0;
     memcpy(out + HDR, rec->validator, vl);
     memcpy(out + HDR + vl, rec->url, ul);
@@ -47,7 +47,8 @@ int tdm_fetch_record_decode(const uint8_t *in, uint32_t len, struct tdm_fetch_re
     }
     uint32_t vl = in[3], ul = tdm_get_le16(in + 16);
     if (in[1] < TDM_FETCH_ACTIVE || in[1] > TDM_FETCH_FAILED || in[2] >= TDM_STORE_SLOTS ||
-        vl >= TDM_TRANSPORT_VALIDATOR_MAX || ul >= TDM_FETCH_URL_MAX || len != HDR + vl + ul) {
+        vl >= TDM_TRANSPORT_VALIDATOR_MAX || ul >= TDM_FETCH_URL_MAX || len != HDR + vl + ul ||
+        (in[18] & ~TDM_FETCH_REC_DELTA) != 0) {
         return TDM_E_CORRUPT;
     }
     memset(rec, 0, sizeof *rec);
@@ -56,6 +57,7 @@ int tdm_fetch_record_decode(const uint8_t *in, uint32_t len, struct tdm_fetch_re
     rec->gen = tdm_get_le32(in + 4);
     rec->total = tdm_get_le32(in + 8);
     rec->err = (int32_t)tdm_get_le32(in + 12);
+    rec->flags = in[18];
     memcpy(rec->validator, in + HDR, vl);
     memcpy(rec->url, in + HDR + vl, ul);
     return 0;

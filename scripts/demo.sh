@@ -6,7 +6,8 @@
 # tdm_proxy in front), provisions a device with v1, then:
 #   fetch v2 with a dropped connection (resume), install on both cores, trial, confirmed;
 #   fetch v3 whose network image fails its health check: rollback of both cores to v2, v3 rejected;
-#   fetch v3.1 and cut the power in the middle of the two-core install: recovery, v3.1 on both cores.
+#   fetch v3.1 and cut the power in the middle of the two-core install: recovery, v3.1 on both cores;
+#   fetch v3.2 as a delta package against the installed v3.1 (rebuilt into NAND on the way in), install.
 # Every step is checked (the command's output, `tandem device status --json`); the script exits non-zero
 # when one does not end as told. It ends with a table per phase (simulated time, NAND pages read and
 # programmed, internal-flash pages erased) and writes two pictures into the results folder
@@ -189,6 +190,7 @@ make_set v1 1.0.0+1 1 healthy healthy
 make_set v2 2.0.0+1 2 healthy healthy
 make_set v3 3.0.0+1 3 healthy netfail
 make_set v3.1 3.1.0+1 3 healthy healthy
+make_set v3.2 3.2.0+1 3 healthy healthy
 for id in v2 v3 v3.1; do
   v=$(head -n1 "$fw/app-$id.bin" | sed 's/.*version=\([^ ]*\).*/\1/')
   n=$([ $id = v2 ] && echo 2 || echo 3)
@@ -197,10 +199,15 @@ for id in v2 v3 v3.1; do
   note "package $(cat "$work/out")"
 done
 
+# v3.2 as a delta against the v3.1 package (what the device will have installed), the full package beside it.
+run "$work/out" "$tandem" pack --key "$work/signing.pem" --app "$fw/app-v3.2.img" --net "$fw/net-v3.2.img" \
+  --version 3.2.0+1 --counter 3 --base "$work/v3.1.tdm" -o "$work/v3.2.tdmx" --full-out "$work/v3.2.tdm"
+note "package $(head -n1 "$work/out")"
+
 bash "$root/tests/fetch/nginx_rig.sh" start "$rig" "$bin/tests/fetch" >"$work/out" 2>&1 || { cat "$work/out" >&2; fail "nginx did not start"; }
 # shellcheck disable=SC1091
 . "$rig/rig.env"
-cp "$work/v2.tdm" "$work/v3.tdm" "$work/v3.1.tdm" "$www/"
+cp "$work/v2.tdm" "$work/v3.tdm" "$work/v3.1.tdm" "$work/v3.2.tdmx" "$work/v3.2.tdm" "$www/"
 note "nginx: HTTPS on 127.0.0.1:$main_port (throwaway CA $(basename "$ca")), fault proxy on :$proxy_port"
 
 # ==== 2. the device ========================================================================================
@@ -350,7 +357,33 @@ phase_end recover31 "recovery: v3.1 CONFIRMED"
 echo "span $span31 $(clock_ns) v3.1: power cut, recovery" >>"$tl"
 say "recovered: v3.1 runs on both cores, CONFIRMED (security counter 3); no application start ever saw a mixed set"
 
-# ==== 6. pictures, summary, stop the server ================================================================
+# ==== 6. v3.2 as a delta update against the installed v3.1 ================================================
+echo "-- v3.2: a delta update (a patch against the installed v3.1, rebuilt into NAND on the way in)"
+phase_begin fetch32
+t0=$(clock_ns)
+dsize=$(stat -c %s "$work/v3.2.tdmx") fsize=$(stat -c %s "$work/v3.2.tdm")
+say "fetch https://127.0.0.1:$main_port/v3.2.tdmx ($dsize bytes; the full package is $fsize bytes)"
+run "$work/out" "$tandem" device fetch "https://127.0.0.1:$main_port/v3.2.tdmx" --device "$dev" --ca "$ca" \
+  --full "https://127.0.0.1:$main_port/v3.2.tdm"
+show "$work/out"
+expect "$work/out" '^fetched .*set 3\.2\.0\+1' "v3.2 was not fetched"
+expect "$work/out" "^  delta package: $dsize bytes downloaded for the $fsize-byte package" "v3.2 did not come as a delta"
+expect_field 'd["boot"]["phase"]' pending "v3.2 is not PENDING"
+echo "bar nand $t0 $(clock_ns) fetch fetch v3.2 (delta)" >>"$tl"
+phase_end fetch32 "fetch v3.2 (delta)"
+say "v3.2 rebuilt from v3.1 in NAND and verified like a full download: $dsize bytes downloaded instead of $fsize"
+phase_begin install32
+t0=$(clock_ns)
+run "$work/out" "$tandem" device reboot --device "$dev"
+show "$work/out"
+expect "$work/out" '^application: both cores healthy: set confirmed' "v3.2 was not confirmed"
+expect_field 'd["running"]["app"]["version"], d["running"]["net"]["version"], d["boot"]["last"]' \
+  "3.2.0+1 3.2.0+1 confirmed" "v3.2 does not run confirmed on both cores"
+reboot_bars "$work/out" "$t0" "$(clock_ns)" v3.2
+phase_end install32 "install v3.2: CONFIRMED"
+say "v3.2 (from the delta) runs on both cores, CONFIRMED"
+
+# ==== 7. pictures, summary, stop the server ================================================================
 echo "-- results"
 "$tandem" device svg --device "$dev" --map "$out/nand-map.svg" >"$work/out" || fail "nand map"
 "$tandem" device svg --timeline "$tl" --out "$out/timeline.svg" >>"$work/out" || fail "timeline"

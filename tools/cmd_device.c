@@ -21,7 +21,8 @@ static const struct device_subcommand subcommands[] = {
      "[--key PUB.pem]"},
     {"status", tdm_device_status, "status --device DIR [--json]"},
     {"fetch", tdm_device_fetch,
-     "fetch URL --device DIR [--ca FILE] [--key PUB.pem] [--connect-timeout MS] [--low-speed-time MS] [--attempts N]"},
+     "fetch URL --device DIR [--ca FILE] [--key PUB.pem] [--connect-timeout MS] [--low-speed-time MS] [--attempts N]\n"
+     "    [--full FULL_URL]: URL may be a delta package (tandem pack --base); FULL_URL is fetched when it does not apply"},
     {"provision", tdm_device_provision, "provision --device DIR --app APP.img --net NET.img [--key PUB.pem]\n"
      "    APP and NET are MCUboot images (tandem wrap); formats the NAND store, programs both slots and keeps\n"
      "    PUB.pem as the package key the device trusts (DIR/trusted_key.pem)"},

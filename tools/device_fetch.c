@@ -1,6 +1,8 @@
-/* `tandem device fetch URL --device DIR [--ca FILE] [--key PUB.pem] [--attempts N]`: the device's fetch agent
- * (fetch/agent*.c) run on the simulated device over the host transport (libcurl): downloads the package
- * into the free slot of the NAND store, resuming an interrupted download, and leaves it PENDING.
+/* `tandem device fetch URL --device DIR [--ca FILE] [--key PUB.pem] [--attempts N] [--full URL]`: the device's
+ * fetch agent (fetch/agent*.c) run on the simulated device over the host transport (libcurl): downloads the
+ * package (or a delta package against the installed one, rebuilt on the way in; --full: the full package's
+ * URL if the delta does not apply) into the free slot of the NAND store, resuming an interrupted download,
+ * and leaves it PENDING.
  * Owns: option parsing, the wiring of the device's ports, the progress display (a bar on a terminal,
  * plain lines otherwise; always one line per retry and per wait, saying why), the wording of a failure
  * (the transport's reason: the HTTP status, the TLS problem, the refused redirect), Ctrl-C as cancellation. Never: device logic (the agent decides everything),
@@ -127,7 +129,7 @@ static void on_progress(void *arg, const struct tdm_fetch_progress *p)
 }
 
 struct opts {
-    const char *url, *dir, *ca, *key;
+    const char *url, *dir, *ca, *key, *full;
     uint64_t connect_ms, low_speed_ms, attempts;
 };
 
@@ -143,6 +145,8 @@ static int parse(int argc, char **argv, struct opts *o)
             o->ca = argv[++i];
         } else if (!strcmp(a, "--key") && has) {
             o->key = argv[++i];
+        } else if (!strcmp(a, "--full") && has) {
+            o->full = argv[++i];
         } else if (!strcmp(a, "--connect-timeout") && has) {
             if (tdm_cli_number(argv[++i], 1, 600000, &o->connect_ms) < 0) {
                 return tdm_cli_fail(CMD, "--connect-timeout: not a number of ms from 1 to 600000: '%s'", argv[i]);
@@ -263,9 +267,12 @@ static int run(struct opts *o, struct tdm_sim_device *dev, const struct tdm_key 
         .max_attempts = view.max_attempts,
         .cancelled = is_cancelled,
     };
+    static struct tdm_fetch_delta delta;
+    fc.delta = &delta;
     struct tdm_fetch_result res;
     signal(SIGINT, on_sigint);
-    int err = tdm_fetch_run(&agent, &fc, &store, o->url, &res);
+    int err = o->full ? tdm_fetch_run_delta(&agent, &fc, &store, o->url, o->full, &res)
+                      : tdm_fetch_run(&agent, &fc, &store, o->url, &res);
     signal(SIGINT, SIG_DFL);
     char why[600];
     snprintf(why, sizeof why, "%s", tdm_fetch_curl_why(t));
@@ -284,6 +291,13 @@ static int run(struct opts *o, struct tdm_sim_device *dev, const struct tdm_key 
     printf("%s %s: %u bytes in slot %c, set %s, counter %u, sha256 %s\n", res.already ? "already pending" : "fetched",
            o->url, res.total, 'A' + res.slot, tdm_version_str(&res.version, ver), res.counter,
            tdm_hex(res.sha256, TDM_SHA256_LEN, hex));
+    if (res.fell_back) {
+        printf("  the delta did not apply (%s): fetched the full package %s\n", tdm_strerror(res.delta_err), o->full);
+    }
+    if (res.delta && !res.already) {
+        printf("  delta package: %llu bytes downloaded for the %u-byte package (%.2f %%), rebuilt from the installed "
+               "one\n", (unsigned long long)res.received, res.total, 100.0 * (double)res.received / res.total);
+    }
     if (!res.already) {
         printf("  %llu bytes received in %u attempt(s), %u retries, %u restarts, this run started at byte %u; PENDING: "
                "installed at the next reboot\n",

@@ -104,7 +104,8 @@
     X(TDM_E_DELTA_TRAILING, 154, "trailing data after the delta patch")                           \
     X(TDM_E_DELTA_BASE, 155, "delta is for another base than the one installed")                  \
     X(TDM_E_DELTA_OUTPUT, 156, "rebuilt output does not match the patch's checksum")             \
-    X(TDM_E_DELTA_TOO_BIG, 157, "delta output larger than allowed")
+    X(TDM_E_DELTA_TOO_BIG, 157, "delta output larger than allowed")                              \
+    X(TDM_E_DELTA_BASE_READ, 158, "a page of the installed package (the delta's base) is unreadable")
 
 enum tdm_err {
 #define TDM_ERR_ENUM_(name, num, msg) name = -(num),
@@ -124,6 +125,12 @@ static inline int tdm_err_is_access(int err)
 static inline int tdm_err_is_pkg(int err)
 {
     return err <= -60 && err >= -89;
+}
+
+/* One of the delta layer's refusals (its range of the table, 150..169). */
+static inline int tdm_err_is_delta(int err)
+{
+    return err <= -150 && err >= -169;
 }
 
 /* Message for a code ("success" for >= 0, "unknown error" for a value not in the table). Never NULL. */

@@ -18,6 +18,10 @@
  * buffer TDM_FETCH_BUF = 2 KB, the progress record ~340 B, the boot state 232 B, the rest config and
  * counters; tests/fetch checks sizeof against TDM_FETCH_RAM), plus the
  * store (include/tandem/store.h, ~4.5 KB with its page buffer). Stack: < 300 B plus the ports.
+ * Delta packages (docs/DELTA.md) need the caller-owned workspace cfg.delta, struct tdm_fetch_delta
+ * <= TDM_FETCH_DELTA_RAM = 11 KB (the delta package reader with its patch decoder <= 8 448 B, a 512-byte
+ * patch input buffer, a copy of one base page 2 KB, counters); the rebuilt output is collected a NAND page
+ * at a time in the agent's transfer buffer. With delta: about 6.5 + 11 + 4.5 = 22 KB in all, no heap.
  * The configured timeouts (connect, low speed) are the transport's (fetch/host/transport_curl.h).
  */
 #ifndef TANDEM_FETCH_H
@@ -29,6 +33,7 @@
 #include "tandem/clock_port.h"
 #include "tandem/counter_port.h"
 #include "tandem/crypto_port.h"
+#include "tandem/delta.h"
 #include "tandem/journal_types.h"
 #include "tandem/pkg.h"
 #include "tandem/store.h"
@@ -45,6 +50,9 @@
 #define TDM_FETCH_BACKOFF_MIN_DEFAULT 250  /* ms before the first retry; doubles per failed attempt */
 #define TDM_FETCH_BACKOFF_MAX_DEFAULT 8000 /* ms: cap of the backoff */
 #define TDM_FETCH_PROGRESS_DEFAULT 200     /* ms between progress calls while bytes flow */
+#define TDM_FETCH_DELTA_IN 512             /* delta package bytes pulled from the transport per read */
+#define TDM_FETCH_DELTA_RAM 11264          /* upper bound of sizeof(struct tdm_fetch_delta) */
+#define TDM_FETCH_REC_DELTA 0x01           /* record flag: the download is a delta package (docs/DELTA.md) */
 
 /* State of the progress record. */
 enum tdm_fetch_rec_state {
@@ -62,6 +70,7 @@ struct tdm_fetch_record {
     uint32_t gen;   /* the slot's generation when the download started (tdm_store_open) */
     uint32_t total; /* package size announced by the server; 0 unknown */
     int32_t err;    /* FAILED: the error */
+    uint8_t flags;  /* TDM_FETCH_REC_DELTA: url serves a delta package; the slot holds its rebuilt output */
     char validator[TDM_TRANSPORT_VALIDATOR_MAX]; /* strong ETag or Last-Modified, "" none */
     char url[TDM_FETCH_URL_MAX];
 };
@@ -90,6 +99,24 @@ struct tdm_fetch_progress {
 
 typedef void (*tdm_fetch_progress_fn)(void *arg, const struct tdm_fetch_progress *p);
 
+/* The workspace of a delta download (caller-owned, cfg.delta; docs/DELTA.md "Device"). The patch is
+ * decoded on the way in; the base is the installed package, read from its slot in the store. */
+struct tdm_fetch_delta {
+    struct tdm_delta_pkg pkg; /* the delta package reader and its patch decoder */
+    uint8_t base_slot;        /* the installed slot (the base) */
+    uint32_t in;              /* delta package bytes fed in this decoding pass */
+    uint32_t out;             /* rebuilt bytes emitted in this pass */
+    uint32_t skip;            /* rebuilt bytes already accepted (durable or written) before this pass */
+    uint32_t fill;            /* rebuilt bytes waiting in the agent's transfer buffer */
+    uint32_t acc_crc;         /* CRC-32 of the accepted rebuilt bytes [0, f->off) */
+    uint32_t skip_crc;        /* CRC-32 of this pass's output [0, min(out, skip)) */
+    uint32_t base_len;        /* bytes of the base */
+    uint32_t base_at, base_have; /* base_page holds base bytes [base_at, base_at + base_have) */
+    uint8_t in_buf[TDM_FETCH_DELTA_IN];
+    uint8_t base_page[TDM_FETCH_BUF]; /* one base page (store->page <= TDM_FETCH_BUF) */
+};
+_Static_assert(sizeof(struct tdm_fetch_delta) <= TDM_FETCH_DELTA_RAM, "struct tdm_fetch_delta grew past its bound");
+
 struct tdm_fetch_config {
     struct tdm_transport_ops transport;
     struct tdm_clock_ops clock;     /* backoff and rate; now_ns required */
@@ -109,6 +136,8 @@ struct tdm_fetch_config {
     void *progress_arg;
     int (*cancelled)(void *arg);    /* may be NULL; polled between reads, while waiting and by the transport */
     void *cancel_arg;
+    struct tdm_fetch_delta *delta;  /* workspace for delta packages; NULL: full packages only (a delta
+                                       package is then refused by the parser like any foreign file) */
 };
 
 /* What a run did (also filled on failure). */
@@ -128,6 +157,9 @@ struct tdm_fetch_result {
     uint8_t sha256[TDM_SHA256_LEN]; /* store digest of the committed package */
     struct tdm_version version;     /* set version of the package (once the manifest is verified) */
     uint32_t counter;
+    uint8_t delta;            /* 1: url served a delta package (received counts its bytes) */
+    uint8_t fell_back;        /* tdm_fetch_run_delta: the delta did not apply, the full package was fetched */
+    int delta_err;            /* ... and why (0 none) */
 };
 
 struct tdm_fetch {
@@ -157,6 +189,10 @@ _Static_assert(sizeof(struct tdm_fetch) <= TDM_FETCH_RAM, "struct tdm_fetch grew
  * Returns 0 when the package is committed and PENDING (also when it already was), else:
  *   TDM_E_PKG_*            the package is refused (wrong key, downgrade, hw id, too big, bad digest ...):
  *                          the slot is cleared, the record says FAILED
+ *   TDM_E_DELTA_BASE       url is a delta package made for another base than the installed package (or
+ *                          none is installed): refused at its header, nothing written (no record either)
+ *   TDM_E_DELTA_BASE_READ  a page of the installed package (the base) reads uncorrectable: slot cleared,
+ *                          FAILED; other TDM_E_DELTA_*: a corrupt or truncated delta, the same
  *   TDM_E_BOOT_REJECTED    this package was installed on trial before and rejected: slot cleared
  *   TDM_E_FETCH_TLS / URL / HTTP (4xx) / TOO_BIG / LENGTH (server's size is not the package's)
  *                          given up without retrying
@@ -168,6 +204,16 @@ _Static_assert(sizeof(struct tdm_fetch) <= TDM_FETCH_RAM, "struct tdm_fetch grew
  * *res (may be NULL) says what happened. The installed slot is never touched. */
 int tdm_fetch_run(struct tdm_fetch *f, const struct tdm_fetch_config *cfg, struct tdm_store *store,
                   const char *url, struct tdm_fetch_result *res);
+
+/* A delta update with its fallback (docs/DELTA.md "Device"): fetch `delta_url` (a delta package against
+ * the installed set, or a full package); when it cannot be used (another base, a base page unreadable, a
+ * corrupt or truncated patch: any TDM_E_DELTA_*, or a 4xx answer: no delta published for this base), run
+ * again with `full_url`. A delta for another base is refused at its 64-byte header, before anything is
+ * written; a delta that fails later has its slot cleared first. A download of full_url under way (the
+ * progress record names it) is resumed directly. Returns what tdm_fetch_run returns for the URL used last;
+ * res->fell_back and res->delta_err say whether and why the full package was fetched. */
+int tdm_fetch_run_delta(struct tdm_fetch *f, const struct tdm_fetch_config *cfg, struct tdm_store *store,
+                        const char *delta_url, const char *full_url, struct tdm_fetch_result *res);
 
 /* The latest progress record of a mounted store: 0, TDM_E_NOT_FOUND (never fetched), TDM_E_CORRUPT. */
 int tdm_fetch_record_load(struct tdm_store *s, struct tdm_fetch_record *rec);

@@ -48,16 +48,16 @@ static inline int afx_power_on_scrubbed(struct afx_dev *d, uint64_t seed, uint64
     return afx_mount(d);
 }
 
-/* Returns 0 when the case passed, -1 with o->why otherwise. */
-static inline int afx_cut_case(struct afx_dev *d, const struct tdm_fetch_config *cfg, const char *url,
-                               const struct afx_pkg *p, uint64_t seed, uint64_t n, enum tdm_sim_cut mode,
-                               struct afx_cut_out *o)
+/* The case on a device already prepared (mounted; e.g. with an installed set): the cut comes at the n-th
+ * NAND operation from now; `fetched_len` is the size of the file at url (the package, or a delta
+ * package that rebuilds it). A delta workspace (cfg->delta) is scrubbed at power-on like the agent.
+ * Returns 0 when the case passed, -1 with o->why otherwise. */
+static inline int afx_cut_case_on(struct afx_dev *d, const struct tdm_fetch_config *cfg, const char *url,
+                                  const struct afx_pkg *p, size_t fetched_len, uint64_t seed, uint64_t n,
+                                  enum tdm_sim_cut mode, struct afx_cut_out *o)
 {
     memset(o, 0, sizeof *o);
-    int err = afx_device_new(d, seed);
-    if (err < 0) {
-        return afx_cut_fail(o, "device", err);
-    }
+    int err;
     struct tdm_fetch_config c = *cfg;
     c.clock = tdm_sim_nand_clock(&d->chip);
     c.counter.ctx = &d->counter;
@@ -69,6 +69,10 @@ static inline int afx_cut_case(struct afx_dev *d, const struct tdm_fetch_config 
         return afx_cut_fail(o, "first run", err);
     }
     o->first = r1.received;
+    if (c.delta) {
+        uint64_t st = seed ^ n * 0x9E3779B97F4A7C15ull;
+        tdm_rng_fill(&st, c.delta, sizeof *c.delta);
+    }
     err = afx_power_on_scrubbed(d, seed, n, mode);
     if (err < 0) {
         return afx_cut_fail(o, "mount after the cut", err);
@@ -78,7 +82,7 @@ static inline int afx_cut_case(struct afx_dev *d, const struct tdm_fetch_config 
         return afx_cut_fail(o, "resume", err);
     }
     o->resumed = r2.resumed_at;
-    o->refetched = r1.received + r2.received - p->len;
+    o->refetched = r1.received + r2.received - fetched_len;
     if (!afx_slot_equals(d, r2.slot, p)) {
         return afx_cut_fail(o, "committed slot is not the package", 0);
     }
@@ -97,6 +101,19 @@ static inline int afx_cut_case(struct afx_dev *d, const struct tdm_fetch_config 
         return afx_cut_fail(o, "stored package does not verify", err);
     }
     return 0;
+}
+
+/* The case on a fresh device. */
+static inline int afx_cut_case(struct afx_dev *d, const struct tdm_fetch_config *cfg, const char *url,
+                               const struct afx_pkg *p, uint64_t seed, uint64_t n, enum tdm_sim_cut mode,
+                               struct afx_cut_out *o)
+{
+    int err = afx_device_new(d, seed);
+    if (err < 0) {
+        memset(o, 0, sizeof *o);
+        return afx_cut_fail(o, "device", err);
+    }
+    return afx_cut_case_on(d, cfg, url, p, p->len, seed, n, mode, o);
 }
 
 #endif
