@@ -23,15 +23,15 @@ static int fail(const char *what, int err)
     return 1;
 }
 
-/* Where the time of a bootloader run goes: each flash's busy time, NAND, and each core's CPU and waits. */
+/* Where the time of a bootloader run goes: each flash's busy time, and each core's CPU and waits. */
 struct time_split {
-    uint64_t app_flash, net_flash, nand, cpu[2], wait[2];
+    uint64_t app_flash, net_flash, cpu[2], wait[2];
 };
 
 static struct time_split split_now(const struct tdm_sim_device *d)
 {
-    struct time_split t = {d->app.stats.time_ns, d->net.stats.time_ns, d->nand.stats.time_ns,
-                           {d->dom.cpu_ns[0], d->dom.cpu_ns[1]}, {d->dom.wait_ns[0], d->dom.wait_ns[1]}};
+    struct time_split t = {d->app.stats.time_ns, d->net.stats.time_ns, {d->dom.cpu_ns[0], d->dom.cpu_ns[1]},
+                           {d->dom.wait_ns[0], d->dom.wait_ns[1]}};
     return t;
 }
 
@@ -40,7 +40,6 @@ static struct time_split split_since(const struct tdm_sim_device *d, const struc
     struct time_split t = split_now(d);
     t.app_flash -= t0->app_flash;
     t.net_flash -= t0->net_flash;
-    t.nand -= t0->nand;
     for (int c = 0; c < 2; c++) {
         t.cpu[c] -= t0->cpu[c];
         t.wait[c] -= t0->wait[c];
@@ -61,10 +60,12 @@ static void print_split(const struct time_split *t, uint64_t run_ns)
     printf("about boot.install_overlap_ms net core's flash + CPU | net-core work hidden behind the app core "
            "(its busy time minus the app core's waits for it)\n");
     printf("metric boot.install_overlap_ms %.0f ms\n", (t->net_flash + t->cpu[1] - t->wait[0]) / ms);
-    printf("about boot.install_not_overlapped_ms app CPU %.0f + NAND %.0f + waits %.0f | of boot.install_ms: time "
-           "the app flash is idle (SHA-256, P-256, copies, NAND reads, waits for the net core)\n",
-           t->cpu[0] / ms, t->nand / ms, t->wait[0] / ms);
-    printf("metric boot.install_not_overlapped_ms %.0f ms\n", (run_ns - t->app_flash) / ms);
+    uint64_t idle = run_ns - t->app_flash;
+    uint64_t rest = idle - (idle > t->cpu[0] + t->wait[0] ? t->cpu[0] + t->wait[0] : idle);
+    printf("about boot.install_not_overlapped_ms app CPU %.0f + waits %.0f + NAND %.0f | of boot.install_ms: time "
+           "the app flash is idle (SHA-256, P-256, copies; waits for the net core; NAND reads and journal)\n",
+           t->cpu[0] / ms, t->wait[0] / ms, rest / ms);
+    printf("metric boot.install_not_overlapped_ms %.0f ms\n", idle / ms);
 }
 
 /* Pages of `len` bytes in `page` pages. */
@@ -171,6 +172,8 @@ int main(void)
     printf("about boot.install_parallel_ratio_128 goal <= 1.05 | the same install with the app core at 128 MHz "
            "(net core 64 MHz) / the slower core's flash limit\n");
     printf("metric boot.install_parallel_ratio_128 %.4f ratio\n", run.boot_ns / 1e6 / par_limit_ms);
+    printf("about boot.install_128_ms app core 128 MHz | simulated time of that install\n");
+    printf("metric boot.install_128_ms %.0f ms\n", run.boot_ns / 1e6);
     cfg.app_mhz = 0;
     /* Verify at boot: the same power-on of the confirmed set with the check off, then on, with the
      * application core at 64 and at 128 MHz (the network core, which hashes its image, stays at 64). */
