@@ -39,6 +39,12 @@ static void hashing_is_charged_to_the_core_that_hashes_at_its_clock(void)
     TDM_CHECK_OK(c.sha256_finish(c.ctx, &h, out));
     TDM_CHECK(tdm_sim_domain_line(&d, 0) == want / 128);
     TDM_CHECK(tdm_sim_domain_now(&d) == want / 64);
+    /* each core's CPU time is added up on its own (the split of bench/bench_boot.c) */
+    TDM_CHECK(d.cpu_ns[0] == want / 128 && d.cpu_ns[1] == want / 64);
+    /* a wait moves the line up to the signal and counts as waiting, never backwards */
+    tdm_sim_domain_wait_until(&d, want / 64 + 1000);
+    tdm_sim_domain_wait_until(&d, 5);
+    TDM_CHECK(d.wait_ns[0] == want / 64 + 1000 - want / 128 && d.clock_ns == want / 64 + 1000);
 }
 
 static void crc_copies_and_a_signature_check_cost_their_measured_instructions(void)
