@@ -212,27 +212,26 @@ int tdm_boot_hash_app(struct tdm_boot *b, uint32_t addr, uint32_t len, uint8_t o
     return err < 0 ? err : c->sha256_finish(c->ctx, &h, out);
 }
 
+/* Range k of the network image is hashed by the net core while the application core hashes its range k
+ * (the two digests are independent), so the two hashes overlap instead of following each other. */
 int tdm_boot_verify(struct tdm_boot *b, const struct tdm_boot_source *src)
 {
-    uint8_t got[TDM_SHA256_LEN];
-    for (unsigned core = 0; core < 2; core++) {
-        const struct tdm_boot_image *img = &src->img[core];
-        for (unsigned k = 0; k < img->nranges; k++) {
-            const struct tdm_boot_range *r = &img->r[k];
-            int err;
-            if (core == 0) {
-                err = tdm_boot_hash_app(b, b->cfg.layout.app_slot.addr + r->off, r->len, got);
-            } else {
-                err = tdm_boot_xfer(b);
-                err = err < 0 ? err : tdm_xfer_hash(&b->xfer, b->xfer.slot_addr + r->off, r->len, got);
-            }
-            if (err < 0) {
-                return err;
-            }
-            if (!bytes_equal(got, r->sha, TDM_SHA256_LEN)) {
-                return TDM_E_BOOT_VERIFY;
-            }
+    const struct tdm_boot_image *app = &src->img[0], *net = &src->img[1];
+    uint8_t got[2][TDM_SHA256_LEN];
+    unsigned ranges = app->nranges > net->nranges ? app->nranges : net->nranges;
+    int err = net->nranges ? tdm_boot_xfer(b) : 0;
+    for (unsigned k = 0; err >= 0 && k < ranges; k++) {
+        int on_net = k < net->nranges;
+        err = on_net ? tdm_xfer_hash_start(&b->xfer, b->xfer.slot_addr + net->r[k].off, net->r[k].len) : 0;
+        if (err >= 0 && k < app->nranges) {
+            err = tdm_boot_hash_app(b, b->cfg.layout.app_slot.addr + app->r[k].off, app->r[k].len, got[0]);
+            err = err < 0 ? err : (bytes_equal(got[0], app->r[k].sha, TDM_SHA256_LEN) ? 0 : TDM_E_BOOT_VERIFY);
+        }
+        if (on_net) {
+            int nerr = tdm_xfer_hash_finish(&b->xfer, got[1]); /* always collect: the channel stays in step */
+            nerr = nerr < 0 ? nerr : (bytes_equal(got[1], net->r[k].sha, TDM_SHA256_LEN) ? 0 : TDM_E_BOOT_VERIFY);
+            err = err < 0 ? err : nerr;
         }
     }
-    return 0;
+    return err < 0 ? err : 0;
 }

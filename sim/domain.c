@@ -64,7 +64,10 @@ uint64_t tdm_sim_domain_now(const struct tdm_sim_domain *d)
 
 void tdm_sim_domain_wait_until(struct tdm_sim_domain *d, uint64_t t)
 {
-    d->clock_ns = t > d->clock_ns ? t : d->clock_ns;
+    if (t > d->clock_ns) {
+        d->wait_ns[d->cur] += t - d->clock_ns;
+        d->clock_ns = t;
+    }
 }
 
 void tdm_sim_domain_spend(struct tdm_sim_domain *d, uint64_t milli_instr)
@@ -73,6 +76,7 @@ void tdm_sim_domain_spend(struct tdm_sim_domain *d, uint64_t milli_instr)
     uint64_t mhz = d->mhz[d->cur] ? d->mhz[d->cur] : TDM_SIM_MHZ_DEFAULT;
     uint64_t total = milli_instr + d->frac[d->cur];
     d->clock_ns += total / mhz;
+    d->cpu_ns[d->cur] += total / mhz;
     d->frac[d->cur] = total % mhz;
 }
 

@@ -42,6 +42,8 @@ struct tdm_sim_domain {
     unsigned cur;                    /* the core that runs now */
     uint32_t mhz[TDM_SIM_CORES];     /* CPU clock of each core, for tdm_sim_domain_spend */
     uint64_t frac[TDM_SIM_CORES];    /* remainders of CPU charges below one ns (units of 1/mhz ns) */
+    uint64_t cpu_ns[TDM_SIM_CORES];  /* time charged by tdm_sim_domain_spend, per core (where time goes) */
+    uint64_t wait_ns[TDM_SIM_CORES]; /* time a core's line moved up to the other core's signal */
     void (*sync)(void *arg);         /* let core 1 run up to core 0's clock_ns (NULL: one core) */
     void *sync_arg;
     bool syncing;

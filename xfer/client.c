@@ -159,14 +159,21 @@ int tdm_xfer_read(struct tdm_xfer *x, unsigned i, uint32_t addr, uint32_t len)
     return TDM_E_CORRUPT;
 }
 
-int tdm_xfer_hash(struct tdm_xfer *x, uint32_t addr, uint32_t len, uint8_t digest[TDM_SHA256_LEN])
+int tdm_xfer_hash_start(struct tdm_xfer *x, uint32_t addr, uint32_t len)
 {
     if (addr < x->slot_addr || len > x->slot_size || addr - x->slot_addr > x->slot_size - len) {
         return TDM_E_RANGE;
     }
+    return start(x, TDM_XFER_HASH, 1, addr, len, 0);
+}
+
+int tdm_xfer_hash_finish(struct tdm_xfer *x, uint8_t digest[TDM_SHA256_LEN])
+{
     struct tdm_xfer_msg rsp;
-    int err = start(x, TDM_XFER_HASH, 1, addr, len, 0);
-    err = err < 0 ? err : finish(x, &rsp);
+    if (x->pending.cmd != TDM_XFER_HASH) {
+        return TDM_E_STATE;
+    }
+    int err = finish(x, &rsp);
     if (err < 0) {
         return err;
     }
@@ -178,6 +185,12 @@ int tdm_xfer_hash(struct tdm_xfer *x, uint32_t addr, uint32_t len, uint8_t diges
         digest[k] = b[k];
     }
     return 0;
+}
+
+int tdm_xfer_hash(struct tdm_xfer *x, uint32_t addr, uint32_t len, uint8_t digest[TDM_SHA256_LEN])
+{
+    int err = tdm_xfer_hash_start(x, addr, len);
+    return err < 0 ? err : tdm_xfer_hash_finish(x, digest);
 }
 
 int tdm_xfer_boot(struct tdm_xfer *x)

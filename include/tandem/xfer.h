@@ -112,6 +112,12 @@ int tdm_xfer_finish(struct tdm_xfer *x);
 int tdm_xfer_read(struct tdm_xfer *x, unsigned i, uint32_t addr, uint32_t len);
 /* SHA-256 of [addr, addr+len) of the net slot, computed by the net core. Waits. */
 int tdm_xfer_hash(struct tdm_xfer *x, uint32_t addr, uint32_t len, uint8_t digest[TDM_SHA256_LEN]);
+/* The same in two halves, so the application core can hash its own flash while the net core hashes its:
+ * start sends HASH without waiting (TDM_E_RANGE, TDM_E_STATE: a command already in flight); finish waits
+ * for it like tdm_xfer_finish and copies the digest out of buffer 1 (TDM_E_STATE if the command in flight
+ * is not a HASH; TDM_E_CORRUPT if the digest's CRC fails). Buffer 1 is the server's until finish. */
+int tdm_xfer_hash_start(struct tdm_xfer *x, uint32_t addr, uint32_t len);
+int tdm_xfer_hash_finish(struct tdm_xfer *x, uint8_t digest[TDM_SHA256_LEN]);
 /* Start the network image. Waits for the acknowledgement. */
 int tdm_xfer_boot(struct tdm_xfer *x);
 

@@ -243,6 +243,122 @@ static void a_full_security_counter_never_stops_the_device_from_booting(void)
     story_close(&S);
 }
 
+/* Does page p of the slot at addr hold the image's bytes (0xFF past its end)? */
+static int page_done(const uint8_t *slot, uint32_t page, uint32_t p, const uint8_t *img, uint32_t len)
+{
+    for (uint32_t i = 0; i < page; i++) {
+        uint32_t off = p * page + i;
+        if (slot[off] != (off < len ? img[off] : 0xFF)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Pages of the image that the slot holds. */
+static uint32_t pages_done(const struct tdm_sim_flash *f, const struct tdm_layout_region *slot, const uint8_t *img,
+                           uint32_t len)
+{
+    const uint8_t *m = tdm_sim_flash_peek(f, slot->addr, slot->size);
+    uint32_t n = 0;
+    for (uint32_t p = 0; p * f->geo.page_size < len; p++) {
+        n += (uint32_t)page_done(m, f->geo.page_size, p, img, len);
+    }
+    return n;
+}
+
+/* A progress hook that cuts power (before or torn, at the next operation of either core) once the
+ * application core has written half of its image and more pages of it than the network core has of its
+ * own (both half done: a state no per-step record could describe), and keeps what each flash held at that instant and how often each page had been erased. */
+struct ahead_cut {
+    struct tdm_sim_device *dev;
+    const struct tdm_kit_set *set;
+    int torn, armed;
+    uint32_t app_done, net_done; /* pages of each image in flash at the cut */
+    uint8_t *app_at_cut, *net_at_cut;
+    uint32_t *app_erases, *net_erases; /* per page of the slot, at the cut */
+};
+
+static void keep(const struct tdm_sim_flash *f, const struct tdm_layout_region *slot, uint8_t **bytes,
+                 uint32_t **erases)
+{
+    *bytes = malloc(slot->size);
+    *erases = malloc(slot->size / f->geo.page_size * sizeof **erases);
+    TDM_CHECK(*bytes && *erases);
+    memcpy(*bytes, tdm_sim_flash_peek(f, slot->addr, slot->size), slot->size);
+    for (uint32_t p = 0; p < slot->size / f->geo.page_size; p++) {
+        (*erases)[p] = f->erase_count[(slot->addr - f->geo.base) / f->geo.page_size + p];
+    }
+}
+
+static void ahead_hook(void *arg, int core, uint32_t done, uint32_t total)
+{
+    struct ahead_cut *a = arg;
+    const struct tdm_layout *l = &a->dev->layout;
+    const struct tdm_kit_set *v = a->set;
+    if (a->armed || core != 0 || done < total / 2) {
+        return;
+    }
+    uint32_t app = pages_done(&a->dev->app, &l->app_slot, v->app, (uint32_t)v->app_len);
+    uint32_t net = pages_done(&a->dev->net, &l->net_slot, v->net, (uint32_t)v->net_len);
+    uint32_t net_pages = (uint32_t)(v->net_len + 2047) / 2048;
+    if (app <= net + 1 || net == 0 || net == net_pages) {
+        return; /* not ahead yet, or the net core has not started or already finished */
+    }
+    a->app_done = app;
+    a->net_done = net;
+    keep(&a->dev->app, &l->app_slot, &a->app_at_cut, &a->app_erases);
+    keep(&a->dev->net, &l->net_slot, &a->net_at_cut, &a->net_erases);
+    tdm_sim_device_cut_at(a->dev, a->dev->dom.ops + 1, a->torn ? TDM_SIM_CUT_TORN : TDM_SIM_CUT_BEFORE);
+    a->armed = 1;
+}
+
+/* Pages of the slot that already held the new image's bytes at the cut were never erased again; every
+ * other page was erased at most once after it, except the one a torn erase hit (counted by *torn_twice:
+ * the torn erase, then the one that redid it). */
+static void finished_pages_stay(const struct tdm_sim_flash *f, const struct tdm_layout_region *slot,
+                                const uint8_t *at_cut, const uint32_t *erases_at_cut, const uint8_t *img, uint32_t len,
+                                uint32_t *torn_twice)
+{
+    uint32_t page = f->geo.page_size;
+    for (uint32_t p = 0; p < slot->size / page; p++) {
+        uint32_t now = f->erase_count[(slot->addr - f->geo.base) / page + p];
+        if (page_done(at_cut, page, p, img, len)) {
+            TDM_CHECK(now == erases_at_cut[p]);
+        }
+        TDM_CHECK(now <= erases_at_cut[p] + 2);
+        *torn_twice += now == erases_at_cut[p] + 2;
+    }
+}
+
+static void a_cut_with_the_app_core_ahead_of_the_net_core_resumes_each_core_where_it_was(void)
+{
+    for (int torn = 0; torn < 2; torn++) {
+        story_open(&S);
+        struct tdm_kit_set v2;
+        story_stage_v2(&S, &v2);
+        struct ahead_cut a = {.dev = &S.dev, .set = &v2, .torn = torn};
+        S.cfg.progress = ahead_hook;
+        S.cfg.progress_arg = &a;
+        TDM_CHECK_ERR(tdm_sim_run_once(&S.dev, &S.cfg, &S.run), TDM_E_POWER);
+        S.cfg.progress = NULL;
+        TDM_CHECK(a.armed);
+        story_reboot(&S);
+        TDM_CHECK(S.run.rep.outcome == TDM_BOOT_RUN_TRIAL && story_runs(&S, "v2"));
+        TDM_CHECK(S.run.rep.app_pages_written > 0 && S.run.rep.app_pages_skipped >= a.app_done);
+        const struct tdm_layout *l = &S.dev.layout;
+        uint32_t twice = 0;
+        finished_pages_stay(&S.dev.app, &l->app_slot, a.app_at_cut, a.app_erases, v2.app, (uint32_t)v2.app_len,
+                            &twice);
+        finished_pages_stay(&S.dev.net, &l->net_slot, a.net_at_cut, a.net_erases, v2.net, (uint32_t)v2.net_len,
+                            &twice);
+        TDM_CHECK(twice <= (uint32_t)torn);
+        free(a.app_at_cut), free(a.net_at_cut), free(a.app_erases), free(a.net_erases);
+        tdm_kit_free(&v2);
+        story_close(&S);
+    }
+}
+
 int main(int argc, char **argv)
 {
     static const struct tdm_scenario s[] = {
@@ -265,6 +381,8 @@ int main(int argc, char **argv)
          bit_flips_and_a_grown_bad_block_during_install_change_nothing},
         {"a full security counter never stops the device from booting",
          a_full_security_counter_never_stops_the_device_from_booting},
+        {"a cut with the app core ahead of the net core resumes each core where it was",
+         a_cut_with_the_app_core_ahead_of_the_net_core_resumes_each_core_where_it_was},
     };
     return tdm_test_main(argc, argv, s, sizeof s / sizeof s[0]);
 }

@@ -191,6 +191,16 @@ static void read_and_hash_report_what_is_in_flash(void)
     TDM_CHECK_OK(R.crypto.sha256_finish(0, &h, want));
     TDM_CHECK_OK(tdm_xfer_hash(&R.x, R.x.slot_addr, 33333, got));
     TDM_CHECK(memcmp(want, got, 32) == 0);
+    /* in two halves: nothing else may be sent meanwhile, and finish collects only a HASH */
+    TDM_CHECK_ERR(tdm_xfer_hash_finish(&R.x, got), TDM_E_STATE);
+    TDM_CHECK_OK(tdm_xfer_hash_start(&R.x, R.x.slot_addr, 33333));
+    TDM_CHECK_ERR(tdm_xfer_hash_start(&R.x, R.x.slot_addr, 4096), TDM_E_STATE);
+    memset(got, 0, sizeof got);
+    TDM_CHECK_OK(tdm_xfer_hash_finish(&R.x, got));
+    TDM_CHECK(memcmp(want, got, 32) == 0);
+    TDM_CHECK_OK(tdm_xfer_write_start(&R.x, 0, R.x.slot_addr, 4096));
+    TDM_CHECK_ERR(tdm_xfer_hash_finish(&R.x, got), TDM_E_STATE);
+    TDM_CHECK_OK(tdm_xfer_finish(&R.x));
     rig_close(&R);
 }
 
