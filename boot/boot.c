@@ -363,6 +363,7 @@ int tdm_boot_run(struct tdm_boot *b, const struct tdm_boot_config *cfg, struct t
     struct tdm_boot_report fresh = {0};
     b->rep = fresh;
     read_reset(b);
+    uint32_t reset_mhz = cfg->run_mhz && cfg->cpu.set_mhz ? cfg->cpu.set_mhz(cfg->cpu.ctx, cfg->run_mhz) : 0;
     int err = start_store(b);
     if (err == TDM_E_POWER) {
         return err;
@@ -372,6 +373,9 @@ int tdm_boot_run(struct tdm_boot *b, const struct tdm_boot_config *cfg, struct t
         err = boot_installed(b, TDM_BOOT_RUN_NO_NAND);
     } else {
         err = decide(b);
+    }
+    if (reset_mhz) {
+        cfg->cpu.set_mhz(cfg->cpu.ctx, reset_mhz); /* the application starts at the clock of a reset */
     }
     if (rep) {
         *rep = b->rep;

@@ -39,9 +39,22 @@ static void cpu_spend(void *ctx, enum tdm_cpu_work work, uint32_t n)
     charge(ctx, work == TDM_CPU_CRC32_BYTES ? TDM_SIM_COST_CRC32_BYTE : TDM_SIM_COST_COPY_BYTE, n);
 }
 
+/* The nRF5340 application core runs at 64 or 128 MHz (HFCLKCTRL: PS v1.3 "CLOCK", HCLK divider); the
+ * network core only at 64 MHz: a request for another clock, or from the network core, changes nothing. */
+static uint32_t cpu_set_mhz(void *ctx, uint32_t mhz)
+{
+    struct tdm_sim_domain *d = ctx;
+    if (d->cur != 0 || (mhz != 64 && mhz != 128)) {
+        return 0;
+    }
+    uint32_t before = d->mhz[0] ? d->mhz[0] : TDM_SIM_MHZ_DEFAULT;
+    d->mhz[0] = mhz;
+    return before;
+}
+
 struct tdm_cpu_ops tdm_sim_cpu_ops(struct tdm_sim_domain *dom)
 {
-    struct tdm_cpu_ops ops = {.ctx = dom, .spend = cpu_spend};
+    struct tdm_cpu_ops ops = {.ctx = dom, .spend = cpu_spend, .set_mhz = cpu_set_mhz};
     return ops;
 }
 

@@ -198,6 +198,7 @@ int tdm_sim_run_once(struct tdm_sim_device *dev, const struct tdm_sim_run_config
         .progress_arg = cfg->progress_arg,
         .reset = tdm_sim_device_reset_reason(dev),
         .trial_retries = cfg->trial_retries,
+        .run_mhz = cfg->boot_mhz,
         .skip_boot_verify = cfg->skip_boot_verify,
     };
     bc.layout = dev->layout;

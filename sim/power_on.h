@@ -31,7 +31,8 @@ struct tdm_sim_run_config {
     int confirm_cut_torn;   /* ... torn inside it (else before it) */
     uint8_t trial_retries;  /* the bootloader's config (0 = its default) */
     uint8_t skip_boot_verify;
-    uint32_t app_mhz;       /* application core clock: 64 (0) or 128 MHz; the network core runs at 64 */
+    uint32_t app_mhz;       /* application core clock at reset: 64 (0) or 128 MHz; the network core runs at 64 */
+    uint32_t boot_mhz;      /* the bootloader's run_mhz (0: it stays at the reset clock) */
 };
 
 enum tdm_sim_app {

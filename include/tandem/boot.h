@@ -59,6 +59,10 @@ struct tdm_boot_config {
     uint8_t trial_retries;    /* power-on / pin resets a trial survives, 0 = TDM_BOOT_TRIAL_RETRIES */
     uint8_t skip_boot_verify; /* 1 = hand over without checking the installed set (default 0: check) */
     struct tdm_cpu_ops cpu;   /* CPU work reported to a simulated clock (spend NULL on a board) */
+    /* The CPU clock the bootloader runs at (cpu.set_mhz), restored before tdm_boot_run returns: on the
+     * nRF5340 application core 128 (its hashing and copies take half the time of the reset clock, 64);
+     * 0 = stay at the reset clock. */
+    uint32_t run_mhz;
 };
 
 /* What the bootloader decided, and why. */

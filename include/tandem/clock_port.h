@@ -26,6 +26,10 @@ enum tdm_cpu_work {
 struct tdm_cpu_ops {
     void *ctx;
     void (*spend)(void *ctx, enum tdm_cpu_work work, uint32_t n); /* may be NULL */
+    /* Run the calling core at `mhz` from now on; returns the clock it ran at before, or 0 when the core
+     * cannot (the clock is left as it was). Called before any flash or NAND work, or between two such
+     * operations, never during one. May be NULL (the clock stays as at reset). */
+    uint32_t (*set_mhz)(void *ctx, uint32_t mhz);
 };
 
 static inline void tdm_cpu_spend(const struct tdm_cpu_ops *c, enum tdm_cpu_work work, uint32_t n)

@@ -123,6 +123,39 @@ static void both_flashes_are_written_at_the_same_time(void)
     story_close(&S);
 }
 
+static void the_bootloader_runs_at_its_clock_and_hands_over_at_the_reset_clock(void)
+{
+    /* the port: only the application core changes its clock, only to 64 or 128 MHz */
+    struct tdm_sim_domain d;
+    tdm_sim_domain_init(&d);
+    struct tdm_cpu_ops cpu = tdm_sim_cpu_ops(&d);
+    TDM_CHECK(cpu.set_mhz(cpu.ctx, 96) == 0 && d.mhz[0] == 64);
+    TDM_CHECK(cpu.set_mhz(cpu.ctx, 128) == 64 && d.mhz[0] == 128);
+    tdm_sim_domain_switch(&d, 1);
+    TDM_CHECK(cpu.set_mhz(cpu.ctx, 128) == 0 && d.mhz[1] == 64);
+    /* a power-on that checks the installed set: at run_mhz 128 the app core's hash takes half the time,
+     * and the application starts at the reset clock again */
+    story_open(&S);
+    struct tdm_kit_set v2;
+    story_stage_v2(&S, &v2);
+    story_reboot(&S);
+    TDM_CHECK(story_runs(&S, "v2"));
+    tdm_sim_device_power_cycle(&S.dev);
+    TDM_CHECK_OK(tdm_sim_run_once(&S.dev, &S.cfg, &S.run));
+    uint64_t at_reset = S.run.boot_ns;
+    S.cfg.boot_mhz = 128;
+    tdm_sim_device_power_cycle(&S.dev);
+    TDM_CHECK_OK(tdm_sim_run_once(&S.dev, &S.cfg, &S.run));
+    uint64_t app_sha = cost(TDM_SIM_COST_SHA256_BYTE, v2.app_len) / 64;
+    TDM_CHECK_MSG(S.run.rep.verified == 1 && S.run.boot_ns + app_sha / 3 < at_reset,
+                  "boot at 128 MHz %llu ns, at the reset clock %llu ns", (unsigned long long)S.run.boot_ns,
+                  (unsigned long long)at_reset);
+    TDM_CHECK(S.dev.dom.mhz[TDM_SIM_CORE_APP] == 64);
+    S.cfg.boot_mhz = 0;
+    tdm_kit_free(&v2);
+    story_close(&S);
+}
+
 int main(int argc, char **argv)
 {
     static const struct tdm_scenario s[] = {
@@ -133,6 +166,8 @@ int main(int argc, char **argv)
         {"checking the installed set pays for hashing both images",
          checking_the_installed_set_pays_for_hashing_both_images},
         {"both flashes are written at the same time", both_flashes_are_written_at_the_same_time},
+        {"the bootloader runs at its clock and hands over at the reset clock",
+         the_bootloader_runs_at_its_clock_and_hands_over_at_the_reset_clock},
     };
     return tdm_test_main(argc, argv, s, sizeof s / sizeof s[0]);
 }
