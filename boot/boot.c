@@ -25,7 +25,7 @@ static void copy(uint8_t *d, const uint8_t *s, unsigned n)
 static int handover(struct tdm_boot *b, enum tdm_boot_outcome outcome)
 {
     b->rep.outcome = outcome;
-    int err = tdm_boot_xfer(b);
+    int err = tdm_boot_x_xfer(b);
     err = err < 0 ? err : tdm_xfer_boot(&b->xfer);
     return err < 0 ? err : 0;
 }
@@ -64,13 +64,13 @@ static int check_idle(struct tdm_boot *b)
         b->st.inst_slot == TDM_STORE_NONE) {
         return 0;
     }
-    int err = tdm_boot_check_installed(b, b->st.inst_slot, b->st.inst_gen);
+    int err = tdm_boot_x_check_installed(b, b->st.inst_slot, b->st.inst_gen);
     if (err != TDM_E_BOOT_VERIFY) {
         return err < 0 ? err : 0;
     }
     struct tdm_boot_source src;
     static const struct tdm_version any = {0, 0, 0, 0};
-    err = tdm_boot_source(b, b->st.inst_slot, 0, &any, &src);
+    err = tdm_boot_x_source(b, b->st.inst_slot, 0, &any, &src);
     if (err < 0) {
         return err == TDM_E_POWER ? err : 0;
     }
@@ -110,7 +110,7 @@ static int run_steps(struct tdm_boot *b, const struct tdm_boot_source *src, uint
 {
     int err = 0;
     if (b->st.step <= TDM_BS_STEP_APP) {
-        err = tdm_boot_copy_both(b, src);
+        err = tdm_boot_x_copy_both(b, src);
         if (err < 0) {
             return err;
         }
@@ -118,15 +118,15 @@ static int run_steps(struct tdm_boot *b, const struct tdm_boot_source *src, uint
         err = save(b);
     }
     if (err >= 0 && b->st.step == TDM_BS_STEP_NET) {
-        err = tdm_boot_copy_net(b, src);
+        err = tdm_boot_x_copy_net(b, src);
         if (err < 0) {
             return err;
         }
         b->st.step = TDM_BS_STEP_VERIFY;
         err = save(b);
     }
-    err = err < 0 ? err : tdm_boot_verify(b, src);
-    return err < 0 ? err : tdm_boot_images_record(b, src, gen);
+    err = err < 0 ? err : tdm_boot_x_verify(b, src);
+    return err < 0 ? err : tdm_boot_x_images_record(b, src, gen);
 }
 
 /* Phase REPAIR: reinstall the installed set, then IDLE. src NULL: describe the slot again (after a cut). */
@@ -136,7 +136,7 @@ static int repair(struct tdm_boot *b, const struct tdm_boot_source *src)
     static const struct tdm_version any = {0, 0, 0, 0};
     int err = 0;
     if (!src) {
-        err = tdm_boot_source(b, b->st.inst_slot, 0, &any, &again);
+        err = tdm_boot_x_source(b, b->st.inst_slot, 0, &any, &again);
         src = &again;
     }
     err = err < 0 ? err : run_steps(b, src, b->st.inst_gen);
@@ -154,7 +154,7 @@ static int rollback(struct tdm_boot *b)
 {
     struct tdm_boot_source src;
     static const struct tdm_version any = {0, 0, 0, 0};
-    if (b->st.inst_slot == TDM_STORE_NONE || !tdm_boot_slot_holds(b, b->st.inst_slot, b->st.inst_gen)) {
+    if (b->st.inst_slot == TDM_STORE_NONE || !tdm_boot_x_slot_holds(b, b->st.inst_slot, b->st.inst_gen)) {
         /* Nothing to go back to (the device never had a valid set before this one): keep the new set. */
         b->st.phase = TDM_BS_IDLE;
         b->st.last = TDM_BS_LAST_CONFIRMED;
@@ -164,7 +164,7 @@ static int rollback(struct tdm_boot *b)
         int err = save(b);
         return err < 0 ? err : boot_installed(b, TDM_BOOT_RUN_INSTALLED);
     }
-    int err = tdm_boot_source(b, b->st.inst_slot, 0, &any, &src);
+    int err = tdm_boot_x_source(b, b->st.inst_slot, 0, &any, &src);
     err = err < 0 ? err : run_steps(b, &src, b->st.inst_gen);
     if (err < 0) {
         return err;
@@ -211,13 +211,13 @@ static int install(struct tdm_boot *b)
     if (err < 0) {
         return err;
     }
-    if (!tdm_boot_slot_holds(b, b->st.cand_slot, b->st.cand_gen)) {
+    if (!tdm_boot_x_slot_holds(b, b->st.cand_slot, b->st.cand_gen)) {
         return give_up(b, TDM_E_STORE_SLOT);
     }
     if (tdm_bootstate_is_rejected(&b->st, b->st.cand_sha)) {
         return refuse(b, TDM_E_BOOT_REJECTED);
     }
-    err = tdm_boot_source(b, b->st.cand_slot, now, &b->st.inst_version, &src);
+    err = tdm_boot_x_source(b, b->st.cand_slot, now, &b->st.inst_version, &src);
     if (err >= 0 && src.is_capture) {
         err = TDM_E_BOOT_CAPTURE; /* a capture is never a candidate */
     }
@@ -234,7 +234,7 @@ static int install(struct tdm_boot *b)
         err = save(b);
     }
     if (err >= 0 && b->st.step == TDM_BS_STEP_CAPTURE) {
-        err = tdm_boot_ensure_backup(b);
+        err = tdm_boot_x_ensure_backup(b);
         if (err >= 0) {
             b->st.step = TDM_BS_STEP_APP;
             err = save(b);
@@ -275,7 +275,7 @@ static int trial_reset(struct tdm_boot *b)
         return err;
     }
     b->rep.trial_retry = b->st.trial_retries;
-    err = b->cfg.skip_boot_verify ? 0 : tdm_boot_check_installed(b, b->st.cand_slot, b->st.cand_gen);
+    err = b->cfg.skip_boot_verify ? 0 : tdm_boot_x_check_installed(b, b->st.cand_slot, b->st.cand_gen);
     if (err == TDM_E_BOOT_VERIFY) {
         /* internal flash no longer holds the candidate: install it again, the same trial goes on */
         b->st.phase = TDM_BS_INSTALL;

@@ -2,7 +2,7 @@
  * images in NAND, so the bootloader copies them there (the network image read back through the net-boot
  * stage) before it touches internal flash. Later updates keep the installed package instead.
  *
- * Owns: the decision to capture (tdm_boot_ensure_backup) and writing the capture format (docs/BOOT.md:
+ * Owns: the decision to capture (tdm_boot_x_ensure_backup) and writing the capture format (docs/BOOT.md:
  * "TDMC", format 1, lengths, SHA-256 of each image, the application's version, CRC-32 of the header; then
  * the application image, then the network image).
  * Never: writes internal flash, or commits a capture whose images it did not hash from flash first.
@@ -31,7 +31,7 @@ static int read_net(struct tdm_boot *b, uint32_t addr, void *buf, uint32_t len)
     return 0;
 }
 
-int tdm_boot_image_len(struct tdm_boot *b, tdm_boot_read_fn read, uint32_t base, uint32_t slot_size, uint32_t *len,
+int tdm_boot_x_image_len(struct tdm_boot *b, tdm_boot_read_fn read, uint32_t base, uint32_t slot_size, uint32_t *len,
                        struct tdm_version *version)
 {
     uint8_t h[TDM_MCUBOOT_HDR_LEN], info[4];
@@ -72,12 +72,12 @@ static int append(struct tdm_boot *b, tdm_boot_read_fn read, uint32_t addr, uint
     return 0;
 }
 
-int tdm_boot_is_capture_magic(const uint8_t magic[4])
+int tdm_boot_x_is_capture_magic(const uint8_t magic[4])
 {
     return magic[0] == 'T' && magic[1] == 'D' && magic[2] == 'M' && magic[3] == 'C';
 }
 
-void tdm_boot_capture_encode(const struct tdm_capture_hdr *c, uint8_t out[TDM_CAPTURE_HDR_LEN])
+void tdm_boot_x_capture_encode(const struct tdm_capture_hdr *c, uint8_t out[TDM_CAPTURE_HDR_LEN])
 {
     for (unsigned i = 0; i < TDM_CAPTURE_HDR_LEN; i++) {
         out[i] = 0;
@@ -97,9 +97,9 @@ void tdm_boot_capture_encode(const struct tdm_capture_hdr *c, uint8_t out[TDM_CA
     tdm_put_le32(out + 88, tdm_crc32(0, out, 88));
 }
 
-int tdm_boot_capture_decode(const uint8_t in[TDM_CAPTURE_HDR_LEN], struct tdm_capture_hdr *c)
+int tdm_boot_x_capture_decode(const uint8_t in[TDM_CAPTURE_HDR_LEN], struct tdm_capture_hdr *c)
 {
-    if (!tdm_boot_is_capture_magic(in) || tdm_get_le32(in + 4) != 1 || tdm_get_le32(in + 88) != tdm_crc32(0, in, 88)) {
+    if (!tdm_boot_x_is_capture_magic(in) || tdm_get_le32(in + 4) != 1 || tdm_get_le32(in + 88) != tdm_crc32(0, in, 88)) {
         return TDM_E_CORRUPT;
     }
     c->app_len = tdm_get_le32(in + 8);
@@ -112,23 +112,23 @@ int tdm_boot_capture_decode(const uint8_t in[TDM_CAPTURE_HDR_LEN], struct tdm_ca
     return 0;
 }
 
-int tdm_boot_capture(struct tdm_boot *b, unsigned slot)
+int tdm_boot_x_capture(struct tdm_boot *b, unsigned slot)
 {
     const struct tdm_layout *l = &b->cfg.layout;
     struct tdm_capture_hdr c;
     struct tdm_version net_ver;
     uint8_t h[TDM_CAPTURE_HDR_LEN];
-    int err = tdm_boot_xfer(b);
+    int err = tdm_boot_x_xfer(b);
     err = err < 0 ? err
-                  : tdm_boot_image_len(b, read_app, l->app_slot.addr, l->app_slot.size, &c.app_len, &c.version);
+                  : tdm_boot_x_image_len(b, read_app, l->app_slot.addr, l->app_slot.size, &c.app_len, &c.version);
     err = err < 0 ? err
-                  : tdm_boot_image_len(b, read_net, b->xfer.slot_addr, b->xfer.slot_size, &c.net_len, &net_ver);
-    err = err < 0 ? err : tdm_boot_hash_app(b, l->app_slot.addr, c.app_len, c.sha[0]);
+                  : tdm_boot_x_image_len(b, read_net, b->xfer.slot_addr, b->xfer.slot_size, &c.net_len, &net_ver);
+    err = err < 0 ? err : tdm_boot_x_hash_app(b, l->app_slot.addr, c.app_len, c.sha[0]);
     err = err < 0 ? err : tdm_xfer_hash(&b->xfer, b->xfer.slot_addr, c.net_len, c.sha[1]);
     if (err < 0) {
         return err;
     }
-    tdm_boot_capture_encode(&c, h);
+    tdm_boot_x_capture_encode(&c, h);
     uint32_t app_len = c.app_len, net_len = c.net_len;
     err = tdm_store_open(&b->store, slot);
     err = err < 0 ? err : tdm_store_write(&b->store, h, sizeof h);
@@ -142,7 +142,7 @@ int tdm_boot_capture(struct tdm_boot *b, unsigned slot)
     return 0;
 }
 
-int tdm_boot_slot_holds(struct tdm_boot *b, unsigned slot, uint32_t gen)
+int tdm_boot_x_slot_holds(struct tdm_boot *b, unsigned slot, uint32_t gen)
 {
     struct tdm_store_slot_info si;
     return slot < TDM_STORE_SLOTS && tdm_store_slot_info(&b->store, slot, &si) == 0 &&
@@ -150,20 +150,20 @@ int tdm_boot_slot_holds(struct tdm_boot *b, unsigned slot, uint32_t gen)
 }
 
 /* Make sure the running set has a copy in NAND before internal flash is touched. */
-int tdm_boot_ensure_backup(struct tdm_boot *b)
+int tdm_boot_x_ensure_backup(struct tdm_boot *b)
 {
-    if (b->st.inst_slot != TDM_STORE_NONE && tdm_boot_slot_holds(b, b->st.inst_slot, b->st.inst_gen)) {
+    if (b->st.inst_slot != TDM_STORE_NONE && tdm_boot_x_slot_holds(b, b->st.inst_slot, b->st.inst_gen)) {
         return 0;
     }
     unsigned other = b->st.cand_slot == TDM_STORE_SLOT_A ? TDM_STORE_SLOT_B : TDM_STORE_SLOT_A;
-    int err = tdm_boot_capture(b, other);
+    int err = tdm_boot_x_capture(b, other);
     if (err == TDM_E_BOOT_NO_IMAGE) {
         b->st.inst_slot = TDM_STORE_NONE; /* a blank device: nothing to keep */
         return 0;
     }
     struct tdm_boot_source cap;
     static const struct tdm_version any = {0, 0, 0, 0};
-    err = err < 0 ? err : tdm_boot_source(b, other, 0, &any, &cap);
+    err = err < 0 ? err : tdm_boot_x_source(b, other, 0, &any, &cap);
     if (err < 0) {
         return err;
     }

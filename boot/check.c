@@ -29,7 +29,7 @@ static void copy(uint8_t *d, const uint8_t *s, uint32_t n)
     }
 }
 
-int tdm_boot_images_record(struct tdm_boot *b, const struct tdm_boot_source *src, uint32_t gen)
+int tdm_boot_x_images_record(struct tdm_boot *b, const struct tdm_boot_source *src, uint32_t gen)
 {
     uint8_t rec[IMAGES_LEN] = {0};
     rec[0] = IMAGES_FORMAT;
@@ -81,7 +81,7 @@ static int load_record(struct tdm_boot *b, unsigned slot, uint32_t gen, struct t
     return 0;
 }
 
-int tdm_boot_check_installed(struct tdm_boot *b, unsigned slot, uint32_t gen)
+int tdm_boot_x_check_installed(struct tdm_boot *b, unsigned slot, uint32_t gen)
 {
     struct tdm_boot_source src;
     int err = load_record(b, slot, gen, &src);
@@ -89,13 +89,13 @@ int tdm_boot_check_installed(struct tdm_boot *b, unsigned slot, uint32_t gen)
         /* Installed before this record existed: take the digests from the slot itself, fully checked
          * (signature included), once, and record them for the next boots. */
         static const struct tdm_version any = {0, 0, 0, 0};
-        err = tdm_boot_source(b, slot, 0, &any, &src);
+        err = tdm_boot_x_source(b, slot, 0, &any, &src);
         if (err < 0 && err != TDM_E_POWER) {
             return 0; /* nothing trustworthy to compare with */
         }
-        err = err < 0 ? err : tdm_boot_images_record(b, &src, gen);
+        err = err < 0 ? err : tdm_boot_x_images_record(b, &src, gen);
     }
-    err = err < 0 ? err : tdm_boot_verify(b, &src);
+    err = err < 0 ? err : tdm_boot_x_verify(b, &src);
     if (err == TDM_E_POWER || err == TDM_E_BOOT_VERIFY) {
         return err;
     }

@@ -121,7 +121,7 @@ static int copy_app_until(struct tdm_boot *b, const struct tdm_boot_source *src,
     return 0;
 }
 
-int tdm_boot_copy_app(struct tdm_boot *b, const struct tdm_boot_source *src)
+int tdm_boot_x_copy_app(struct tdm_boot *b, const struct tdm_boot_source *src)
 {
     uint32_t off = 0;
     if (src->img[0].len > b->cfg.layout.app_slot.size) {
@@ -130,7 +130,7 @@ int tdm_boot_copy_app(struct tdm_boot *b, const struct tdm_boot_source *src)
     return copy_app_until(b, src, &off, src->img[0].len);
 }
 
-int tdm_boot_xfer(struct tdm_boot *b)
+int tdm_boot_x_xfer(struct tdm_boot *b)
 {
     if (b->xfer_open) {
         return 0;
@@ -151,7 +151,7 @@ int tdm_boot_xfer(struct tdm_boot *b)
 static int copy_net(struct tdm_boot *b, const struct tdm_boot_source *src, int with_app)
 {
     const struct tdm_boot_image *img = &src->img[1];
-    int err = tdm_boot_xfer(b);
+    int err = tdm_boot_x_xfer(b);
     if (err < 0) {
         return err;
     }
@@ -186,20 +186,20 @@ static int copy_net(struct tdm_boot *b, const struct tdm_boot_source *src, int w
     return err < 0 ? err : 0;
 }
 
-int tdm_boot_copy_net(struct tdm_boot *b, const struct tdm_boot_source *src)
+int tdm_boot_x_copy_net(struct tdm_boot *b, const struct tdm_boot_source *src)
 {
     return copy_net(b, src, 0);
 }
 
-int tdm_boot_copy_both(struct tdm_boot *b, const struct tdm_boot_source *src)
+int tdm_boot_x_copy_both(struct tdm_boot *b, const struct tdm_boot_source *src)
 {
     if (src->img[0].len > b->cfg.layout.app_slot.size) {
         return TDM_E_PKG_TOO_BIG;
     }
-    return src->img[1].len ? copy_net(b, src, 1) : tdm_boot_copy_app(b, src);
+    return src->img[1].len ? copy_net(b, src, 1) : tdm_boot_x_copy_app(b, src);
 }
 
-int tdm_boot_hash_app(struct tdm_boot *b, uint32_t addr, uint32_t len, uint8_t out[TDM_SHA256_LEN])
+int tdm_boot_x_hash_app(struct tdm_boot *b, uint32_t addr, uint32_t len, uint8_t out[TDM_SHA256_LEN])
 {
     const struct tdm_crypto_ops *c = &b->cfg.crypto;
     struct tdm_sha256 h;
@@ -214,17 +214,17 @@ int tdm_boot_hash_app(struct tdm_boot *b, uint32_t addr, uint32_t len, uint8_t o
 
 /* Range k of the network image is hashed by the net core while the application core hashes its range k
  * (the two digests are independent), so the two hashes overlap instead of following each other. */
-int tdm_boot_verify(struct tdm_boot *b, const struct tdm_boot_source *src)
+int tdm_boot_x_verify(struct tdm_boot *b, const struct tdm_boot_source *src)
 {
     const struct tdm_boot_image *app = &src->img[0], *net = &src->img[1];
     uint8_t got[2][TDM_SHA256_LEN];
     unsigned ranges = app->nranges > net->nranges ? app->nranges : net->nranges;
-    int err = net->nranges ? tdm_boot_xfer(b) : 0;
+    int err = net->nranges ? tdm_boot_x_xfer(b) : 0;
     for (unsigned k = 0; err >= 0 && k < ranges; k++) {
         int on_net = k < net->nranges;
         err = on_net ? tdm_xfer_hash_start(&b->xfer, b->xfer.slot_addr + net->r[k].off, net->r[k].len) : 0;
         if (err >= 0 && k < app->nranges) {
-            err = tdm_boot_hash_app(b, b->cfg.layout.app_slot.addr + app->r[k].off, app->r[k].len, got[0]);
+            err = tdm_boot_x_hash_app(b, b->cfg.layout.app_slot.addr + app->r[k].off, app->r[k].len, got[0]);
             err = err < 0 ? err : (bytes_equal(got[0], app->r[k].sha, TDM_SHA256_LEN) ? 0 : TDM_E_BOOT_VERIFY);
         }
         if (on_net) {

@@ -80,7 +80,7 @@ static int from_capture(struct tdm_boot *b, unsigned slot, struct tdm_boot_sourc
     struct tdm_store_slot_info si;
     int err = tdm_store_read(&b->store, slot, 0, h, sizeof h);
     err = err < 0 ? err : tdm_store_slot_info(&b->store, slot, &si);
-    err = err < 0 ? err : tdm_boot_capture_decode(h, &c);
+    err = err < 0 ? err : tdm_boot_x_capture_decode(h, &c);
     if (err < 0) {
         return err;
     }
@@ -103,7 +103,7 @@ static int from_capture(struct tdm_boot *b, unsigned slot, struct tdm_boot_sourc
     return 0;
 }
 
-int tdm_boot_source(struct tdm_boot *b, unsigned slot, uint32_t min_counter, const struct tdm_version *min_version,
+int tdm_boot_x_source(struct tdm_boot *b, unsigned slot, uint32_t min_counter, const struct tdm_version *min_version,
                     struct tdm_boot_source *src)
 {
     uint8_t magic[4];
@@ -112,7 +112,7 @@ int tdm_boot_source(struct tdm_boot *b, unsigned slot, uint32_t min_counter, con
         return err;
     }
     src->slot = (uint8_t)slot;
-    if (tdm_boot_is_capture_magic(magic)) {
+    if (tdm_boot_x_is_capture_magic(magic)) {
         return from_capture(b, slot, src);
     }
     return from_package(b, slot, min_counter, min_version, src);
