@@ -24,7 +24,6 @@
 
 #define MAX_BOOTS 8
 #define MAX_FILE (256u * 1024u)
-#define CUTS 12         /* cut points spread over the v2 install */
 #define SIG_FLIP 40u    /* the byte of the signature (r || s) the refused package gets wrong */
 
 static struct rig R;
@@ -168,20 +167,17 @@ static void a_v2_with_a_wrong_signature_byte_is_refused_and_v1_runs(void)
     check_steady(BST_V1);
 }
 
-/* Cut k of CUTS over the install's operations [first, last]: evenly spread, seeded jitter, every other
- * one torn, every third followed by a second cut during the recovery. The device must end on v2, whole,
- * confirmed, with no application start on a mixed set on the way. */
-static void cut_once(uint64_t first, uint64_t last, unsigned k)
+/* Cut k: operation first + k / 2 of the run, before it (k even) or torn inside it (k odd); every third
+ * cut is followed by a second one during the recovery. The device must end on v2, whole and confirmed,
+ * with no application start on a mixed set on the way. */
+static void cut_once(uint64_t first, unsigned k)
 {
     uint64_t seed = tdm_test_seed() * 0x9E37u + k;
-    uint64_t span = last - first + 1, step = span / CUTS ? span / CUTS : 1;
-    uint64_t at = first + (k * span) / CUTS + tdm_rng_below(&seed, (uint32_t)step);
-    at = at > last ? last : at;
+    uint64_t at = first + k / 2;
     enum tdm_sim_cut mode = (k & 1) ? TDM_SIM_CUT_TORN : TDM_SIM_CUT_BEFORE;
     uint32_t again = k % 3 == 2 ? 1 + tdm_rng_below(&seed, 60) : 0;
-    char what[96];
-    snprintf(what, sizeof what, "cut %u at operation %llu of %llu..%llu, %s, second cut +%u", k,
-             (unsigned long long)at, (unsigned long long)first, (unsigned long long)last,
+    char what[80];
+    snprintf(what, sizeof what, "cut at operation %llu %s, second cut +%u", (unsigned long long)at,
              mode ? "torn" : "before", (unsigned)again);
     tdm_test_replay_extra("--cut %u", k);
     TDM_CHECK_OK(rig_restore(&R, &snap));
@@ -201,6 +197,18 @@ static void cut_once(uint64_t first, uint64_t last, unsigned k)
     check_steady(BST_V2);
 }
 
+static uint64_t nand_ops(void)
+{
+    return R.dev.nand.stats.programs + R.dev.nand.stats.erases;
+}
+
+static uint64_t flash_ops(const struct tdm_sim_flash *f)
+{
+    return f->stats.writes + f->stats.erases;
+}
+
+/* Every mutating operation of the power-on that installs v2 and confirms it (NAND programs and erases,
+ * both flashes' writes and erases, the OTP write of the counter), cut before and torn. */
 static void power_cuts_in_the_v2_install_end_on_a_consistent_set(void)
 {
     setup();
@@ -209,18 +217,23 @@ static void power_cuts_in_the_v2_install_end_on_a_consistent_set(void)
     tdm_sim_device_power_cycle(&R.dev);
     tdm_sim_snapshot_free(&snap); /* a failed run of this scenario may have left one */
     TDM_CHECK_OK(tdm_sim_snapshot_take(&snap, &R.dev));
-    /* the run without a cut: the install's mutating operations are boot_op + 1 .. app_op */
-    TDM_CHECK_OK(rig_run_once(&R));
-    TDM_CHECK(R.rep.outcome == TDM_BOOT_RUN_TRIAL && R.app == RIG_APP_CONFIRMED && R.app_op > R.boot_op + CUTS);
-    uint64_t first = R.boot_op + 1, last = R.app_op;
-    printf("      install operations %llu..%llu (%llu), %d cuts\n", (unsigned long long)first,
-           (unsigned long long)last, (unsigned long long)(last - first + 1), CUTS);
+    uint64_t n0 = nand_ops(), a0 = flash_ops(&R.dev.app), w0 = flash_ops(&R.dev.net), o0 = R.dev.otp.stats.writes;
+    TDM_CHECK_OK(rig_run_once(&R)); /* without a cut: its operations are boot_op + 1 .. dom.ops */
+    TDM_CHECK(R.rep.outcome == TDM_BOOT_RUN_TRIAL && R.app == RIG_APP_CONFIRMED);
+    uint64_t first = R.boot_op + 1, n = R.dev.dom.ops - R.boot_op;
+    printf("      %llu operations (%llu before the application starts): NAND %llu, app flash %llu, net flash "
+           "%llu, OTP %llu\n", (unsigned long long)n, (unsigned long long)(R.app_op - R.boot_op),
+           (unsigned long long)(nand_ops() - n0), (unsigned long long)(flash_ops(&R.dev.app) - a0),
+           (unsigned long long)(flash_ops(&R.dev.net) - w0), (unsigned long long)(R.dev.otp.stats.writes - o0));
+    TDM_CHECK(R.app_op > R.boot_op && R.dev.otp.stats.writes > o0 && flash_ops(&R.dev.net) > w0);
     const char *only = tdm_test_option("cut");
-    for (unsigned k = 0; k < CUTS; k++) {
+    for (unsigned k = 0; k < 2 * n; k++) {
         if (!only || strtoul(only, NULL, 0) == k) {
-            cut_once(first, last, k);
+            cut_once(first, k);
         }
     }
+    printf("      %llu cuts, %llu of them with a second cut\n", (unsigned long long)(2 * n),
+           (unsigned long long)(2 * n / 3));
     tdm_sim_snapshot_free(&snap);
 }
 
