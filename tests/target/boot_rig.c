@@ -26,6 +26,26 @@ static struct {
     uint8_t page[W25N_PAGE_AND_TAGS];
 } ram;
 
+/* The board's ECDSA verifier (crypto/p256.c), counted. */
+static struct rig *counting;
+
+static int counted_verify(void *ctx, const uint8_t pub[TDM_P256_PUBKEY_LEN], const uint8_t hash[TDM_SHA256_LEN],
+                          const uint8_t sig[TDM_P256_SIG_LEN])
+{
+    int r = tdm_board_crypto().p256_verify(ctx, pub, hash, sig);
+    counting->verifies++;
+    counting->verified += r == 0;
+    return r;
+}
+
+static struct tdm_crypto_ops boot_crypto(struct rig *r)
+{
+    struct tdm_crypto_ops c = tdm_board_crypto();
+    counting = r;
+    c.p256_verify = counted_verify;
+    return c;
+}
+
 static int net_step(void *arg)
 {
     return tdm_netboot_poll(arg);
@@ -214,7 +234,7 @@ int rig_run_once(struct rig *r)
                                  .app_flash = tdm_sim_device_app_flash(&r->dev),
                                  .ipc = tdm_sim_device_ipc(&r->dev, TDM_SIM_CORE_APP),
                                  .counter = tdm_sim_device_counter(&r->dev),
-                                 .crypto = tdm_board_crypto(),
+                                 .crypto = boot_crypto(r),
                                  .nand = &ram.nand_ops,
                                  .nand_page_buf = ram.page,
                                  .keys = r->keys,
@@ -241,6 +261,13 @@ int rig_run_until_stable(struct rig *r, unsigned max_boots, unsigned *boots)
         err = TDM_E_STATE;
     }
     return err;
+}
+
+int rig_bus_clean(const struct rig *r)
+{
+    const struct tdm_sim_spinand_stats *s = &r->chip.stats;
+    return s->transactions > 0 && s->proto_errors == 0 && s->busy_ignored == 0 && s->wel_missing == 0 &&
+           s->lock_refused == 0;
 }
 
 int rig_runs(const struct rig *r, const char *id)

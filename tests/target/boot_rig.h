@@ -50,6 +50,7 @@ struct rig {
     uint32_t reset_reason;       /* RIG_APP_RESET: TDM_RESET_* */
     uint64_t boot_op;            /* dev.dom.ops when the last bootloader run started */
     uint64_t app_op;             /* dev.dom.ops when the application started (0: it did not) */
+    uint64_t verifies, verified; /* the bootloader's ECDSA verifications, and those that passed */
     int open;
 };
 
@@ -78,6 +79,10 @@ int rig_run_until_stable(struct rig *r, unsigned max_boots, unsigned *boots);
 
 /* Both cores run set `id` (the invariant checker identified both images at the last start). */
 int rig_runs(const struct rig *r, const char *id);
+
+/* The chip saw SPI transactions since the last power-up of its command level, and no misuse of the bus
+ * (protocol errors, commands while busy or without write enable, programs or erases of a locked block). */
+int rig_bus_clean(const struct rig *r);
 
 /* The boot state as the store holds it now (mounted through the driver). Returns 0 or an error. */
 int rig_state(struct rig *r, struct tdm_bootstate *st);

@@ -54,9 +54,11 @@ static uint8_t *load(const char *name, size_t *n)
     return b;
 }
 
-/* A blank device trusting the story's key; the packages read once. */
+/* A blank device trusting the story's key; the packages read once. The replay line names the directory. */
 static void setup(void)
 {
+    const char *dir = tdm_test_option("sets");
+    tdm_test_replay_extra("--sets %s", dir ? dir : "DIR");
     if (!pkg[0].b) {
         size_t n = 0;
         uint8_t *k = load(BST_KEY_FILE, &n);
@@ -98,14 +100,19 @@ static void check_steady(unsigned set)
 {
     reboot();
     TDM_CHECK(R.rep.outcome == TDM_BOOT_RUN_INSTALLED && R.rep.verified == 1 && R.app == RIG_APP_RUNNING);
-    TDM_CHECK(rig_runs(&R, bst_sets[set].id) && R.dev.mixed_starts == 0);
+    TDM_CHECK(rig_runs(&R, bst_sets[set].id) && R.dev.mixed_starts == 0 && rig_bus_clean(&R));
 }
 
 /* Stage `set` and reboot: installed on both cores, on trial, confirmed by the application. */
 static void update_to(unsigned set)
 {
     TDM_CHECK_OK(stage_bytes(set, pkg[set].b, pkg[set].n));
+    uint64_t verifies = R.verifies, verified = R.verified;
     TDM_CHECK(reboot() == 1);
+    /* the package's signature, by the device's verifier (the manifest binds both images' hashes) */
+    TDM_CHECK_MSG(R.verified - verified == 1 && R.verifies - verifies == 1,
+                  "%u ECDSA verifications, %u passed", (unsigned)(R.verifies - verifies),
+                  (unsigned)(R.verified - verified));
     TDM_CHECK_MSG(R.rep.outcome == TDM_BOOT_RUN_TRIAL && R.app == RIG_APP_CONFIRMED, "outcome %d app %d",
                   (int)R.rep.outcome, (int)R.app);
     TDM_CHECK(rig_runs(&R, bst_sets[set].id));
@@ -158,7 +165,9 @@ static void a_v2_with_a_wrong_signature_byte_is_refused_and_v1_runs(void)
     bad[sig + SIG_FLIP] ^= 0x01;
     TDM_CHECK_OK(stage_bytes(BST_V2, bad, n));
     uint64_t erases = R.dev.app.stats.erases + R.dev.net.stats.erases;
+    uint64_t verifies = R.verifies, verified = R.verified;
     reboot();
+    TDM_CHECK(R.verifies - verifies == 1 && R.verified == verified); /* the package signature: refused */
     TDM_CHECK_MSG(R.rep.outcome == TDM_BOOT_RUN_REFUSED && R.rep.refused_err == TDM_E_PKG_SIG, "outcome %d: %s",
                   (int)R.rep.outcome, tdm_errname(R.rep.refused_err));
     TDM_CHECK(rig_runs(&R, "v1") && R.dev.counter == bst_sets[BST_V1].counter);
@@ -179,7 +188,7 @@ static void cut_once(uint64_t first, unsigned k)
     char what[80];
     snprintf(what, sizeof what, "cut at operation %llu %s, second cut +%u", (unsigned long long)at,
              mode ? "torn" : "before", (unsigned)again);
-    tdm_test_replay_extra("--cut %u", k);
+    tdm_test_replay_extra("--sets %s --cut %u", tdm_test_option("sets"), k);
     TDM_CHECK_OK(rig_restore(&R, &snap));
     tdm_sim_device_cut_at(&R.dev, at, mode);
     int err = rig_run_once(&R);
