@@ -3,7 +3,7 @@
  *
  * Owns: the file format. Never: partial loads (a file of the wrong size or magic is refused whole).
  *
- * Format (little-endian), version 1:
+ * Format (little-endian), version 2:
  *   0    8  magic "TDMNAND1"
  *   8    4  format version (1)
  *   12  32  part name, NUL padded
@@ -12,7 +12,8 @@
  *   80   8  reads seen          88 88  stats (11 x u64, in the order of struct tdm_sim_stats)
  *   ...  header padded to 4096 bytes
  *   then per block: erase count u32, flags u8 (blocks x 5 bytes)
- *   then per page: partial-program count u8, page flags u8 (pages x 2 bytes)
+ *   then per page: partial-program count u8, page flags u8, then struct tdm_sim_page_health's 8 bytes in
+ *   field order (pages x 10 bytes)
  *   then the array: blocks x pages_per_block x (page_size + oob_size) bytes, row order.
  * The per-block highest programmed page is derived on load (pages with programs, in order).
  */
@@ -25,7 +26,8 @@
 #include "tandem/le.h"
 
 #define HDR_SIZE 4096
-#define FILE_VERSION 1
+#define FILE_VERSION 2
+#define PAGE_REC 10
 #define STATS_N 11
 
 static void stats_put(uint8_t *p, const struct tdm_sim_stats *s)
@@ -51,7 +53,7 @@ static void stats_get(const uint8_t *p, struct tdm_sim_stats *s)
 static uint64_t file_size(const struct tdm_nand_geometry *g)
 {
     uint64_t pages = (uint64_t)g->blocks * g->pages_per_block;
-    return HDR_SIZE + (uint64_t)g->blocks * 5 + pages * 2 + pages * (g->page_size + g->oob_size);
+    return HDR_SIZE + (uint64_t)g->blocks * 5 + pages * PAGE_REC + pages * (g->page_size + g->oob_size);
 }
 
 int tdm_sim_nand_save(const struct tdm_sim_nand *c, const char *path)
@@ -85,8 +87,10 @@ int tdm_sim_nand_save(const struct tdm_sim_nand *c, const char *path)
     }
     uint32_t pages = c->geo.blocks * c->geo.pages_per_block;
     for (uint32_t r = 0; ok && r < pages; r++) {
-        uint8_t rec[2] = {c->page_nprog[r], c->page_flags[r]};
-        ok = fwrite(rec, 2, 1, f) == 1;
+        const struct tdm_sim_page_health *h = &c->health[r];
+        uint8_t rec[PAGE_REC] = {c->page_nprog[r], c->page_flags[r], h->cw_prog, h->cw_bad, h->weak, h->life,
+                                 h->age, h->reads, h->flips, 0};
+        ok = fwrite(rec, PAGE_REC, 1, f) == 1;
     }
     size_t bb = (size_t)c->geo.pages_per_block * (c->geo.page_size + c->geo.oob_size);
     uint8_t *erased = malloc(bb);
@@ -127,12 +131,14 @@ static int load_body(struct tdm_sim_nand *c, FILE *f)
         c->block_flags[b] = rec[4];
     }
     for (uint32_t r = 0; r < pages; r++) {
-        uint8_t rec[2];
-        if (fread(rec, 2, 1, f) != 1) {
+        uint8_t rec[PAGE_REC];
+        if (fread(rec, PAGE_REC, 1, f) != 1) {
             return TDM_E_SIM_FILE;
         }
         c->page_nprog[r] = rec[0];
         c->page_flags[r] = rec[1];
+        struct tdm_sim_page_health h = {rec[2], rec[3], rec[4], rec[5], rec[6], rec[7], rec[8], 0};
+        c->health[r] = h;
         if (rec[0]) {
             c->block_top[r / c->geo.pages_per_block] = (int32_t)(r % c->geo.pages_per_block);
         }
@@ -190,6 +196,7 @@ int tdm_sim_nand_load(struct tdm_sim_nand *c, const char *path)
     c->own.ops = tdm_get_le64(hdr + 64);
     c->own.clock_ns = tdm_get_le64(hdr + 72);
     c->reads_seen = tdm_get_le64(hdr + 80);
+    c->cuts_seen = c->own.cuts;
     stats_get(hdr + 88, &c->stats);
     err = load_body(c, f);
     fclose(f);
@@ -202,6 +209,44 @@ int tdm_sim_nand_load(struct tdm_sim_nand *c, const char *path)
     }
     if (c->spi_hz == 0 || c->spi_hz > part->spi_max_hz) {
         c->spi_hz = part->spi_max_hz;
+    }
+    return 0;
+}
+
+static void *dup(const void *src, size_t n)
+{
+    void *d = malloc(n ? n : 1);
+    if (d && n) {
+        memcpy(d, src, n);
+    }
+    return d;
+}
+
+int tdm_sim_nand_clone(struct tdm_sim_nand *dst, const struct tdm_sim_nand *src)
+{
+    uint32_t blocks = src->geo.blocks, pages = blocks * src->geo.pages_per_block;
+    size_t span = src->geo.page_size + src->geo.oob_size, bb = (size_t)src->geo.pages_per_block * span;
+    *dst = *src;
+    dst->own = *src->dom;
+    dst->dom = &dst->own;
+    dst->block_data = calloc(blocks, sizeof *dst->block_data);
+    dst->erase_count = dup(src->erase_count, blocks * sizeof *src->erase_count);
+    dst->block_flags = dup(src->block_flags, blocks);
+    dst->block_top = dup(src->block_top, blocks * sizeof *src->block_top);
+    dst->page_nprog = dup(src->page_nprog, pages);
+    dst->page_flags = dup(src->page_flags, pages);
+    dst->health = dup(src->health, pages * sizeof *src->health);
+    dst->stage = malloc(span);
+    int ok = dst->block_data && dst->erase_count && dst->block_flags && dst->block_top && dst->page_nprog &&
+             dst->page_flags && dst->health && dst->stage;
+    for (uint32_t b = 0; ok && b < blocks; b++) {
+        if (src->block_data[b]) {
+            ok = (dst->block_data[b] = dup(src->block_data[b], bb)) != NULL;
+        }
+    }
+    if (!ok) {
+        tdm_sim_nand_destroy(dst);
+        return TDM_E_BUFFER;
     }
     return 0;
 }

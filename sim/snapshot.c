@@ -31,9 +31,10 @@ int tdm_sim_snapshot_take(struct tdm_sim_snapshot *s, const struct tdm_sim_devic
     s->nand_block_flags = dup_bytes(c->block_flags, blocks);
     s->nand_page_nprog = dup_bytes(c->page_nprog, pages);
     s->nand_page_flags = dup_bytes(c->page_flags, pages);
+    s->nand_health = dup_bytes(c->health, pages * sizeof *c->health);
     s->nand_block_top = dup_bytes(c->block_top, blocks * sizeof *c->block_top);
     int ok = s->nand_blocks && s->nand_erase_count && s->nand_block_flags && s->nand_page_nprog &&
-             s->nand_page_flags && s->nand_block_top;
+             s->nand_page_flags && s->nand_health && s->nand_block_top;
     for (uint32_t b = 0; ok && b < blocks; b++) {
         if (c->block_data[b]) {
             s->nand_blocks[b] = dup_bytes(c->block_data[b], nand_block_bytes(c));
@@ -75,9 +76,11 @@ int tdm_sim_snapshot_restore(const struct tdm_sim_snapshot *s, struct tdm_sim_de
     memcpy(c->block_flags, s->nand_block_flags, blocks);
     memcpy(c->page_nprog, s->nand_page_nprog, pages);
     memcpy(c->page_flags, s->nand_page_flags, pages);
+    memcpy(c->health, s->nand_health, pages * sizeof *c->health);
     memcpy(c->block_top, s->nand_block_top, blocks * sizeof *c->block_top);
     c->stats = s->dev.nand.stats;
     c->faults = s->dev.nand.faults;
+    c->cuts_seen = s->dev.nand.cuts_seen;
     c->rng = s->dev.nand.rng;
     c->reads_seen = s->dev.nand.reads_seen;
     struct tdm_sim_flash *f[2] = {&dev->app, &dev->net};
@@ -116,6 +119,7 @@ void tdm_sim_snapshot_free(struct tdm_sim_snapshot *s)
     free(s->nand_block_flags);
     free(s->nand_page_nprog);
     free(s->nand_page_flags);
+    free(s->nand_health);
     free(s->nand_block_top);
     for (int i = 0; i < 2; i++) {
         free(s->flash_mem[i]);

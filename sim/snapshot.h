@@ -12,6 +12,7 @@ struct tdm_sim_snapshot {
     uint8_t **nand_blocks;
     uint32_t *nand_erase_count;
     uint8_t *nand_block_flags, *nand_page_nprog, *nand_page_flags;
+    struct tdm_sim_page_health *nand_health;
     int32_t *nand_block_top;
     uint8_t *flash_mem[2], *flash_writes[2];
     uint32_t *flash_erases[2];

@@ -82,28 +82,9 @@ static void content_sha(uint32_t id, uint32_t len, uint8_t out[TDM_SHA256_LEN])
 
 static void chip_clone(struct tdm_sim_nand *dst, const struct tdm_sim_nand *src)
 {
-    uint32_t blocks = src->geo.blocks, pages = blocks * src->geo.pages_per_block;
-    size_t bb = (size_t)src->geo.pages_per_block * (src->geo.page_size + src->geo.oob_size);
-    *dst = *src;
-    dst->dom = &dst->own;
-    dst->own = *src->dom;
-    dst->block_data = calloc(blocks, sizeof *dst->block_data);
-    for (uint32_t b = 0; b < blocks; b++) {
-        if (src->block_data[b]) {
-            dst->block_data[b] = malloc(bb);
-            memcpy(dst->block_data[b], src->block_data[b], bb);
-        }
+    if (tdm_sim_nand_clone(dst, src) < 0) {
+        abort(); /* out of host memory: the campaign cannot go on */
     }
-    dst->erase_count = malloc(blocks * sizeof *dst->erase_count);
-    memcpy(dst->erase_count, src->erase_count, blocks * sizeof *dst->erase_count);
-    dst->block_flags = malloc(blocks);
-    memcpy(dst->block_flags, src->block_flags, blocks);
-    dst->block_top = malloc(blocks * sizeof *dst->block_top);
-    memcpy(dst->block_top, src->block_top, blocks * sizeof *dst->block_top);
-    dst->page_nprog = malloc(pages);
-    memcpy(dst->page_nprog, src->page_nprog, pages);
-    dst->page_flags = malloc(pages);
-    memcpy(dst->page_flags, src->page_flags, pages);
 }
 
 static void rig_attach(struct rig *r)
