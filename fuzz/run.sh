@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 CC=${CC:-clang}
 dev="pkg/*.c port/host/crypto_mbedtls.c base/*.c"
-store_dev="store/*.c nand/*.c sim/domain.c sim/nand_parts.c sim/nand_sim.c boot/bootstate.c"
+store_dev="store/*.c nand/*.c sim/domain.c sim/nand_parts.c sim/nand_sim.c sim/nand_health.c sim/nand_hooks.c boot/bootstate.c"
 net_dev="boot/netboot.c boot/xfer_wire.c"
 if [ "${1:-}" = "--seeds" ]; then
   out=$(mktemp -d)

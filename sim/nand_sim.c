@@ -1,8 +1,9 @@
 /* The simulated SPI NAND chip (sim/nand_sim.h): the NAND port on host memory.
  *
- * Owns: the chip's bytes, the datasheet rules (erased bits only, NOP, in-order pages, ranges), the
- * timing model, seeded faults (grown bad blocks, wear-out, bit flips) and the effect of power cuts on a
- * page or a block. Never: decides policy for its user, or lets an operation happen after a cut.
+ * Owns: the chip's bytes in the part's raw layout, the port's mapped view of the spare (the tag area),
+ * the datasheet rules (erased bits only, NOP, in-order pages, ranges), the timing model, grown bad
+ * blocks and wear-out. What a page reads back as (ECC, torn outcomes, decay, flips) is
+ * sim/nand_health.c's. Never: decides policy for its user, or lets an operation happen after a cut.
  */
 #include "nand_sim.h"
 
@@ -133,29 +134,6 @@ void tdm_sim_nand_destroy(struct tdm_sim_nand *c)
     free(c->health);
     free(c->stage);
     memset(c, 0, sizeof *c);
-}
-
-int tdm_sim_nand_set_bus(struct tdm_sim_nand *c, uint32_t hz, uint32_t width)
-{
-    if (hz == 0 || hz > c->part->spi_max_hz || (width != 1 && width != 4)) {
-        return TDM_E_INVAL;
-    }
-    c->spi_hz = hz;
-    c->bus_width = width;
-    return 0;
-}
-
-void tdm_sim_nand_make_weak(struct tdm_sim_nand *c, uint32_t block)
-{
-    if (block < c->geo.blocks) {
-        c->block_flags[block] |= TDM_SIM_BLOCK_WEAK;
-    }
-}
-
-bool tdm_sim_nand_marker_bad(const struct tdm_sim_nand *c, uint32_t block)
-{
-    const uint8_t *d = c->block_data[block];
-    return d && d[c->geo.page_size] != 0xFF;
 }
 
 uint64_t tdm_sim_nand_program_limit_ns(const struct tdm_sim_nand *c, uint64_t bytes)
@@ -423,45 +401,10 @@ static int sim_erase(void *ctx, uint32_t block)
     return 0;
 }
 
-/* The marker is raw spare byte 0 of page 0 on all our parts (datasheets: first spare byte). */
-static int sim_is_marked_bad(void *ctx, uint32_t block)
-{
-    struct tdm_sim_nand *c = ctx;
-    uint8_t m = 0;
-    int r = tdm_sim_nand_raw_read(c, block * c->geo.pages_per_block, c->geo.page_size, &m, 1);
-    if (r < 0 && r != TDM_E_NAND_ECC) {
-        return r;
-    }
-    return m != 0xFF; /* the marker is outside every codeword: its raw value counts */
-}
-
-static int sim_mark_bad(void *ctx, uint32_t block)
-{
-    struct tdm_sim_nand *c = ctx;
-    const uint8_t zero = 0;
-    return tdm_sim_nand_raw_program(c, block * c->geo.pages_per_block, c->geo.page_size, &zero, 1);
-}
-
 struct tdm_nand_ops tdm_sim_nand_ops(struct tdm_sim_nand *c)
 {
     struct tdm_nand_ops ops = {
         .ctx = c, .geometry = sim_geometry, .read = sim_read, .program = sim_program, .erase = sim_erase,
-        .is_marked_bad = sim_is_marked_bad, .mark_bad = sim_mark_bad};
-    return ops;
-}
-
-static uint64_t sim_now(void *ctx)
-{
-    return ((struct tdm_sim_nand *)ctx)->dom->clock_ns;
-}
-
-static void sim_sleep(void *ctx, uint64_t ns)
-{
-    tdm_sim_domain_advance(((struct tdm_sim_nand *)ctx)->dom, ns);
-}
-
-struct tdm_clock_ops tdm_sim_nand_clock(struct tdm_sim_nand *c)
-{
-    struct tdm_clock_ops ops = {.ctx = c, .now_ns = sim_now, .sleep_ns = sim_sleep};
+        .is_marked_bad = tdm_sim_x_marked_bad, .mark_bad = tdm_sim_x_mark_bad};
     return ops;
 }

@@ -211,5 +211,8 @@ void tdm_sim_x_fail_program(struct tdm_sim_nand *chip, uint32_t row, uint8_t *p,
 void tdm_sim_x_tear_erase(struct tdm_sim_nand *chip, uint32_t block);
 /* Read disturb: maybe flip a bit for good in another page of the block of `row`. */
 void tdm_sim_x_disturb(struct tdm_sim_nand *chip, uint32_t row);
+/* sim/nand_hooks.c: the port's marker calls (raw spare byte 0 of page 0). */
+int tdm_sim_x_marked_bad(void *ctx, uint32_t block);
+int tdm_sim_x_mark_bad(void *ctx, uint32_t block);
 
 #endif

@@ -19,8 +19,7 @@ int tdm_store_x_init(struct tdm_store *s, const struct tdm_store_config *cfg)
     s->ppb = g->pages_per_block;
     s->ppb_shift = cfg->nand->ppb_shift;
     s->sector = g->ecc_sector;
-    if (s->sector > 512 || s->page % s->sector || s->page / s->sector > g->nop || s->oob < ST_TAG_END ||
-        s->ppb > 256 || s->ppb < 8) {
+    if (s->sector > 512 || s->page % s->sector || g->tag_ecc < ST_TAG_LEN || s->ppb > 256 || s->ppb < 8) {
         return TDM_E_CONFIG;
     }
     if (cfg->block_count) {
