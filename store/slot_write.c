@@ -44,6 +44,7 @@ static int set_state(struct tdm_store *s, unsigned slot, uint8_t state, uint32_t
     return err;
 }
 
+/* Validate a slot argument of open/clear, then confirm what mount could not prove (both write). */
 static int check_slot(struct tdm_store *s, unsigned slot)
 {
     if (!s || !s->mounted) {
@@ -54,7 +55,7 @@ static int check_slot(struct tdm_store *s, unsigned slot)
     }
     unsigned inst, cand;
     tdm_store_roles(s, &inst, &cand);
-    return inst == slot ? TDM_E_STORE_SLOT : 0;
+    return inst == slot ? TDM_E_STORE_SLOT : tdm_store_x_confirm(s);
 }
 
 int tdm_store_open(struct tdm_store *s, unsigned slot)
@@ -163,6 +164,10 @@ int tdm_store_resume(struct tdm_store *s, unsigned slot)
     }
     s->wslot = TDM_STORE_NONE;
     s->cached_row = UINT32_MAX;
+    int cerr = tdm_store_x_confirm(s);
+    if (cerr < 0) {
+        return cerr;
+    }
     uint8_t owner = (uint8_t)(TDM_STORE_OWN_A + slot);
     uint16_t bblk[TDM_STORE_MAX_SLOT_BLOCKS], bcnt[TDM_STORE_MAX_SLOT_BLOCKS];
     uint8_t bcopy[TDM_STORE_MAX_SLOT_BLOCKS];
@@ -187,6 +192,10 @@ int tdm_store_resume(struct tdm_store *s, unsigned slot)
     }
     sl->nblocks = (uint8_t)lb;
     s->wcopy = lb ? bcopy[lb - 1] : 0;
+    /* The last block holds the last page programmed before the stop, which may have been cut late and
+     * decay later, even when the block is full: it is moved too (a whole-page copy reads it while it
+     * still reads good and writes it with completed programs). */
+    partial = lb > 0;
     if (partial) {
         /* the block that was open at the cut is never programmed again: move its good pages */
         uint32_t old = sl->map[lb - 1];

@@ -56,7 +56,13 @@ static inline void st_set_owner(struct tdm_store *s, uint32_t block, uint8_t own
     s->blk[block - s->first] = owner;
 }
 
+/* s->unconfirmed: what mount could not prove complete (docs/STORE.md "Confirmation") */
+#define ST_UNCONF_BBT 0x01     /* the newest table record is not in both copies */
+#define ST_UNCONF_JOURNAL 0x02 /* the last record of the active block has no record right after it */
+
 /* store.c */
+/* Before the first write of a session: re-write what mount could not prove complete. */
+int tdm_store_x_confirm(struct tdm_store *s);
 int tdm_store_x_init(struct tdm_store *s, const struct tdm_store_config *cfg);
 int tdm_store_x_read(struct tdm_store *s, uint32_t row, uint32_t col, void *buf, uint32_t len);
 int tdm_store_x_is_fail(int err);
@@ -73,6 +79,8 @@ int tdm_store_x_j_init(struct tdm_store *s);
 int tdm_store_x_j_append(struct tdm_store *s, uint32_t type, const void *payload, uint32_t len);
 int tdm_store_x_j_compact(struct tdm_store *s);
 int tdm_store_x_j_read(struct tdm_store *s, uint32_t type, uint8_t **payload, uint32_t *seq);
+/* Copy the last record of the active block (or compact) so it no longer stands alone. */
+int tdm_store_x_j_confirm(struct tdm_store *s);
 
 /* blocks.c */
 int tdm_store_x_alloc(struct tdm_store *s, uint8_t owner, uint32_t *block);
