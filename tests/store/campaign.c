@@ -108,6 +108,8 @@ static int rig_create(struct rig *r)
     r->chip.faults.program_fail_ppm = c->program_fail_ppm;
     r->chip.faults.erase_fail_ppm = c->erase_fail_ppm;
     r->chip.faults.bitflip_ppm = c->bitflip_ppm;
+    r->chip.faults.disturb_ppm = c->disturb_ppm;
+    r->chip.faults.retention_ppm = c->retention_ppm;
     r->chip.faults.bitflip_bits = r->chip.geo.ecc_bits;
     rig_attach(r);
     memset(&r->m, 0, sizeof r->m);

@@ -21,6 +21,7 @@ struct campaign_cfg {
     uint32_t slot_capacity;   /* store config slot_bytes */
     uint32_t program_fail_ppm, erase_fail_ppm; /* grown bad blocks during life */
     uint32_t bitflip_ppm;     /* corrected bit flips on reads (scrub triggers) */
+    uint32_t disturb_ppm, retention_ppm; /* bits that flip for good: per read (another page), per cut */
     uint32_t stride;          /* first cuts at ops 1, 1 + stride, ... (1 = every op) */
     uint32_t double_sample;   /* first cuts that get double cuts (0 = none, UINT32_MAX = all) */
     uint64_t only_cut;        /* replay: run only this first cut (0 = all) */
