@@ -10,6 +10,9 @@
  *   44   4  SPI clock (Hz)      48  4  bus width      52  4  timing (0 typical, 1 worst)
  *   56   8  rng state           64  8  domain ops     72  8  domain clock (ns)
  *   80   8  reads seen          88 88  stats (11 x u64, in the order of struct tdm_sim_stats)
+ *   512 40  faults: program_fail_ppm, erase_fail_ppm, bitflip_ppm, bitflip_bits, disturb_ppm,
+ *           retention_ppm, torn_mask, weak_life, weak_reads (u32 each), 4 reserved
+ *   552  8  power cuts the chip has aged its weak pages for
  *   ...  header padded to 4096 bytes
  *   then per block: erase count u32, flags u8 (blocks x 5 bytes)
  *   then per page: partial-program count u8, page flags u8, then struct tdm_sim_page_health's 8 bytes in
@@ -50,6 +53,22 @@ static void stats_get(const uint8_t *p, struct tdm_sim_stats *s)
     }
 }
 
+#define FAULTS_AT 512
+#define FAULTS_N 9
+
+static void faults_io(uint8_t *p, struct tdm_sim_faults *f, int put)
+{
+    uint32_t *v[FAULTS_N] = {&f->program_fail_ppm, &f->erase_fail_ppm, &f->bitflip_ppm, &f->bitflip_bits,
+                             &f->disturb_ppm, &f->retention_ppm, &f->torn_mask, &f->weak_life, &f->weak_reads};
+    for (int i = 0; i < FAULTS_N; i++) {
+        if (put) {
+            tdm_put_le32(p + 4 * i, *v[i]);
+        } else {
+            *v[i] = tdm_get_le32(p + 4 * i);
+        }
+    }
+}
+
 static uint64_t file_size(const struct tdm_nand_geometry *g)
 {
     uint64_t pages = (uint64_t)g->blocks * g->pages_per_block;
@@ -78,6 +97,9 @@ int tdm_sim_nand_save(const struct tdm_sim_nand *c, const char *path)
     tdm_put_le64(hdr + 72, c->dom->clock_ns);
     tdm_put_le64(hdr + 80, c->reads_seen);
     stats_put(hdr + 88, &c->stats);
+    struct tdm_sim_faults faults = c->faults;
+    faults_io(hdr + FAULTS_AT, &faults, 1);
+    tdm_put_le64(hdr + FAULTS_AT + 40, c->cuts_seen);
     int ok = fwrite(hdr, HDR_SIZE, 1, f) == 1;
     for (uint32_t b = 0; ok && b < c->geo.blocks; b++) {
         uint8_t rec[5];
@@ -196,7 +218,8 @@ int tdm_sim_nand_load(struct tdm_sim_nand *c, const char *path)
     c->own.ops = tdm_get_le64(hdr + 64);
     c->own.clock_ns = tdm_get_le64(hdr + 72);
     c->reads_seen = tdm_get_le64(hdr + 80);
-    c->cuts_seen = c->own.cuts;
+    faults_io(hdr + FAULTS_AT, &c->faults, 0);
+    c->cuts_seen = tdm_get_le64(hdr + FAULTS_AT + 40);
     stats_get(hdr + 88, &c->stats);
     err = load_body(c, f);
     fclose(f);

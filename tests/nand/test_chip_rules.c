@@ -139,9 +139,18 @@ static void chip_state_survives_between_processes(void)
     fixture_random_page(&F);
     TDM_CHECK_OK(tdm_nand_program(&F.nand, tdm_nand_row(&F.nand, 9, 0), 0, F.page, 2048 + 24));
     TDM_CHECK_OK(tdm_nand_erase(&F.nand, 10));
+    F.chip.faults.disturb_ppm = 7;
+    F.chip.faults.torn_mask = 1u << TDM_SIM_TORN_WEAK;
+    F.chip.faults.weak_life = 3;
+    F.chip.health[5].weak = 1;
+    F.chip.health[5].life = 3;
     TDM_CHECK_OK(tdm_sim_nand_save(&F.chip, path));
     struct tdm_sim_nand again;
     TDM_CHECK_OK(tdm_sim_nand_load(&again, path));
+    /* the seeded faults and each page's hidden state (weak, ECC codewords) are in the file too */
+    TDM_CHECK(again.faults.disturb_ppm == 7 && again.faults.torn_mask == F.chip.faults.torn_mask &&
+              again.faults.weak_life == 3);
+    TDM_CHECK(memcmp(again.health, F.chip.health, again.geo.blocks * 64 * sizeof *again.health) == 0);
     TDM_CHECK(again.erase_count[10] == 1 && again.stats.programs == 1 && again.stats.erases == 1);
     TDM_CHECK(again.dom->ops == F.chip.dom->ops && again.dom->clock_ns == F.chip.dom->clock_ns);
     for (uint32_t b = 0; b < again.geo.blocks; b++) {
