@@ -81,6 +81,9 @@ enum tdm_sim_torn {
     TDM_SIM_TORN_KINDS
 };
 const char *tdm_sim_torn_name(unsigned kind);
+/* The torn program outcomes whose data does not read back right (tests that need a cut write to be lost). */
+#define TDM_SIM_TORN_GARBLED \
+    ((1u << TDM_SIM_TORN_ERASED) | (1u << TDM_SIM_TORN_UNCORRECTABLE) | (1u << TDM_SIM_TORN_MISCORRECTED))
 
 /* Per page state the array bytes do not show. */
 struct tdm_sim_page_health {

@@ -153,6 +153,7 @@ static void a_torn_program_leaves_some_bits_programmed(void)
 {
     fixture_open(&F, "W25N01GV", 0);
     memset(F.page, 0x00, 2048);
+    F.chip.faults.torn_mask = (1u << TDM_SIM_TORN_UNCORRECTABLE) | (1u << TDM_SIM_TORN_MISCORRECTED); /* half done */
     tdm_sim_domain_cut_at(F.chip.dom, F.chip.dom->ops + 1, TDM_SIM_CUT_TORN);
     TDM_CHECK_ERR(tdm_nand_program(&F.nand, 192, 0, F.page, 2048), TDM_E_POWER);
     tdm_sim_domain_power_on(F.chip.dom);
@@ -174,6 +175,7 @@ static void a_torn_erase_leaves_the_block_partly_random(void)
     for (uint32_t p = 0; p < 64; p++) {
         TDM_CHECK_OK(tdm_nand_program(&F.nand, tdm_nand_row(&F.nand, 30, p), 0, F.page, 2048));
     }
+    F.chip.faults.torn_mask = 1u << TDM_SIM_TORN_ERASE_PARTIAL;
     tdm_sim_domain_cut_at(F.chip.dom, F.chip.dom->ops + 1, TDM_SIM_CUT_TORN);
     TDM_CHECK_ERR(tdm_nand_erase(&F.nand, 30), TDM_E_POWER);
     tdm_sim_domain_power_on(F.chip.dom);

@@ -63,6 +63,7 @@ static void torn_append_never_existed(void)
     fx_open(&f, 0, 200000);
     TDM_CHECK_OK(tdm_store_format(&f.st, &f.cfg, false));
     put(&f, 3, 11);
+    f.chip.faults.torn_mask = TDM_SIM_TORN_GARBLED; /* torn so that it is lost (late torn: see below) */
     tdm_sim_domain_cut_at(f.chip.dom, f.chip.dom->ops + 1, TDM_SIM_CUT_TORN);
     uint8_t p[8] = {12, 0};
     TDM_CHECK_ERR(tdm_store_journal_append(&f.st, 3, p, sizeof p), TDM_E_POWER);
@@ -147,6 +148,7 @@ static void cut_at_every_operation_of_a_compaction(void)
                 TDM_CHECK_OK(tdm_store_info(&f.st, &info));
             } while (info.journal_next < 64);
             uint64_t start = f.chip.dom->ops;
+            f.chip.faults.torn_mask = TDM_SIM_TORN_GARBLED | (1u << TDM_SIM_TORN_ERASE_PARTIAL);
             tdm_sim_domain_cut_at(f.chip.dom, start + k, torn ? TDM_SIM_CUT_TORN : TDM_SIM_CUT_BEFORE);
             uint8_t p[40] = {(uint8_t)i, (uint8_t)(i >> 8)}; /* payloads of up to 40 bytes below */
             int err = tdm_store_journal_append(&f.st, 1 + i % 4, p, 4 + i % 37);
@@ -230,6 +232,32 @@ static void late_torn_record_nobody_acted_on_falls_back_one_step(void)
     fx_close(&f);
 }
 
+/* A table copy's erase was cut late: it reads all erased but its cells are weak. The next table record
+ * must not go there before a fresh erase, or it decays and, once the other copy is being rewritten, no
+ * table is left. */
+static void table_copy_erased_late_is_erased_again_before_use(void)
+{
+    struct store_fixture f;
+    fx_open(&f, 0, 200000);
+    TDM_CHECK_OK(tdm_store_format(&f.st, &f.cfg, false));
+    struct tdm_store_info info;
+    TDM_CHECK_OK(tdm_store_info(&f.st, &info));
+    f.chip.faults.torn_mask = 1u << TDM_SIM_TORN_ERASE_WEAK;
+    f.chip.faults.weak_life = 2;
+    tdm_sim_domain_cut_at(f.chip.dom, f.chip.dom->ops + 1, TDM_SIM_CUT_TORN);
+    TDM_CHECK_ERR(f.ops.erase(f.ops.ctx, info.bbt_blocks[1]), TDM_E_POWER); /* copy 1: erase cut late */
+    tdm_sim_domain_power_on(f.chip.dom);
+    TDM_CHECK_OK(tdm_store_mount(&f.st, &f.cfg));
+    TDM_CHECK_OK(tdm_store_set_roles(&f.st, TDM_STORE_NONE, TDM_STORE_NONE)); /* a write: the table is confirmed */
+    for (int i = 0; i < 3; i++) {
+        tdm_sim_domain_cut_now(f.chip.dom);
+        tdm_sim_domain_power_on(f.chip.dom);
+    }
+    TDM_CHECK_OK(f.ops.erase(f.ops.ctx, info.bbt_blocks[0])); /* copy 0 is being rewritten: cut after its erase */
+    TDM_CHECK_OK(tdm_store_mount(&f.st, &f.cfg));           /* copy 1 alone carries the table */
+    fx_close(&f);
+}
+
 int main(int argc, char **argv)
 {
     static const struct tdm_scenario s[] = {
@@ -241,6 +269,7 @@ int main(int argc, char **argv)
         {"late-torn record decays after the next boot: what the first boot acted on stays",
          late_torn_record_decays_after_the_next_boot},
         {"late-torn record nobody acted on falls back one step", late_torn_record_nobody_acted_on_falls_back_one_step},
+        {"a table copy erased late is erased again before use", table_copy_erased_late_is_erased_again_before_use},
     };
     return tdm_test_main(argc, argv, s, sizeof s / sizeof s[0]);
 }
