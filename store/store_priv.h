@@ -16,7 +16,7 @@
 
 /* bad-block table record (docs/STORE.md "Bad-block table") */
 #define ST_BBT_MAGIC 0x54424254u /* "TBBT" */
-#define ST_BBT_VERSION 1
+#define ST_BBT_VERSION 2 /* 2: the 16-byte page tag in the port's tag area (docs/STORE.md) */
 #define ST_BBT_FORMATTING 1
 #define ST_BBT_READY 2
 #define ST_BBT_HDR 28
