@@ -195,6 +195,15 @@ static int powered(struct tdm_sim_nand *c)
     return 0;
 }
 
+/* Prologue of a read or program: power, weak-page ageing, range (a bad range is a rule violation). */
+static int begin(struct tdm_sim_nand *c, uint32_t row, uint32_t col, uint32_t len)
+{
+    int err = powered(c);
+    err = err < 0 ? err : check_addr(c, row, col, len);
+    c->stats.rule_violations += err == TDM_E_RANGE;
+    return err;
+}
+
 /* Read page `row` in raw layout into c->stage; returns the ECC status. */
 static int read_raw(struct tdm_sim_nand *c, uint32_t row, uint32_t len)
 {
@@ -224,10 +233,8 @@ static uint8_t mapped_byte(const struct tdm_sim_nand *c, uint32_t x)
 static int sim_read(void *ctx, uint32_t row, uint32_t col, void *buf, uint32_t len)
 {
     struct tdm_sim_nand *c = ctx;
-    int err = powered(c);
-    err = err < 0 ? err : check_addr(c, row, col, len);
+    int err = begin(c, row, col, len);
     if (err < 0) {
-        c->stats.rule_violations += err == TDM_E_RANGE;
         return err;
     }
     int st = read_raw(c, row, len);
@@ -240,10 +247,8 @@ static int sim_read(void *ctx, uint32_t row, uint32_t col, void *buf, uint32_t l
 
 int tdm_sim_nand_raw_read(struct tdm_sim_nand *c, uint32_t row, uint32_t col, void *buf, uint32_t len)
 {
-    int err = powered(c);
-    err = err < 0 ? err : check_addr(c, row, col, len);
+    int err = begin(c, row, col, len);
     if (err < 0) {
-        c->stats.rule_violations += err == TDM_E_RANGE;
         return err;
     }
     int st = read_raw(c, row, len);
@@ -309,21 +314,24 @@ static int program_raw(struct tdm_sim_nand *c, uint32_t row, uint32_t len)
     return 0;
 }
 
-static int sim_program(void *ctx, uint32_t row, uint32_t col, const void *buf, uint32_t len)
+/* A program through the port's view (mapped: the tag area) or the raw layout: build the raw write in
+ * c->stage (0xFF = not programmed), then the rules and the program. */
+static int program_view(struct tdm_sim_nand *c, uint32_t row, uint32_t col, const uint8_t *src, uint32_t len,
+                        int mapped)
 {
-    struct tdm_sim_nand *c = ctx;
-    int err = powered(c);
-    err = err < 0 ? err : check_addr(c, row, col, len);
+    int err = begin(c, row, col, len);
     if (err < 0) {
-        c->stats.rule_violations += err == TDM_E_RANGE;
         return err;
     }
-    const uint8_t *src = buf;
     memset(c->stage, 0xFF, span(c));
     for (uint32_t i = 0; i < len; i++) {
         uint32_t x = col + i, t = x - c->geo.page_size;
         if (x < c->geo.page_size) {
             c->stage[x] = src[i];
+        } else if (!mapped) {
+            if (c->raw_kind[t] != TDM_SIM_SPARE_PARITY) {
+                c->stage[x] = src[i]; /* bytes on parity are ignored: the chip writes its own there */
+            }
         } else if (t < c->geo.tag_size) {
             c->stage[c->geo.page_size + c->tag_raw[t]] = src[i];
         } else if (src[i] != 0xFF) {
@@ -334,23 +342,14 @@ static int sim_program(void *ctx, uint32_t row, uint32_t col, const void *buf, u
     return program_raw(c, row, len);
 }
 
+static int sim_program(void *ctx, uint32_t row, uint32_t col, const void *buf, uint32_t len)
+{
+    return program_view(ctx, row, col, buf, len, 1);
+}
+
 int tdm_sim_nand_raw_program(struct tdm_sim_nand *c, uint32_t row, uint32_t col, const void *buf, uint32_t len)
 {
-    int err = powered(c);
-    err = err < 0 ? err : check_addr(c, row, col, len);
-    if (err < 0) {
-        c->stats.rule_violations += err == TDM_E_RANGE;
-        return err;
-    }
-    const uint8_t *src = buf;
-    memset(c->stage, 0xFF, span(c));
-    for (uint32_t i = 0; i < len; i++) {
-        uint32_t x = col + i;
-        if (x < c->geo.page_size || c->raw_kind[x - c->geo.page_size] != TDM_SIM_SPARE_PARITY) {
-            c->stage[x] = src[i]; /* bytes on parity are ignored: the chip writes its own there */
-        }
-    }
-    return program_raw(c, row, len);
+    return program_view(c, row, col, buf, len, 0);
 }
 
 static void erase_pages(struct tdm_sim_nand *c, uint32_t b)

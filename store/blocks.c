@@ -1,5 +1,5 @@
 /* Blocks of the range: allocation (erase on demand, next-fit to spread wear), page tags in the spare
- * area, scrub notes.
+ * area, parking a page in a scratch block, scrub notes.
  * Owns: which free block is taken next. Never: hands out a block that is bad, a system block or part of
  * a slot, or programs a block it has not erased in this session. */
 #include <string.h>
@@ -93,6 +93,36 @@ int tdm_store_x_tag_get(const uint8_t *p, struct st_tag *t)
 int tdm_store_x_tag_check(const struct tdm_store *s, const uint8_t *data, const uint8_t *spare)
 {
     return tdm_get_le32(spare + ST_TAG_CRC) == tag_crc(s, data, spare);
+}
+
+/* Park the page in the page buffer (data and tag) in page 0 of a scratch block taken from the free list. */
+int tdm_store_x_park(struct tdm_store *s, uint8_t owner, uint32_t *scratch)
+{
+    for (;;) {
+        int err = tdm_store_x_alloc(s, owner, scratch);
+        if (err < 0) {
+            return err;
+        }
+        err = tdm_nand_program(s->cfg.nand, st_row(s, *scratch, 0), 0, s->cfg.page_buf, s->page + ST_TAG_END);
+        if (!tdm_store_x_is_fail(err)) {
+            return err;
+        }
+        err = tdm_store_x_retire(s, *scratch);
+        if (err < 0) {
+            return err;
+        }
+    }
+}
+
+/* Load the parked page back into the page buffer (checked against its CRC); the scratch block is free. */
+int tdm_store_x_unpark(struct tdm_store *s, uint32_t scratch)
+{
+    int r = tdm_store_x_read(s, st_row(s, scratch, 0), 0, s->cfg.page_buf, s->page + ST_TAG_END);
+    st_set_owner(s, scratch, TDM_STORE_FREE);
+    if (r == TDM_E_NAND_ECC || (r >= 0 && !tdm_store_x_tag_check(s, s->cfg.page_buf, s->cfg.page_buf + s->page))) {
+        return TDM_E_STORE_UNREADABLE;
+    }
+    return r < 0 ? r : 0;
 }
 
 void tdm_store_x_note_scrub(struct tdm_store *s, uint32_t block)

@@ -244,36 +244,6 @@ int tdm_store_resume(struct tdm_store *s, unsigned slot)
     return (int)(pages * s->page);
 }
 
-/* Park the page in the page buffer (data and tag) in page 0 of a scratch block taken from the free list. */
-static int park(struct tdm_store *s, uint8_t owner, uint32_t *scratch)
-{
-    for (;;) {
-        int err = tdm_store_x_alloc(s, owner, scratch);
-        if (err < 0) {
-            return err;
-        }
-        err = tdm_nand_program(s->cfg.nand, st_row(s, *scratch, 0), 0, s->cfg.page_buf, s->page + ST_TAG_END);
-        if (!tdm_store_x_is_fail(err)) {
-            return err;
-        }
-        err = tdm_store_x_retire(s, *scratch);
-        if (err < 0) {
-            return err;
-        }
-    }
-}
-
-/* Load the parked page back into the page buffer (checked against its CRC); the scratch block is free. */
-static int unpark(struct tdm_store *s, uint32_t scratch)
-{
-    int r = tdm_store_x_read(s, st_row(s, scratch, 0), 0, s->cfg.page_buf, s->page + ST_TAG_END);
-    st_set_owner(s, scratch, TDM_STORE_FREE);
-    if (r == TDM_E_NAND_ECC || (r >= 0 && !tdm_store_x_tag_check(s, s->cfg.page_buf, s->cfg.page_buf + s->page))) {
-        return TDM_E_STORE_UNREADABLE;
-    }
-    return r < 0 ? r : 0;
-}
-
 /* Program page `pg` of logical block `lb` failed: move pages [0, pg) to a fresh block, retire the
  * failing one. A page is only ever written by ONE program (a second program of an ECC codeword
  * over-programs its parity), and the page buffer holds the pending page: so the pending page is parked
@@ -284,7 +254,7 @@ static int move_failed(struct tdm_store *s, uint32_t lb, uint32_t pg)
     struct tdm_store_slot *sl = &s->slot[s->wslot];
     uint8_t owner = (uint8_t)(TDM_STORE_OWN_A + s->wslot);
     uint32_t old = sl->map[lb], scratch = 0;
-    int err = pg ? park(s, owner, &scratch) : 0;
+    int err = pg ? tdm_store_x_park(s, owner, &scratch) : 0;
     while (err >= 0) {
         uint32_t nb = 0;
         err = tdm_store_x_alloc(s, owner, &nb);
@@ -305,7 +275,7 @@ static int move_failed(struct tdm_store *s, uint32_t lb, uint32_t pg)
     }
     s->cached_row = UINT32_MAX;
     if (pg) {
-        int back = unpark(s, scratch);
+        int back = tdm_store_x_unpark(s, scratch);
         err = err < 0 ? err : back;
     }
     return err;

@@ -95,6 +95,10 @@ void tdm_store_x_tag_put(const struct tdm_store *s, const uint8_t *data, uint8_t
 int tdm_store_x_tag_get(const uint8_t *spare, struct st_tag *t);
 int tdm_store_x_tag_check(const struct tdm_store *s, const uint8_t *data, const uint8_t *spare);
 void tdm_store_x_note_scrub(struct tdm_store *s, uint32_t block);
+/* Program the page buffer (data + tag) into page 0 of a scratch block taken for `owner`; read it back
+ * (CRC checked) and free the scratch block. Whole-page programs only. */
+int tdm_store_x_park(struct tdm_store *s, uint8_t owner, uint32_t *scratch);
+int tdm_store_x_unpark(struct tdm_store *s, uint32_t scratch);
 
 /* slot_write.c / slot_read.c */
 int tdm_store_x_slot_record(struct tdm_store *s, unsigned slot);

@@ -173,6 +173,16 @@ static void cut_at_every_operation_of_a_compaction(void)
     }
 }
 
+/* Append `value` with the program cut late: the page reads right until one more power cut. */
+static void append_torn_late(struct store_fixture *f, uint32_t type, uint32_t value)
+{
+    f->chip.faults.torn_mask = 1u << TDM_SIM_TORN_WEAK;
+    f->chip.faults.weak_life = 1;
+    tdm_sim_domain_cut_at(f->chip.dom, f->chip.dom->ops + 1, TDM_SIM_CUT_TORN);
+    TDM_CHECK_ERR(append(f, type, value), TDM_E_POWER);
+    TDM_CHECK(f->chip.stats.torn[TDM_SIM_TORN_WEAK] == 1);
+}
+
 /* The record an append was writing when power failed was cut late: it reads correct at the first boot
  * and uncorrectable at the second. The first boot acts on it (appends another record); the second boot
  * must still see it: a record is never the only proof of a state once something was built on it. */
@@ -183,11 +193,7 @@ static void late_torn_record_decays_after_the_next_boot(void)
     TDM_CHECK_OK(tdm_store_format(&f.st, &f.cfg, false));
     put(&f, 1, 10);
     put(&f, 2, 20);
-    f.chip.faults.torn_mask = 1u << TDM_SIM_TORN_WEAK;
-    f.chip.faults.weak_life = 1; /* uncorrectable after one more power cut */
-    tdm_sim_domain_cut_at(f.chip.dom, f.chip.dom->ops + 1, TDM_SIM_CUT_TORN);
-    TDM_CHECK_ERR(append(&f, 2, 21), TDM_E_POWER);
-    TDM_CHECK(f.chip.stats.torn[TDM_SIM_TORN_WEAK] == 1);
+    append_torn_late(&f, 2, 21);
     struct tdm_store_info info;
     /* first boot: the torn record reads correct; the device acts on it */
     tdm_sim_domain_power_on(f.chip.dom);
@@ -215,10 +221,7 @@ static void late_torn_record_nobody_acted_on_falls_back_one_step(void)
     fx_open(&f, 0, 200000);
     TDM_CHECK_OK(tdm_store_format(&f.st, &f.cfg, false));
     put(&f, 2, 20);
-    f.chip.faults.torn_mask = 1u << TDM_SIM_TORN_WEAK;
-    f.chip.faults.weak_life = 1;
-    tdm_sim_domain_cut_at(f.chip.dom, f.chip.dom->ops + 1, TDM_SIM_CUT_TORN);
-    TDM_CHECK_ERR(append(&f, 2, 21), TDM_E_POWER);
+    append_torn_late(&f, 2, 21);
     tdm_sim_domain_power_on(f.chip.dom);
     TDM_CHECK_OK(tdm_store_mount(&f.st, &f.cfg));
     TDM_CHECK(latest(&f, 2) == 21);
