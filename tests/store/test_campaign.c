@@ -59,9 +59,9 @@ static void other_parts(void)
     const char *parts[] = {"MT29F-SMALL", "GD5F-SMALL"};
     for (int i = 0; i < 2; i++) {
         struct campaign_cfg c = {.part = parts[i], .factory_bad = 10, .seed = tdm_test_seed(),
-                                 .slot_a_bytes = 150000, .slot_b_bytes = 70000, .slot_capacity = 262144,
+                                 .slot_a_bytes = 100000, .slot_b_bytes = 50000, .slot_capacity = 262144,
                                  .program_fail_ppm = 3000, .erase_fail_ppm = 20000, .bitflip_ppm = 3000,
-                                 .disturb_ppm = 300, .retention_ppm = 300, .stride = 7, .double_sample = 4};
+                                 .disturb_ppm = 300, .retention_ppm = 300, .stride = 13, .double_sample = 2};
         run(&c, parts[i]);
     }
     int kinds = 0;
@@ -77,7 +77,7 @@ int main(int argc, char **argv)
     static const struct tdm_scenario s[] = {
         {"power cut at every 3rd operation, clean chip", clean_chip},
         {"power cut at every 3rd operation, bad blocks and bit flips", harsh_chip},
-        {"power cut at every 7th operation on the Micron and GigaDevice layouts, every torn outcome", other_parts},
+        {"power cut at every 13th operation on the Micron and GigaDevice layouts, every torn outcome", other_parts},
     };
     return tdm_test_main(argc, argv, s, sizeof s / sizeof s[0]);
 }
