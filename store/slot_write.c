@@ -179,13 +179,12 @@ int tdm_store_resume(struct tdm_store *s, unsigned slot)
         return err;
     }
     tdm_store_x_release(s, owner);
-    uint32_t lb = 0, pages = 0, partial = 0;
+    uint32_t lb = 0, pages = 0;
     for (; lb < s->slot_blocks && bblk[lb] != UINT16_MAX; lb++) {
         sl->map[lb] = bblk[lb];
         st_set_owner(s, bblk[lb], owner);
         pages += bcnt[lb];
         if (bcnt[lb] < s->ppb) {
-            partial = 1;
             lb++;
             break;
         }
@@ -195,8 +194,7 @@ int tdm_store_resume(struct tdm_store *s, unsigned slot)
     /* The last block holds the last page programmed before the stop, which may have been cut late and
      * decay later, even when the block is full: it is moved too (a whole-page copy reads it while it
      * still reads good and writes it with completed programs). */
-    partial = lb > 0;
-    if (partial) {
+    if (lb > 0) {
         /* the block that was open at the cut is never programmed again: move its good pages */
         uint32_t old = sl->map[lb - 1];
         for (;;) {

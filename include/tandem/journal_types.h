@@ -19,7 +19,7 @@
     X(TDM_JT_STORE_SLOT_B, 0xFF02u, "store", "slot B's commit record")
 
 enum tdm_journal_type {
-#define TDM_JT_ENUM(name, num, owner, what) name = num,
+#define TDM_JT_ENUM(name, num, owner, what) name = (num),
     TDM_JOURNAL_TYPE_TABLE(TDM_JT_ENUM)
 #undef TDM_JT_ENUM
 };
