@@ -336,6 +336,12 @@ static int take_header(struct tdm_delta *d, const uint8_t **data, uint32_t *len)
     return 0;
 }
 
+/* The stream ended before its declared body: corrupt, not truncated (feed and finish say the same). */
+static int ended_early(const struct tdm_delta *d)
+{
+    return d->state == ST_DONE && d->body_used != d->hdr.body_len;
+}
+
 int tdm_delta_feed(struct tdm_delta *d, const uint8_t *data, uint32_t len)
 {
     if (d == NULL || (data == NULL && len != 0)) {
@@ -349,7 +355,7 @@ int tdm_delta_feed(struct tdm_delta *d, const uint8_t *data, uint32_t len)
         if (d->state == ST_HDR) {
             break;
         }
-        if (d->state == ST_DONE && d->body_used != d->hdr.body_len) {
+        if (ended_early(d)) {
             /* the stream ended before its body did, as tdm_delta_finish would say; said here because a full
              * window of bytes the decoder will never consume would otherwise loop for ever (fuzz_delta) */
             err = TDM_E_DELTA_CORRUPT;
@@ -389,9 +395,7 @@ int tdm_delta_finish(struct tdm_delta *d)
     if (d->err != 0) {
         return d->err;
     }
-    if (d->state == ST_DONE && d->body_used != d->hdr.body_len) {
-        d->err = TDM_E_DELTA_CORRUPT; /* the stream ended before its declared body (tdm_delta_feed says the same) */
-    } else if (d->state == ST_HDR || d->body_in < d->hdr.body_len) {
+    if (!ended_early(d) && (d->state == ST_HDR || d->body_in < d->hdr.body_len)) {
         d->err = TDM_E_DELTA_TRUNCATED;
     } else if (d->state != ST_DONE || d->body_used != d->hdr.body_len || d->code != 0) {
         /* code != 0: the body does not end where the encoder's flush ends it (a changed last byte). */

@@ -18,12 +18,9 @@
 #include <string.h>
 
 #include "board.h"
+#include "systick_count.h"
 #include "tandem/crc32.h"
 
-#define SYST_CSR (*(volatile uint32_t *)0xE000E010u) /* Armv8-M ARM D1.2: SysTick control and status */
-#define SYST_RVR (*(volatile uint32_t *)0xE000E014u) /* reload value */
-#define SYST_CVR (*(volatile uint32_t *)0xE000E018u) /* current value, counts down */
-#define TICK_MASK 0x00ffffffu
 #define LEN 4096u
 #define REPS 16u
 
@@ -39,7 +36,7 @@ static uint32_t start(void)
 
 static double instr_since(uint32_t from)
 {
-    return (double)((from - SYST_CVR) & TICK_MASK) * per_tick;
+    return (double)systick_elapsed(from) * per_tick;
 }
 
 static void byte_loop(uint8_t *d, const uint8_t *s, uint32_t n)
@@ -51,20 +48,11 @@ static void byte_loop(uint8_t *d, const uint8_t *s, uint32_t n)
 
 int main(void)
 {
-    SYST_CSR = 0;
-    SYST_RVR = TICK_MASK;
-    SYST_CVR = 0;
-    SYST_CSR = 5; /* ENABLE, CLKSOURCE = processor clock, no interrupt */
-    const uint32_t passes = 2000000;
-    uint32_t n = passes;
-    uint32_t t0 = SYST_CVR;
-    __asm__ volatile("1: subs %0, %0, #1\n\tbne 1b" : "+r"(n) : : "cc");
-    uint32_t cal = (t0 - SYST_CVR) & TICK_MASK;
-    if (cal == 0) {
+    per_tick = systick_calibrate();
+    if (per_tick == 0.0) {
         printf("cpu_instr: SysTick does not count (run under qemu -icount shift=0)\n");
         return 1;
     }
-    per_tick = 2.0 * passes / cal;
     for (uint32_t i = 0; i < LEN; i++) {
         src[i] = (uint8_t)(i * 131u + 7u);
     }
@@ -73,7 +61,7 @@ int main(void)
     uint8_t out[32];
 
     c.sha256_start(c.ctx, &h);
-    t0 = start();
+    uint32_t t0 = start();
     for (uint32_t r = 0; r < REPS; r++) {
         c.sha256_update(c.ctx, &h, src, LEN);
     }
@@ -107,8 +95,8 @@ int main(void)
         __asm__ volatile("" : : "r"(dst) : "memory");
     }
     double loop_byte = instr_since(t0) / (REPS * LEN);
-    printf("cpu_instr: %.3f instructions per tick (calibration: %lu ticks for %lu instructions); crc %08lx\n",
-           per_tick, (unsigned long)cal, 2ul * passes, (unsigned long)crc);
+    printf("cpu_instr: %.3f instructions per tick (calibrated on a loop of 4 000 000 instructions); crc %08lx\n",
+           per_tick, (unsigned long)crc);
     printf("sha_byte %.3f\nsha_call %.1f\nsha_hash %.1f\ncrc_byte %.3f\ncopy_byte %.3f\nloop_byte %.3f\n", sha_byte,
            sha_call, sha_hash, crc_byte, copy_byte, loop_byte);
     return 0;

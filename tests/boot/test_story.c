@@ -23,6 +23,8 @@ static void a_full_update_installs_both_images_and_confirms_them(void)
     struct tdm_bootstate st;
     story_state(&S, &st);
     TDM_CHECK(st.phase == TDM_BS_IDLE && st.last == TDM_BS_LAST_CONFIRMED && st.inst_slot != TDM_STORE_NONE);
+    /* the bootloader records its own version: the device's fact the fetch agent checks MIN_BOOTLOADER against */
+    TDM_CHECK(st.boot_major == TDM_BOOT_VERSION_MAJOR && st.boot_minor == TDM_BOOT_VERSION_MINOR);
     story_reboot(&S);
     TDM_CHECK(story_runs(&S, "v2") && S.run.rep.outcome == TDM_BOOT_RUN_INSTALLED);
     TDM_CHECK(S.dev.mixed_starts == 0);
