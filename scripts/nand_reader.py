@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""An independent reader of tandem's on-NAND store, written from docs/STORE.md (plus the journal payloads of
-docs/BOOT.md and docs/FETCH.md and the chip file of sim/nand_sim_file.c), never from store/*.c.
+"""An independent reader of tandem's on-NAND store, store format 2, written from docs/STORE.md (plus the journal
+payloads of docs/BOOT.md and docs/FETCH.md, and the chip file version 2 and raw spare layouts of docs/NAND.md),
+never from the C code.
 
-Owns: nothing on the device; it only reads a simulated chip file (`tandem nand create`, a device's nand.bin).
+Owns: nothing on the device; it only reads a simulated chip file (`tandem nand create`, a device's nand.bin) of
+any part the simulator knows.
 Never: writes the image, or trusts a byte whose CRC or digest does not match (such bytes are reported, not used).
 
 It finds the bad-block table, the journal (latest record per type, roles, boot state, download progress) and
@@ -19,22 +21,37 @@ import struct
 import sys
 import zlib
 
-# The chip file (sim/nand_sim_file.c): a 4 KiB header naming the part, then per-block and per-page records,
-# then the array. Geometry comes from the part's name (sim/nand_parts.c): page, spare, pages per block, blocks.
-PARTS = {
-    "W25N01GV": (2048, 64, 64, 1024),
-    "MT29F1G01ABAFD": (2048, 128, 64, 1024),
-    "GD5F1GQ4UA": (2048, 64, 64, 1024),
-    "W25N-SMALL": (2048, 64, 64, 64),
+# docs/NAND.md "The chip file": a 4096-byte header naming the part, 5 bytes per block, 10 bytes per page, then
+# the array in raw layout (data, then the whole raw spare area).
+HDR_SIZE, BLOCK_REC, PAGE_REC = 4096, 5, 10
+FILE_MAGIC, FILE_VERSION = b"TDMNAND1", 2
+PAGE_UNCORRECTABLE = 0x02  # per-page flags bit 1: the on-die ECC reports the page uncorrectable
+
+
+def spans(*ranges):
+    """Raw spare offsets from inclusive (first, last) pairs, in order."""
+    return [o for a, b in ranges for o in range(a, b + 1)]
+
+
+# docs/NAND.md "Parts and their raw spare layout": geometry, ECC strength (bits per codeword) and, per tag byte,
+# its raw spare offset (protected bytes first).
+W25N_TAG = spans((4, 7), (20, 23), (36, 39), (52, 55), (2, 3), (18, 19), (34, 35), (50, 51))
+MT29F_TAG = spans((2, 63))
+GD5F_TAG = spans((4, 7), (20, 23), (36, 39), (52, 55), (1, 3), (16, 19), (32, 35), (48, 51))
+FAMILIES = {  # name: (page size, spare size, pages per block, blocks, ECC bits, tag map)
+    "W25N01GV": (2048, 64, 64, 1024, 1, W25N_TAG),
+    "MT29F1G01ABAFD": (2048, 128, 64, 1024, 8, MT29F_TAG),
+    "GD5F1GQ4UA": (2048, 64, 64, 1024, 8, GD5F_TAG),
 }
-HDR_SIZE = 4096
-PAGE_ECC_FAILS = 0x02  # per-page flag: the on-die ECC reports this page uncorrectable
+SMALL = {"W25N-SMALL": "W25N01GV", "MT29F-SMALL": "MT29F1G01ABAFD", "GD5F-SMALL": "GD5F1GQ4UA"}
+PARTS = dict(FAMILIES)
+PARTS.update({small: FAMILIES[big][:3] + (64,) + FAMILIES[big][4:] for small, big in SMALL.items()})
 
 BBT_MAGIC = 0x54424254
+STORE_FORMAT = 2  # the BBT record's version field: the on-NAND format version
 JRN_MAGIC = 0x4E524A54
 TAG_MAGIC = 0x5354
-TAG_SPARE_OFF = 4
-TAG_SIZE = 24
+TAG_SIZE = 16
 JRN_COLUMNS = 512
 T_SNAPSHOT_END, T_SLOT_A, T_SLOT_B, T_ROLES = 0xFF00, 0xFF01, 0xFF02, 0xFF10
 T_BOOTSTATE, T_FETCH = 0x0100, 0x0200
@@ -59,32 +76,43 @@ def u32(b, o):
 
 
 class Chip:
-    """The simulated chip: raw page bytes (data + spare) and whether the ECC would call a page uncorrectable."""
+    """The simulated chip: each page as the chip would return it (data, tag area) or as uncorrectable."""
 
     def __init__(self, path):
         with open(path, "rb") as f:
             raw = f.read()
-        if len(raw) < HDR_SIZE or raw[:8] != b"TDMNAND1" or u32(raw, 8) != 1:
-            raise NotAnImage("not a TDMNAND1 version 1 chip file")
+        if len(raw) < HDR_SIZE or raw[:8] != FILE_MAGIC:
+            raise NotAnImage("not a simulated chip file (magic is not %s)" % FILE_MAGIC.decode())
+        if u32(raw, 8) != FILE_VERSION:
+            raise NotAnImage("chip file version %d, this reader reads version %d" % (u32(raw, 8), FILE_VERSION))
         self.part = raw[12:44].split(b"\0", 1)[0].decode("ascii", "replace")
         if self.part not in PARTS:
             raise NotAnImage("unknown part %r" % self.part)
-        self.page_size, self.oob_size, self.ppb, self.blocks = PARTS[self.part]
-        pages = self.blocks * self.ppb
-        self.raw_page = self.page_size + self.oob_size
-        self.page_flags_at = HDR_SIZE + self.blocks * 5
-        self.array_at = self.page_flags_at + pages * 2
-        if len(raw) != self.array_at + pages * self.raw_page:
-            raise NotAnImage("file size does not match part %s" % self.part)
+        self.page_size, self.spare_size, self.ppb, self.blocks, self.ecc_bits, self.tag_map = PARTS[self.part]
+        rows = self.blocks * self.ppb
+        self.raw_page = self.page_size + self.spare_size
+        self.page_recs_at = HDR_SIZE + self.blocks * BLOCK_REC
+        self.array_at = self.page_recs_at + rows * PAGE_REC
+        want = self.array_at + rows * self.raw_page
+        if len(raw) != want:
+            raise NotAnImage("file size %d, a %s chip file is %d bytes" % (len(raw), self.part, want))
         self.raw = raw
 
+    def uncorrectable(self, row):
+        """docs/NAND.md 'What the chip returns for a read of a page'."""
+        rec = self.raw[self.page_recs_at + PAGE_REC * row:self.page_recs_at + PAGE_REC * (row + 1)]
+        return bool(rec[1] & PAGE_UNCORRECTABLE) or rec[3] != 0 or rec[8] > self.ecc_bits
+
     def page(self, row):
-        """(bytes of data + spare, uncorrectable?)"""
+        """(data bytes, tag-area bytes, uncorrectable?): the tag area assembled from the raw spare bytes."""
         at = self.array_at + row * self.raw_page
-        return self.raw[at:at + self.raw_page], bool(self.raw[self.page_flags_at + 2 * row + 1] & PAGE_ECC_FAILS)
+        data = self.raw[at:at + self.page_size]
+        spare = self.raw[at + self.page_size:at + self.raw_page]
+        return data, bytes(spare[o] for o in self.tag_map), self.uncorrectable(row)
 
     def row(self, block, page):
         return block * self.ppb + page
+
 
 def erased(b):
     return b.count(0xFF) == len(b)
@@ -94,7 +122,7 @@ def erased(b):
 
 def parse_bbt(chip, buf):
     """A valid BBT record at the start of buf, or None."""
-    if u32(buf, 0) != BBT_MAGIC or u16(buf, 4) != 1:
+    if u32(buf, 0) != BBT_MAGIC or u16(buf, 4) != STORE_FORMAT:
         return None
     first, count, slot_blocks = u32(buf, 12), u16(buf, 16), u16(buf, 18)
     if not 8 <= count <= 256 or first + count > chip.blocks or not 1 <= slot_blocks <= 64:
@@ -115,10 +143,10 @@ def parse_bbt(chip, buf):
 def scan_bbt_block(chip, block):
     found = []
     for p in range(chip.ppb):
-        data, ecc_fails = chip.page(chip.row(block, p))
+        data, _, ecc_fails = chip.page(chip.row(block, p))
         if ecc_fails:
             continue
-        rec = parse_bbt(chip, data[:chip.page_size])
+        rec = parse_bbt(chip, data)
         if rec and rec["first"] <= block < rec["first"] + rec["count"]:
             rec["at"] = [block, p]
             found.append(rec)
@@ -154,7 +182,7 @@ def parse_journal_page(buf):
 def read_journal_block(chip, block):
     recs, crc_failures = [], 0
     for p in range(chip.ppb):
-        data, ecc_fails = chip.page(chip.row(block, p))
+        data, _, ecc_fails = chip.page(chip.row(block, p))
         col = data[:JRN_COLUMNS]
         if not ecc_fails and erased(col):
             continue
@@ -244,16 +272,22 @@ def decode_roles(p, slots):
 
 # --- slots ---------------------------------------------------------------------------------------------------
 
-def parse_tag(spare):
-    t = spare[TAG_SPARE_OFF:TAG_SPARE_OFF + TAG_SIZE]
-    if u16(t, 0) != TAG_MAGIC or crc(t[:20]) != u32(t, 20):
+def parse_tag(tag):
+    """docs/STORE.md 'Slot pages and their tag': the 16-byte tag at tag-area byte 0 (its CRC is checked with the
+    page data, in page_good)."""
+    if u16(tag, 10) != TAG_MAGIC:
         return None
-    return {"slot": t[2], "copy": t[3], "generation": u32(t, 4), "lblock": u16(t, 8), "page": u16(t, 10),
-            "used": u16(t, 12), "data_crc": u32(t, 16)}
+    return {"slot": tag[0], "copy": tag[1], "generation": u32(tag, 2), "lblock": tag[6], "page": tag[7],
+            "used": u16(tag, 8), "crc": u32(tag, 12)}
+
+
+def crc_ok(data, tag):
+    """One CRC over the page data, then tag bytes 0 .. 12."""
+    return crc(bytes(data) + bytes(tag[:12])) == u32(tag, 12)
 
 
 def read_committed(chip, slot, rec, slot_blocks):
-    """The content of a committed slot, checking every page's tag and data CRC and the content's SHA-256."""
+    """The content of a committed slot, checking every page's tag and CRC and the content's SHA-256."""
     errors, out = [], bytearray()
     length, bmap, ps = rec["length"], rec["block_map"], chip.page_size
     npages = (length + ps - 1) // ps
@@ -261,19 +295,21 @@ def read_committed(chip, slot, rec, slot_blocks):
         return None, ["block map of %d blocks cannot hold %d bytes" % (len(bmap), length)]
     for p in range(npages):
         lb, pg = divmod(p, chip.ppb)
-        data, ecc_fails = chip.page(chip.row(bmap[lb], pg))
+        data, tag_area, ecc_fails = chip.page(chip.row(bmap[lb], pg))
         where = "page %d (block %d page %d)" % (p, bmap[lb], pg)
         if ecc_fails:
             errors.append(where + ": uncorrectable")
             continue
-        tag = parse_tag(data[ps:])
+        tag = parse_tag(tag_area)
         used = min(ps, length - p * ps)
         if tag is None:
-            errors.append(where + ": tag magic or CRC")
+            errors.append(where + ": tag magic")
+        elif not crc_ok(data, tag_area):
+            errors.append(where + ": CRC over data and tag")
         elif (tag["slot"], tag["generation"], tag["lblock"], tag["page"]) != (slot, rec["generation"], lb, pg):
             errors.append(where + ": tag names another page %r" % tag)
-        elif tag["used"] != used or crc(data[:ps]) != tag["data_crc"]:
-            errors.append(where + ": data CRC or used count")
+        elif tag["used"] != used:
+            errors.append(where + ": used count %d, the length says %d" % (tag["used"], used))
         elif not erased(data[used:ps]):
             errors.append(where + ": padding is not 0xFF")
         out += data[:used]
@@ -283,13 +319,14 @@ def read_committed(chip, slot, rec, slot_blocks):
 
 
 def open_slot_blocks(chip, slot, gen, free):
-    """An OPEN slot owns, for now, every free block whose page-0 tag carries that slot and generation."""
+    """An OPEN slot owns, for now, every free block whose page-0 tag carries that slot and generation (a hint:
+    docs/STORE.md counts a page only when it is good whole)."""
     held = []
     for b in free:
-        data, ecc_fails = chip.page(chip.row(b, 0))
-        tag = None if ecc_fails else parse_tag(data[chip.page_size:])
+        data, tag_area, ecc_fails = chip.page(chip.row(b, 0))
+        tag = None if ecc_fails else parse_tag(tag_area)
         if tag and tag["slot"] == slot and tag["generation"] == gen:
-            held.append({"block": b, "lblock": tag["lblock"], "copy": tag["copy"]})
+            held.append({"block": b, "lblock": tag["lblock"], "copy": tag["copy"], "crc_ok": crc_ok(data, tag_area)})
     return held
 
 
