@@ -25,7 +25,7 @@ import zlib
 # the array in raw layout (data, then the whole raw spare area).
 HDR_SIZE, BLOCK_REC, PAGE_REC = 4096, 5, 10
 FILE_MAGIC, FILE_VERSION = b"TDMNAND1", 2
-PAGE_UNCORRECTABLE = 0x02  # per-page flags bit 1: the on-die ECC reports the page uncorrectable
+PAGE_UNCORRECTABLE = 0x02  # per-page flags (record byte 1) bit 1: the on-die ECC reports the page uncorrectable
 
 
 def spans(*ranges):
@@ -101,7 +101,9 @@ class Chip:
     def uncorrectable(self, row):
         """docs/NAND.md 'What the chip returns for a read of a page'."""
         rec = self.raw[self.page_recs_at + PAGE_REC * row:self.page_recs_at + PAGE_REC * (row + 1)]
-        return bool(rec[1] & PAGE_UNCORRECTABLE) or rec[3] != 0 or rec[8] > self.ecc_bits
+        flags, over_programmed, weak, life, age, flips = rec[1], rec[3], rec[4], rec[5], rec[6], rec[8]
+        return (bool(flags & PAGE_UNCORRECTABLE) or over_programmed != 0 or flips > self.ecc_bits
+                or (weak != 0 and age >= life))
 
     def page(self, row):
         """(data bytes, tag-area bytes, uncorrectable?): the tag area assembled from the raw spare bytes."""

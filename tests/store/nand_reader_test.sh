@@ -60,9 +60,10 @@ EOF
 
 # damage HOW BLOCK PAGE WHERE: copy the chip into bad.bin with one bit of page PAGE of BLOCK flipped, and run the
 # reader on the copy. WHERE is a data byte (a number), tagN (byte N of the 16-byte tag, found in the raw spare by
-# the map of docs/NAND.md, written here again, not taken from the reader) or unc (the chip reports the page
-# uncorrectable: page-record flags bit 1). HOW = forge: the page's CRC is recomputed, so only what lies beyond it
-# can tell.
+# the map of docs/NAND.md, written here again, not taken from the reader), or the page record's hidden state
+# that makes the chip report the page uncorrectable (docs/NAND.md "A read of a page, now"): unc (flags bit 1),
+# over (codeword 0 over-programmed), weak (weak, age = life), flips (flips = ECC bits + 1). HOW = forge: the
+# page's CRC is recomputed, so only what lies beyond it can tell.
 damage() {
   python3 - "$dev/nand.bin" "$dir/bad.bin" "$@" <<'EOF'
 import sys, zlib
@@ -74,8 +75,12 @@ tag16 = list(range(2, 18)) if part.startswith("MT29F") else [16 * k + i for k in
 row = block * ppb + page
 recs = 4096 + blocks * 5
 at = recs + blocks * ppb * 10 + row * (ps + spare)
-if where == "unc":
-    raw[recs + row * 10 + 1] |= 0x02
+ecc_bits = 1 if part.startswith("W25N") else 8
+hidden = {"unc": {1: 0x02}, "over": {3: 0x01}, "weak": {4: 1, 5: 2, 6: 2}, "flips": {8: ecc_bits + 1},
+          "young": {4: 1, 5: 4, 6: 1}}   # young: weak, but half its life ahead: it still reads right
+if where in hidden:
+    for k, v in hidden[where].items():   # OR: the record's other bits stay as the chip left them
+        raw[recs + row * 10 + k] |= v
 else:
     raw[at + (ps + tag16[int(where[3:])] if where.startswith("tag") else int(where))] ^= 0x01
 if how == "forge":
@@ -129,12 +134,17 @@ device_story() {
   last=$(reader_json '" ".join(map(str, (lambda n, m: (m[(n - 1) // 2048 // 64], (n - 1) // 2048 % 64, n % 2048))(d["slots"][1]["length"], d["slots"][1]["block_map"])))')
   for case in "flip $b 1 100:CRC over data and tag" "flip $b 1 tag7:CRC over data and tag" "flip $b 1 tag10:tag magic" \
               "forge $b 1 100:SHA-256" "forge $b 1 tag7:tag names another page" "forge $last:padding is not 0xFF" \
-              "flip $b 1 unc:uncorrectable"; do
+              "flip $b 1 unc:uncorrectable" "flip $b 1 over:uncorrectable" "flip $b 1 weak:uncorrectable" \
+              "flip $b 1 flips:uncorrectable"; do
     damage ${case%%:*}
     rc=$?
     check "$part: slot B with '${case%%:*}' is refused (exit 1, '${case#*:}' named, slot B not extracted, A intact)" \
       bash -c "[ $rc -eq 1 ] && grep -q '^error: slot B: .*${case#*:}' '$dir/out4' && [ ! -e '$dir/x4/slot_b.bin' ] && cmp -s '$dir/x4/slot_a.bin' '$dir/v2.tdm'"
   done
+  damage flip $b 1 young
+  rc=$?
+  check "$part: a weak page still young (age 1 of life 4) reads right: exit 0, slot B extracted" \
+    bash -c "[ $rc -eq 0 ] && cmp -s '$dir/x4/slot_b.bin' '$dir/v3.tdm'"
   # the commit record of slot B (byte 28: inside its SHA-256 field) fails its CRC: it never existed, so slot B
   # is the OPEN record before it
   damage flip $(reader_json 'd["journal"]["active_block"], d["journal"]["latest"]["0xFF02"]["page"]') 28
