@@ -179,14 +179,14 @@ compaction() {
   check "$part: after a compaction the reader agrees with 'tandem store info'" agrees "$chip" 0 64
 }
 
-# refused WHAT PYTHON-EXPR-ON-raw: a copy of a good chip file changed by the expression is refused whole: exit 2
+# refused WHAT PYTHON-EXPR-ON-raw: a copy of the good chip file $good changed by the expression is refused whole: exit 2
 # and one line on stderr naming WHAT
 refused() {
   python3 -c "import sys; raw = bytearray(open(sys.argv[1], 'rb').read()); $2; open(sys.argv[2], 'wb').write(raw)" \
-    "$dir/chip-W25N-SMALL" "$dir/wrong.bin"
+    "$good" "$dir/wrong.bin"
   python3 "$reader" "$dir/wrong.bin" >"$dir/out" 2>"$dir/err"
   local rc=$?
-  check "a chip file with $1 is refused (exit 2, one line naming it)" \
+  check "a chip file with the wrong $1 ($2) is refused (exit 2, one line naming the $1)" \
     bash -c "[ $rc -eq 2 ] && [ \$(wc -l <'$dir/err') -eq 1 ] && grep -qi '$1' '$dir/err' && [ ! -s '$dir/out' ]"
 }
 
@@ -200,14 +200,15 @@ for part in $parts; do
   device_story "$part"
   case $part in *-SMALL) compaction "$part" ;; esac
 done
-if [ -e "$dir/chip-W25N-SMALL" ]; then
-  replay="bash $0 $tandem $seed W25N-SMALL"
+good=$(ls "$dir"/chip-* 2>/dev/null | head -1)   # a small part's chip after its compaction story
+if [ -n "$good" ]; then
+  replay="bash $0 $tandem $seed ${good##*/chip-}"
   refused "magic" "raw[0:8] = b'TDMNAND0'"
   refused "version" "raw[8] = 1"
   refused "version" "raw[8] = 3"
   refused "file size" "raw.append(0xFF)"
   refused "file size" "del raw[-2112:]"
   refused "unknown part" "raw[12:44] = b'W25N02KV'.ljust(32, b'\\0')"
-  check "a file shorter than the header is refused" bash -c "head -c 100 '$dir/chip-W25N-SMALL' >'$dir/short.bin'; python3 '$reader' '$dir/short.bin' 2>/dev/null; [ \$? -eq 2 ]"
+  check "a file shorter than the header is refused" bash -c "head -c 100 '$good' >'$dir/short.bin'; python3 '$reader' '$dir/short.bin' 2>/dev/null; [ \$? -eq 2 ]"
 fi
 finish
