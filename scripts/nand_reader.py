@@ -81,7 +81,9 @@ class Chip:
     def __init__(self, path):
         with open(path, "rb") as f:
             raw = f.read()
-        if len(raw) < HDR_SIZE or raw[:8] != FILE_MAGIC:
+        if len(raw) < HDR_SIZE:
+            raise NotAnImage("file of %d bytes: shorter than the %d-byte chip file header" % (len(raw), HDR_SIZE))
+        if raw[:8] != FILE_MAGIC:
             raise NotAnImage("not a simulated chip file (magic is not %s)" % FILE_MAGIC.decode())
         if u32(raw, 8) != FILE_VERSION:
             raise NotAnImage("chip file version %d, this reader reads version %d" % (u32(raw, 8), FILE_VERSION))

@@ -208,7 +208,7 @@ if [ -n "$good" ]; then
   refused "version" "raw[8] = 3"
   refused "file size" "raw.append(0xFF)"
   refused "file size" "del raw[-2112:]"
-  refused "unknown part" "raw[12:44] = b'W25N02KV'.ljust(32, b'\\0')"
+  refused "part" "raw[12:44] = b'W25N02KV'.ljust(32, b'\\0')"
   check "a file shorter than the header is refused" bash -c "head -c 100 '$good' >'$dir/short.bin'; python3 '$reader' '$dir/short.bin' 2>/dev/null; [ \$? -eq 2 ]"
 fi
 finish
