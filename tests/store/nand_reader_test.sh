@@ -30,13 +30,15 @@ make_set() {
       --version "$n.0.0+1" --counter "$n" -o "$dir/v$n.tdm"
 }
 
-# reader_json EXPR [CHIP]: a field of the reader's JSON report on the device's NAND (or on CHIP)
+# reads_ok OUTDIR: the reader passes every check on the device's NAND and extracts the slots into OUTDIR; its
+# JSON report is kept in rep.json for reader_json
+reads_ok() { mkdir -p "$1" && python3 "$reader" "$dev/nand.bin" --json --extract-dir "$1" >"$dir/rep.json"; }
+# reader_json EXPR [CHIP]: a field of the reader's JSON report on CHIP, or of the last reads_ok's on the device
 reader_json() {
-  python3 "$reader" "${2:-$dev/nand.bin}" --json | python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"
+  if [ $# -gt 1 ]; then python3 "$reader" "$2" --json >"$dir/rep2.json"; fi
+  python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($1)" "$dir/rep$([ $# -gt 1 ] && echo 2).json"
 }
 sha() { sha256sum "$1" | cut -d' ' -f1; }
-# reads_ok OUTDIR: the reader passes every check on the device's NAND and extracts the slots into OUTDIR
-reads_ok() { mkdir -p "$1" && python3 "$reader" "$dev/nand.bin" --extract-dir "$1" >"$dir/reader.txt"; }
 
 # agrees CHIP FIRST COUNT: bad blocks, BBT, journal head and active block, and each slot's state, generation,
 # length and SHA-256 are the same in the reader's report and in `tandem store info` (the C implementation)
@@ -68,7 +70,10 @@ damage() {
   python3 - "$dev/nand.bin" "$dir/bad.bin" "$@" <<'EOF'
 import sys, zlib
 src, dst, how, block, page, where = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
-raw = bytearray(open(src, "rb").read())
+import mmap, shutil
+shutil.copyfile(src, dst)   # then patch the copy in place: a real part's chip is 139 MB
+f = open(dst, "r+b")
+raw = mmap.mmap(f.fileno(), 0)
 part = raw[12:44].split(b"\0")[0].decode()
 blocks, ppb, ps, spare = (64 if part.endswith("SMALL") else 1024), 64, 2048, (128 if part.startswith("MT29F") else 64)
 tag16 = list(range(2, 18)) if part.startswith("MT29F") else [16 * k + i for k in range(4) for i in range(4, 8)]
@@ -87,7 +92,7 @@ if how == "forge":
     tag = bytes(raw[at + ps + o] for o in tag16)
     for i, b in enumerate(zlib.crc32(bytes(raw[at:at + ps]) + tag[:12]).to_bytes(4, "little")):
         raw[at + ps + tag16[12 + i]] = b
-open(dst, "wb").write(raw)
+raw.flush()
 EOF
   rm -rf "$dir/x4" && mkdir "$dir/x4" && python3 "$reader" "$dir/bad.bin" --extract-dir "$dir/x4" >"$dir/out4"
 }
