@@ -20,7 +20,8 @@ import json
 import sys
 import zlib
 
-from nand_chip import Chip, NotAnImage, u16, u32
+sys.dont_write_bytecode = True  # no __pycache__ beside the script in the source tree
+from nand_chip import Chip, NotAnImage, u16, u32  # noqa: E402
 
 BBT_MAGIC = 0x54424254
 STORE_FORMAT = 2  # the BBT record's version field: the on-NAND format version
