@@ -93,37 +93,117 @@ static int campaign(struct campaign_result *sum, const struct campaign_cfg *c, c
     sum->torn += r.torn;
     sum->doubles += r.doubles;
     sum->failures += r.failures;
+    for (int k = 0; k < 8; k++) {
+        sum->torn_kind[k] += r.torn_kind[k];
+    }
     return 0;
+}
+
+/* Spare bytes the store's page tag really occupies on `part`: stage 8 pages, look at the tag areas. */
+static int tag_bytes(const char *part, const char *key)
+{
+    struct tdm_sim_nand chip;
+    if (tdm_sim_nand_create(&chip, tdm_sim_part_find(part), 0, 3) < 0) {
+        return 1;
+    }
+    struct tdm_nand_ops ops = tdm_sim_nand_ops(&chip);
+    struct tdm_nand nand;
+    static uint8_t page_buf[TDM_NAND_MAX_PAGE + TDM_NAND_MAX_OOB];
+    static struct tdm_store st;
+    struct tdm_store_config cfg = {.nand = &nand, .crypto = tdm_host_crypto(), .page_buf = page_buf,
+                                   .slot_bytes = 262144};
+    uint32_t used = 0;
+    if (tdm_nand_init(&nand, &ops) < 0 || tdm_store_format(&st, &cfg, false) < 0 || stage(&st, 0, 8 * 2048) < 0) {
+        return 1;
+    }
+    struct tdm_store_info info;
+    tdm_store_info(&st, &info);
+    uint8_t tag[256];
+    for (uint32_t b = info.first_block; b < info.first_block + info.block_count; b++) {
+        if (tdm_store_block_owner(&st, b) != TDM_STORE_OWN_A) {
+            continue;
+        }
+        for (uint32_t pg = 0; pg < 8; pg++) {
+            nand.ops.read(nand.ops.ctx, b * 64 + pg, 2048, tag, chip.geo.tag_size);
+            for (uint32_t i = 0; i < chip.geo.tag_size; i++) {
+                used = tag[i] != 0xFF && i + 1 > used ? i + 1 : used;
+            }
+        }
+    }
+    printf("about store.tag_bytes.%s %u free spare bytes, %u of them ECC-protected | spare bytes the store's page tag uses (all protected)\n",
+           key, chip.geo.tag_size, chip.geo.tag_ecc);
+    printf("metric store.tag_bytes.%s %u bytes\n", key, used);
+    int over = used > chip.geo.tag_ecc;
+    tdm_sim_nand_destroy(&chip);
+    return over;
 }
 
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
+    static const char *const parts[3][2] = {{"W25N-SMALL", "w25n"}, {"MT29F-SMALL", "mt29f"}, {"GD5F-SMALL", "gd5f"}};
     if (staging_figures()) {
         fprintf(stderr, "bench_store: staging failed\n");
         return 1;
     }
+    for (int i = 0; i < 3; i++) {
+        if (tag_bytes(parts[i][0], parts[i][1])) {
+            fprintf(stderr, "bench_store: tag on %s failed\n", parts[i][0]);
+            return 1;
+        }
+    }
     if (argc > 1 && !strcmp(argv[1], "--no-campaign")) {
         return 0;
     }
-    /* The full campaign: every operation cut before and torn; double cuts for a seeded sample of 300
-     * first cuts in each configuration (all of them would be ~100x longer). */
+    /* The full campaign: every operation cut before and torn (the chip picks the torn outcome); double
+     * cuts for a seeded sample of 300 first cuts per configuration. A clean W25N, then each part with
+     * every fault kind: factory and grown bad blocks, bit flips, read disturb and retention flips. */
     struct campaign_result sum;
     memset(&sum, 0, sizeof sum);
     struct campaign_cfg clean = {.part = "W25N-SMALL", .seed = 1, .slot_a_bytes = 1363149, .slot_b_bytes = 300000,
                                  .stride = 1, .double_sample = 300};
-    struct campaign_cfg harsh = clean;
-    harsh.factory_bad = 20;
-    harsh.program_fail_ppm = 2000;
-    harsh.erase_fail_ppm = 10000;
-    harsh.bitflip_ppm = 2000;
-    harsh.seed = 2;
-    if (campaign(&sum, &clean, "clean") || campaign(&sum, &harsh, "20 bad + grown + flips")) {
+    if (campaign(&sum, &clean, "clean")) {
         return 1;
+    }
+    for (int i = 0; i < 3; i++) {
+        struct campaign_result part;
+        memset(&part, 0, sizeof part);
+        struct campaign_cfg harsh = clean;
+        harsh.part = parts[i][0];
+        harsh.factory_bad = 20;
+        harsh.program_fail_ppm = 2000;
+        harsh.erase_fail_ppm = 10000;
+        harsh.bitflip_ppm = 2000;
+        harsh.disturb_ppm = 200;
+        harsh.retention_ppm = 200;
+        harsh.seed = 2 + (uint64_t)i;
+        if (campaign(&part, &harsh, parts[i][0])) {
+            return 1;
+        }
+        printf("about campaign.store.%s.cuts every op x (before, torn), every fault kind | first power cuts on %s\n",
+               parts[i][1], parts[i][0]);
+        printf("metric campaign.store.%s.cuts %" PRIu64 " cuts\n", parts[i][1], part.cuts);
+        printf("about campaign.store.%s.failures goal 0 | invariant violations on %s\n", parts[i][1], parts[i][0]);
+        printf("metric campaign.store.%s.failures %" PRIu64 " failures\n", parts[i][1], part.failures);
+        sum.cuts += part.cuts;
+        sum.torn += part.torn;
+        sum.doubles += part.doubles;
+        sum.failures += part.failures;
+        for (int k = 0; k < 8; k++) {
+            sum.torn_kind[k] += part.torn_kind[k];
+        }
+    }
+    int kinds = 0;
+    for (int k = 0; k < TDM_SIM_TORN_KINDS; k++) {
+        kinds += sum.torn_kind[k] != 0;
+        fprintf(stderr, "bench_store: torn %s: %" PRIu64 "\n", tdm_sim_torn_name((unsigned)k), sum.torn_kind[k]);
     }
     printf("cuts %" PRIu64 " torn %" PRIu64 " double %" PRIu64 " failures %" PRIu64 "\n", sum.cuts, sum.torn,
            sum.doubles, sum.failures);
-    printf("about campaign.store.cuts every op x (before, torn), 2 configs | first power cuts of the store campaign\n");
+    printf("about campaign.store.torn_kinds goal >= 5 of %d | distinct torn outcomes the campaign exercised\n",
+           TDM_SIM_TORN_KINDS);
+    printf("metric campaign.store.torn_kinds %d kinds\n", kinds);
+    printf("about campaign.store.cuts every op x (before, torn), 4 configs | first power cuts of the store campaign\n");
     printf("metric campaign.store.cuts %" PRIu64 " cuts\n", sum.cuts);
     printf("about campaign.store.double sample of 300 first cuts per config | second cuts inside recovery\n");
     printf("metric campaign.store.double %" PRIu64 " cuts\n", sum.doubles);

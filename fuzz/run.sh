@@ -18,7 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 CC=${CC:-clang}
 dev="pkg/*.c port/host/crypto_mbedtls.c crypto/*.c base/*.c"
-store_dev="store/*.c nand/*.c sim/domain.c sim/nand_parts.c sim/nand_sim.c sim/nand_snapshot.c bootstate/bootstate.c"
+store_dev="store/*.c nand/*.c sim/domain.c sim/nand_parts.c sim/nand_sim.c sim/nand_health.c sim/nand_hooks.c sim/nand_snapshot.c bootstate/bootstate.c"
 net_dev="netboot/netboot.c xfer/wire.c"
 fuzz_port="fuzz/fuzz_crypto.c"
 delta_dev="delta/decode.c base/*.c"

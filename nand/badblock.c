@@ -1,5 +1,6 @@
 /* Factory bad-block marks: scanning them and writing one for a grown bad block (include/tandem/nand.h).
- * Owns: where the mark lives (first spare byte of the first page of a block). Never: erases a block
+ * Owns: asking the port for the mark (its is_marked_bad / mark_bad; on a port without them, the first
+ * spare column of the first page of a block). Never: erases a block
  * while scanning (an erase destroys the factory mark). */
 #include "tandem/err.h"
 #include "tandem/nand.h"
@@ -8,6 +9,10 @@ int tdm_nand_is_factory_bad(const struct tdm_nand *nand, uint32_t block)
 {
     if (block >= nand->geo.blocks) {
         return TDM_E_RANGE;
+    }
+    if (nand->ops.is_marked_bad) {
+        int r = nand->ops.is_marked_bad(nand->ops.ctx, block);
+        return r == TDM_E_NAND_ECC ? 1 : r;
     }
     uint8_t mark = 0;
     int err = tdm_nand_read(nand, tdm_nand_row(nand, block, 0), nand->geo.page_size, &mark, 1);
@@ -49,7 +54,11 @@ int tdm_nand_mark_bad(const struct tdm_nand *nand, uint32_t block)
         return err;
     }
     const uint8_t zero = 0x00;
-    err = tdm_nand_program(nand, tdm_nand_row(nand, block, 0), nand->geo.page_size, &zero, 1);
+    if (nand->ops.mark_bad) {
+        err = nand->ops.mark_bad(nand->ops.ctx, block);
+    } else {
+        err = tdm_nand_program(nand, tdm_nand_row(nand, block, 0), nand->geo.page_size, &zero, 1);
+    }
     if (err == TDM_E_POWER) {
         return err;
     }

@@ -21,7 +21,7 @@ int tdm_nand_init(struct tdm_nand *nand, const struct tdm_nand_ops *ops)
     const struct tdm_nand_geometry *g = &nand->geo;
     if (!is_pow2(g->page_size) || g->page_size > TDM_NAND_MAX_PAGE || g->oob_size < 2 ||
         g->oob_size > TDM_NAND_MAX_OOB || !is_pow2(g->pages_per_block) || g->pages_per_block > 256 ||
-        g->blocks == 0 || g->nop == 0 || g->ecc_sector == 0) {
+        g->blocks == 0 || g->nop == 0 || g->ecc_sector == 0 || g->tag_size > g->oob_size || g->tag_ecc > g->tag_size) {
         return TDM_E_NAND_GEOMETRY;
     }
     nand->ppb_shift = 0;
@@ -70,8 +70,12 @@ int tdm_nand_erase(const struct tdm_nand *nand, uint32_t block)
 int tdm_nand_program_page(const struct tdm_nand *nand, uint32_t row, const void *data, const void *oob,
                           uint32_t oob_off, uint32_t oob_len)
 {
-    if (oob && (oob_off > nand->geo.oob_size || oob_len > nand->geo.oob_size - oob_off)) {
+    uint32_t tag = nand->geo.tag_size ? nand->geo.tag_size : nand->geo.oob_size;
+    if (oob && (oob_off > tag || oob_len > tag - oob_off)) {
         return TDM_E_RANGE;
+    }
+    if (oob && oob_len && oob_off < nand->geo.tag_ecc) {
+        return TDM_E_INVAL; /* a second program of ECC-protected bytes would over-program their codeword */
     }
     int err = tdm_nand_program(nand, row, 0, data, nand->geo.page_size);
     if (err < 0 || !oob || oob_len == 0) {

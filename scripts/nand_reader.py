@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""An independent reader of tandem's on-NAND store, written from docs/STORE.md (plus the journal payloads of
-docs/BOOT.md and docs/FETCH.md and the chip file of sim/nand_sim_file.c), never from store/*.c.
+"""An independent reader of tandem's on-NAND store, store format 2, written from docs/STORE.md (plus the journal
+payloads of docs/BOOT.md and docs/FETCH.md, and the chip file version 2 and raw spare layouts of docs/NAND.md),
+never from the C code.
 
-Owns: nothing on the device; it only reads a simulated chip file (`tandem nand create`, a device's nand.bin).
+Owns: the store's structures; the chip file under them is scripts/nand_chip.py's. Nothing on the device: it
+only reads a simulated chip file (`tandem nand create`, a device's nand.bin) of any part the simulator knows.
 Never: writes the image, or trusts a byte whose CRC or digest does not match (such bytes are reported, not used).
 
 It finds the bad-block table, the journal (latest record per type, roles, boot state, download progress) and
@@ -15,76 +17,26 @@ exit:  0 a store was found and every committed slot reads back intact; 1 no stor
 import argparse
 import hashlib
 import json
-import struct
 import sys
 import zlib
 
-# The chip file (sim/nand_sim_file.c): a 4 KiB header naming the part, then per-block and per-page records,
-# then the array. Geometry comes from the part's name (sim/nand_parts.c): page, spare, pages per block, blocks.
-PARTS = {
-    "W25N01GV": (2048, 64, 64, 1024),
-    "MT29F1G01ABAFD": (2048, 128, 64, 1024),
-    "GD5F1GQ4UA": (2048, 64, 64, 1024),
-    "W25N-SMALL": (2048, 64, 64, 64),
-}
-HDR_SIZE = 4096
-PAGE_ECC_FAILS = 0x02  # per-page flag: the on-die ECC reports this page uncorrectable
+sys.dont_write_bytecode = True  # no __pycache__ beside the script in the source tree
+from nand_chip import Chip, NotAnImage, u16, u32  # noqa: E402
 
 BBT_MAGIC = 0x54424254
+STORE_FORMAT = 2  # the BBT record's version field: the on-NAND format version
 JRN_MAGIC = 0x4E524A54
 TAG_MAGIC = 0x5354
-TAG_SPARE_OFF = 4
-TAG_SIZE = 24
 JRN_COLUMNS = 512
 T_SNAPSHOT_END, T_SLOT_A, T_SLOT_B, T_ROLES = 0xFF00, 0xFF01, 0xFF02, 0xFF10
 T_BOOTSTATE, T_FETCH = 0x0100, 0x0200
 SLOT_STATES = {0: "empty", 1: "open", 2: "committed"}
 
 
-class NotAnImage(Exception):
-    """The file is not a simulated chip of a known part."""
-
-
 def crc(data):
     """CRC-32/IEEE as docs/STORE.md defines it (zlib's crc32 is that CRC)."""
     return zlib.crc32(data) & 0xFFFFFFFF
 
-
-def u16(b, o):
-    return struct.unpack_from("<H", b, o)[0]
-
-
-def u32(b, o):
-    return struct.unpack_from("<I", b, o)[0]
-
-
-class Chip:
-    """The simulated chip: raw page bytes (data + spare) and whether the ECC would call a page uncorrectable."""
-
-    def __init__(self, path):
-        with open(path, "rb") as f:
-            raw = f.read()
-        if len(raw) < HDR_SIZE or raw[:8] != b"TDMNAND1" or u32(raw, 8) != 1:
-            raise NotAnImage("not a TDMNAND1 version 1 chip file")
-        self.part = raw[12:44].split(b"\0", 1)[0].decode("ascii", "replace")
-        if self.part not in PARTS:
-            raise NotAnImage("unknown part %r" % self.part)
-        self.page_size, self.oob_size, self.ppb, self.blocks = PARTS[self.part]
-        pages = self.blocks * self.ppb
-        self.raw_page = self.page_size + self.oob_size
-        self.page_flags_at = HDR_SIZE + self.blocks * 5
-        self.array_at = self.page_flags_at + pages * 2
-        if len(raw) != self.array_at + pages * self.raw_page:
-            raise NotAnImage("file size does not match part %s" % self.part)
-        self.raw = raw
-
-    def page(self, row):
-        """(bytes of data + spare, uncorrectable?)"""
-        at = self.array_at + row * self.raw_page
-        return self.raw[at:at + self.raw_page], bool(self.raw[self.page_flags_at + 2 * row + 1] & PAGE_ECC_FAILS)
-
-    def row(self, block, page):
-        return block * self.ppb + page
 
 def erased(b):
     return b.count(0xFF) == len(b)
@@ -94,7 +46,7 @@ def erased(b):
 
 def parse_bbt(chip, buf):
     """A valid BBT record at the start of buf, or None."""
-    if u32(buf, 0) != BBT_MAGIC or u16(buf, 4) != 1:
+    if u32(buf, 0) != BBT_MAGIC or u16(buf, 4) != STORE_FORMAT:
         return None
     first, count, slot_blocks = u32(buf, 12), u16(buf, 16), u16(buf, 18)
     if not 8 <= count <= 256 or first + count > chip.blocks or not 1 <= slot_blocks <= 64:
@@ -115,10 +67,10 @@ def parse_bbt(chip, buf):
 def scan_bbt_block(chip, block):
     found = []
     for p in range(chip.ppb):
-        data, ecc_fails = chip.page(chip.row(block, p))
+        data, _, ecc_fails = chip.page(chip.row(block, p))
         if ecc_fails:
             continue
-        rec = parse_bbt(chip, data[:chip.page_size])
+        rec = parse_bbt(chip, data)
         if rec and rec["first"] <= block < rec["first"] + rec["count"]:
             rec["at"] = [block, p]
             found.append(rec)
@@ -154,7 +106,7 @@ def parse_journal_page(buf):
 def read_journal_block(chip, block):
     recs, crc_failures = [], 0
     for p in range(chip.ppb):
-        data, ecc_fails = chip.page(chip.row(block, p))
+        data, _, ecc_fails = chip.page(chip.row(block, p))
         col = data[:JRN_COLUMNS]
         if not ecc_fails and erased(col):
             continue
@@ -244,16 +196,22 @@ def decode_roles(p, slots):
 
 # --- slots ---------------------------------------------------------------------------------------------------
 
-def parse_tag(spare):
-    t = spare[TAG_SPARE_OFF:TAG_SPARE_OFF + TAG_SIZE]
-    if u16(t, 0) != TAG_MAGIC or crc(t[:20]) != u32(t, 20):
+def parse_tag(tag):
+    """docs/STORE.md 'Slot pages and their tag': the 16-byte tag at tag-area byte 0 (its CRC is checked with the
+    page data, in page_good)."""
+    if u16(tag, 10) != TAG_MAGIC:
         return None
-    return {"slot": t[2], "copy": t[3], "generation": u32(t, 4), "lblock": u16(t, 8), "page": u16(t, 10),
-            "used": u16(t, 12), "data_crc": u32(t, 16)}
+    return {"slot": tag[0], "copy": tag[1], "generation": u32(tag, 2), "lblock": tag[6], "page": tag[7],
+            "used": u16(tag, 8), "crc": u32(tag, 12)}
+
+
+def crc_ok(data, tag):
+    """One CRC over the page data, then tag bytes 0 .. 12."""
+    return crc(bytes(data) + bytes(tag[:12])) == u32(tag, 12)
 
 
 def read_committed(chip, slot, rec, slot_blocks):
-    """The content of a committed slot, checking every page's tag and data CRC and the content's SHA-256."""
+    """The content of a committed slot, checking every page's tag and CRC and the content's SHA-256."""
     errors, out = [], bytearray()
     length, bmap, ps = rec["length"], rec["block_map"], chip.page_size
     npages = (length + ps - 1) // ps
@@ -261,19 +219,21 @@ def read_committed(chip, slot, rec, slot_blocks):
         return None, ["block map of %d blocks cannot hold %d bytes" % (len(bmap), length)]
     for p in range(npages):
         lb, pg = divmod(p, chip.ppb)
-        data, ecc_fails = chip.page(chip.row(bmap[lb], pg))
+        data, tag_area, ecc_fails = chip.page(chip.row(bmap[lb], pg))
         where = "page %d (block %d page %d)" % (p, bmap[lb], pg)
         if ecc_fails:
             errors.append(where + ": uncorrectable")
             continue
-        tag = parse_tag(data[ps:])
+        tag = parse_tag(tag_area)
         used = min(ps, length - p * ps)
         if tag is None:
-            errors.append(where + ": tag magic or CRC")
+            errors.append(where + ": tag magic")
+        elif not crc_ok(data, tag_area):
+            errors.append(where + ": CRC over data and tag")
         elif (tag["slot"], tag["generation"], tag["lblock"], tag["page"]) != (slot, rec["generation"], lb, pg):
             errors.append(where + ": tag names another page %r" % tag)
-        elif tag["used"] != used or crc(data[:ps]) != tag["data_crc"]:
-            errors.append(where + ": data CRC or used count")
+        elif tag["used"] != used:
+            errors.append(where + ": used count %d, the length says %d" % (tag["used"], used))
         elif not erased(data[used:ps]):
             errors.append(where + ": padding is not 0xFF")
         out += data[:used]
@@ -283,13 +243,14 @@ def read_committed(chip, slot, rec, slot_blocks):
 
 
 def open_slot_blocks(chip, slot, gen, free):
-    """An OPEN slot owns, for now, every free block whose page-0 tag carries that slot and generation."""
+    """An OPEN slot owns, for now, every free block whose page-0 tag carries that slot and generation (a hint:
+    docs/STORE.md counts a page only when it is good whole)."""
     held = []
     for b in free:
-        data, ecc_fails = chip.page(chip.row(b, 0))
-        tag = None if ecc_fails else parse_tag(data[chip.page_size:])
+        data, tag_area, ecc_fails = chip.page(chip.row(b, 0))
+        tag = None if ecc_fails else parse_tag(tag_area)
         if tag and tag["slot"] == slot and tag["generation"] == gen:
-            held.append({"block": b, "lblock": tag["lblock"], "copy": tag["copy"]})
+            held.append({"block": b, "lblock": tag["lblock"], "copy": tag["copy"], "crc_ok": crc_ok(data, tag_area)})
     return held
 
 

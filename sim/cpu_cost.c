@@ -126,6 +126,18 @@ static int nand_erase(void *ctx, uint32_t block)
     return p->nand.erase(p->nand.ctx, block);
 }
 
+static int nand_is_marked_bad(void *ctx, uint32_t block)
+{
+    struct tdm_sim_cpu_port *p = ctx;
+    return p->nand.is_marked_bad(p->nand.ctx, block);
+}
+
+static int nand_mark_bad(void *ctx, uint32_t block)
+{
+    struct tdm_sim_cpu_port *p = ctx;
+    return p->nand.mark_bad(p->nand.ctx, block);
+}
+
 struct tdm_nand_ops tdm_sim_cpu_nand(struct tdm_sim_cpu_port *p, struct tdm_sim_domain *dom,
                                      struct tdm_nand_ops inner)
 {
@@ -137,6 +149,8 @@ struct tdm_nand_ops tdm_sim_cpu_nand(struct tdm_sim_cpu_port *p, struct tdm_sim_
     ops.read = nand_read;
     ops.program = nand_program;
     ops.erase = nand_erase;
+    ops.is_marked_bad = inner.is_marked_bad ? nand_is_marked_bad : 0;
+    ops.mark_bad = inner.mark_bad ? nand_mark_bad : 0;
     return ops;
 }
 

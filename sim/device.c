@@ -148,6 +148,7 @@ int tdm_sim_device_create(struct tdm_sim_device *dev, const char *dir, const str
     if ((err = tdm_sim_nand_create(&dev->nand, part, opts->bad_blocks, opts->seed)) < 0) {
         return err;
     }
+    dev->nand.faults = opts->nand_faults;
     hw_from_chip(dev);
     if (opts->layout) {
         dev->layout = *opts->layout;

@@ -65,6 +65,7 @@ struct tdm_sim_device_opts {
     uint64_t seed;                    /* every random choice of the device derives from it */
     const struct tdm_layout *layout;  /* NULL = tdm_layout_default */
     uint32_t counter_slots;           /* 0 = TDM_SIM_COUNTER_SLOTS; at most TDM_OTP_COUNTER_SLOTS_NRF5340 */
+    struct tdm_sim_faults nand_faults; /* the chip's seeded faults (kept in its file); zero = none */
 };
 
 struct tdm_sim_ipc_end {

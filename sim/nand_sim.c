@@ -1,8 +1,9 @@
 /* The simulated SPI NAND chip (sim/nand_sim.h): the NAND port on host memory.
  *
- * Owns: the chip's bytes, the datasheet rules (erased bits only, NOP, in-order pages, ranges), the
- * timing model, seeded faults (grown bad blocks, wear-out, bit flips) and the effect of power cuts on a
- * page or a block. Never: decides policy for its user, or lets an operation happen after a cut.
+ * Owns: the chip's bytes in the part's raw layout, the port's mapped view of the spare (the tag area),
+ * the datasheet rules (erased bits only, NOP, in-order pages, ranges), the timing model, grown bad
+ * blocks and wear-out. What a page reads back as (ECC, torn outcomes, decay, flips) is
+ * sim/nand_health.c's. Never: decides policy for its user, or lets an operation happen after a cut.
  */
 #include "nand_sim.h"
 
@@ -79,6 +80,7 @@ int tdm_sim_nand_create(struct tdm_sim_nand *c, const struct tdm_sim_part *part,
     c->bus_width = 4;
     c->timing = TDM_SIM_TYPICAL;
     c->rng = seed ^ 0x7A4E44ull;
+    tdm_sim_x_map_spare(c);
     tdm_sim_domain_init(&c->own);
     c->dom = &c->own;
     c->block_data = calloc(c->geo.blocks, sizeof *c->block_data);
@@ -87,7 +89,10 @@ int tdm_sim_nand_create(struct tdm_sim_nand *c, const struct tdm_sim_part *part,
     c->block_top = malloc(c->geo.blocks * sizeof *c->block_top);
     c->page_nprog = calloc(total_pages(c), 1);
     c->page_flags = calloc(total_pages(c), 1);
-    if (!c->block_data || !c->erase_count || !c->block_flags || !c->block_top || !c->page_nprog || !c->page_flags) {
+    c->health = calloc(total_pages(c), sizeof *c->health);
+    c->stage = malloc(span(c));
+    if (!c->block_data || !c->erase_count || !c->block_flags || !c->block_top || !c->page_nprog || !c->page_flags ||
+        !c->health || !c->stage) {
         tdm_sim_nand_destroy(c);
         return TDM_E_BUFFER;
     }
@@ -126,30 +131,9 @@ void tdm_sim_nand_destroy(struct tdm_sim_nand *c)
     free(c->block_top);
     free(c->page_nprog);
     free(c->page_flags);
+    free(c->health);
+    free(c->stage);
     memset(c, 0, sizeof *c);
-}
-
-int tdm_sim_nand_set_bus(struct tdm_sim_nand *c, uint32_t hz, uint32_t width)
-{
-    if (hz == 0 || hz > c->part->spi_max_hz || (width != 1 && width != 4)) {
-        return TDM_E_INVAL;
-    }
-    c->spi_hz = hz;
-    c->bus_width = width;
-    return 0;
-}
-
-void tdm_sim_nand_make_weak(struct tdm_sim_nand *c, uint32_t block)
-{
-    if (block < c->geo.blocks) {
-        c->block_flags[block] |= TDM_SIM_BLOCK_WEAK;
-    }
-}
-
-bool tdm_sim_nand_marker_bad(const struct tdm_sim_nand *c, uint32_t block)
-{
-    const uint8_t *d = c->block_data[block];
-    return d && d[c->geo.page_size] != 0xFF;
 }
 
 uint64_t tdm_sim_nand_program_limit_ns(const struct tdm_sim_nand *c, uint64_t bytes)
@@ -201,96 +185,90 @@ int tdm_sim_nand_corrupt(struct tdm_sim_nand *c, uint32_t row, uint32_t col, uin
     return (int)(col + bit / 8);
 }
 
-/* Flip `bits` distinct bits of buf[0..len) (a bit-flip event inside the bytes read). */
-static void flip_bits(struct tdm_sim_nand *c, uint8_t *buf, uint32_t len, uint32_t bits)
+/* Start of every operation: refuse without power, age weak pages for the cuts since the last call. */
+static int powered(struct tdm_sim_nand *c)
 {
-    for (uint32_t i = 0; i < bits && len; i++) {
-        uint32_t at = tdm_rng_below(&c->rng, len * 8);
-        buf[at / 8] ^= (uint8_t)(1u << (at % 8));
-    }
-}
-
-static int sim_read(void *ctx, uint32_t row, uint32_t col, void *buf, uint32_t len)
-{
-    struct tdm_sim_nand *c = ctx;
     if (!tdm_sim_domain_powered(c->dom)) {
         return TDM_E_POWER;
     }
-    int err = check_addr(c, row, col, len);
-    if (err < 0) {
-        c->stats.rule_violations++;
-        return err;
-    }
+    tdm_sim_x_age(c);
+    return 0;
+}
+
+/* Prologue of a read or program: power, weak-page ageing, range (a bad range is a rule violation). */
+static int begin(struct tdm_sim_nand *c, uint32_t row, uint32_t col, uint32_t len)
+{
+    int err = powered(c);
+    err = err < 0 ? err : check_addr(c, row, col, len);
+    c->stats.rule_violations += err == TDM_E_RANGE;
+    return err;
+}
+
+/* Read page `row` in raw layout into c->stage; returns the ECC status. */
+static int read_raw(struct tdm_sim_nand *c, uint32_t row, uint32_t len)
+{
     c->stats.reads++;
     c->stats.read_bytes += len;
     c->reads_seen++;
     spend(c, t_read(c) + bus_ns(c, CMD_BYTES_READ + CMD_BYTES_STATUS, len));
     const uint8_t *p = page_ptr(c, row, 0);
     if (p) {
-        memcpy(buf, p + col, len);
+        memcpy(c->stage, p, span(c));
     } else {
-        memset(buf, 0xFF, len);
+        memset(c->stage, 0xFF, span(c));
     }
-    uint8_t pf = c->page_flags[row];
-    if (pf & TDM_SIM_PAGE_ECC_FAILS) {
-        c->stats.ecc_uncorrectable++;
-        return TDM_E_NAND_ECC;
-    }
-    int event = (c->faults.bitflip_at_read && c->reads_seen == c->faults.bitflip_at_read) ||
-                chance_ppm(c, c->faults.bitflip_ppm);
-    if (!event || len == 0) {
-        return 0;
-    }
-    uint32_t bits = c->faults.bitflip_bits ? c->faults.bitflip_bits : 1;
-    if (bits <= c->geo.ecc_bits) {
-        c->stats.ecc_corrected++;
-        return (int)bits; /* the on-die ECC repaired them: data is good */
-    }
-    flip_bits(c, buf, len < c->geo.ecc_sector ? len : c->geo.ecc_sector, bits);
-    c->stats.ecc_uncorrectable++;
-    return TDM_E_NAND_ECC;
+    return tdm_sim_x_read_status(c, row, c->stage);
 }
 
-/* Program a random subset of the 1->0 transitions of buf into p (torn or failed program). */
-static void program_partly(struct tdm_sim_nand *c, uint8_t *p, const uint8_t *buf, uint32_t len)
+/* The port's view of column x of the raw page in c->stage (tag area mapped, nothing past it). */
+static uint8_t mapped_byte(const struct tdm_sim_nand *c, uint32_t x)
 {
-    for (uint32_t i = 0; i < len; i++) {
-        uint8_t keep = (uint8_t)tdm_rng_next(&c->rng);
-        p[i] &= (uint8_t)(buf[i] | keep);
+    if (x < c->geo.page_size) {
+        return c->stage[x];
     }
+    uint32_t t = x - c->geo.page_size;
+    return t < c->geo.tag_size ? c->stage[c->geo.page_size + c->tag_raw[t]] : 0xFF;
 }
 
-static void mark_unstable(struct tdm_sim_nand *c, uint32_t row)
-{
-    /* A page whose program did not complete: half the time the ECC notices, half the time it does not
-     * (unstable bits that happen to match a codeword); users must not trust either way. */
-    c->page_flags[row] |= TDM_SIM_PAGE_UNSTABLE;
-    if (tdm_rng_next(&c->rng) & 1) {
-        c->page_flags[row] |= TDM_SIM_PAGE_ECC_FAILS;
-    }
-}
-
-static int sim_program(void *ctx, uint32_t row, uint32_t col, const void *buf, uint32_t len)
+static int sim_read(void *ctx, uint32_t row, uint32_t col, void *buf, uint32_t len)
 {
     struct tdm_sim_nand *c = ctx;
-    if (!tdm_sim_domain_powered(c->dom)) {
-        return TDM_E_POWER;
-    }
-    int err = check_addr(c, row, col, len);
+    int err = begin(c, row, col, len);
     if (err < 0) {
-        c->stats.rule_violations++;
         return err;
     }
+    int st = read_raw(c, row, len);
+    uint8_t *out = buf;
+    for (uint32_t i = 0; i < len; i++) {
+        out[i] = mapped_byte(c, col + i);
+    }
+    return st;
+}
+
+int tdm_sim_nand_raw_read(struct tdm_sim_nand *c, uint32_t row, uint32_t col, void *buf, uint32_t len)
+{
+    int err = begin(c, row, col, len);
+    if (err < 0) {
+        return err;
+    }
+    int st = read_raw(c, row, len);
+    memcpy(buf, c->stage + col, len);
+    return st;
+}
+
+/* The datasheet rules on the raw write in c->stage, then the program itself (or its cut or failure). */
+static int program_raw(struct tdm_sim_nand *c, uint32_t row, uint32_t len)
+{
     uint32_t b = row / c->geo.pages_per_block;
     int32_t pg = (int32_t)(row % c->geo.pages_per_block);
     uint8_t *p = page_ptr(c, row, 1);
     if (!p) {
         return TDM_E_BUFFER;
     }
-    const uint8_t *src = buf;
-    for (uint32_t i = 0; i < len; i++) {
+    const uint8_t *src = c->stage;
+    for (uint32_t j = 0; j < span(c); j++) {
         /* A byte of 0xFF programs nothing; any other byte needs an erased cell (strict, as a driver must be). */
-        if (src[i] != 0xFF && p[col + i] != 0xFF) {
+        if (src[j] != 0xFF && p[j] != 0xFF) {
             c->stats.rule_violations++;
             return TDM_E_NAND_NOT_ERASED;
         }
@@ -313,8 +291,8 @@ static int sim_program(void *ctx, uint32_t row, uint32_t col, const void *buf, u
     c->block_top[b] = pg;
     if (tick == TDM_SIM_TEAR) {
         spend(c, bus_ns(c, CMD_BYTES_PROGRAM, len) + t_prog(c) / 2);
-        program_partly(c, p + col, src, len);
-        mark_unstable(c, row);
+        tdm_sim_x_tear_program(c, row, p, src);
+        c->cuts_seen = c->dom->cuts; /* the cut that tore it does not age it */
         return TDM_E_POWER;
     }
     spend(c, bus_ns(c, CMD_BYTES_PROGRAM + CMD_BYTES_STATUS, len) + t_prog(c));
@@ -326,14 +304,52 @@ static int sim_program(void *ctx, uint32_t row, uint32_t col, const void *buf, u
     if (fail) {
         c->block_flags[b] |= TDM_SIM_BLOCK_WEAK;
         c->stats.program_fails++;
-        program_partly(c, p + col, src, len);
-        mark_unstable(c, row);
+        tdm_sim_x_fail_program(c, row, p, src);
         return TDM_E_NAND_PROGRAM;
     }
-    for (uint32_t i = 0; i < len; i++) {
-        p[col + i] &= src[i];
+    for (uint32_t j = 0; j < span(c); j++) {
+        p[j] &= src[j];
     }
+    tdm_sim_x_program_done(c, row, src);
     return 0;
+}
+
+/* A program through the port's view (mapped: the tag area) or the raw layout: build the raw write in
+ * c->stage (0xFF = not programmed), then the rules and the program. */
+static int program_view(struct tdm_sim_nand *c, uint32_t row, uint32_t col, const uint8_t *src, uint32_t len,
+                        int mapped)
+{
+    int err = begin(c, row, col, len);
+    if (err < 0) {
+        return err;
+    }
+    memset(c->stage, 0xFF, span(c));
+    for (uint32_t i = 0; i < len; i++) {
+        uint32_t x = col + i, t = x - c->geo.page_size;
+        if (x < c->geo.page_size) {
+            c->stage[x] = src[i];
+        } else if (!mapped) {
+            if (c->raw_kind[t] != TDM_SIM_SPARE_PARITY) {
+                c->stage[x] = src[i]; /* bytes on parity are ignored: the chip writes its own there */
+            }
+        } else if (t < c->geo.tag_size) {
+            c->stage[c->geo.page_size + c->tag_raw[t]] = src[i];
+        } else if (src[i] != 0xFF) {
+            c->stats.rule_violations++;
+            return TDM_E_RANGE; /* past the tag area: the port has no bytes there */
+        }
+    }
+    return program_raw(c, row, len);
+}
+
+static int sim_program(void *ctx, uint32_t row, uint32_t col, const void *buf, uint32_t len)
+{
+    return program_view(ctx, row, col, buf, len, 1);
+}
+
+int tdm_sim_nand_raw_program(struct tdm_sim_nand *c, uint32_t row, uint32_t col, const void *buf, uint32_t len)
+{
+    return program_view(c, row, col, buf, len, 0);
 }
 
 static void erase_pages(struct tdm_sim_nand *c, uint32_t b)
@@ -341,14 +357,16 @@ static void erase_pages(struct tdm_sim_nand *c, uint32_t b)
     uint32_t first = b * c->geo.pages_per_block;
     memset(c->page_nprog + first, 0, c->geo.pages_per_block);
     memset(c->page_flags + first, 0, c->geo.pages_per_block);
+    memset(c->health + first, 0, c->geo.pages_per_block * sizeof *c->health);
     c->block_top[b] = -1;
 }
 
 static int sim_erase(void *ctx, uint32_t block)
 {
     struct tdm_sim_nand *c = ctx;
-    if (!tdm_sim_domain_powered(c->dom)) {
-        return TDM_E_POWER;
+    int err = powered(c);
+    if (err < 0) {
+        return err;
     }
     if (block >= c->geo.blocks) {
         c->stats.rule_violations++;
@@ -361,21 +379,10 @@ static int sim_erase(void *ctx, uint32_t block)
     c->stats.erases++;
     c->erase_count[block]++;
     if (tick == TDM_SIM_TEAR) {
-        /* Torn erase: the first pages are erased, the rest hold random bits and cannot be programmed. */
         spend(c, bus_ns(c, CMD_BYTES_ERASE, 0) + t_erase(c) / 2);
-        uint32_t ppb = c->geo.pages_per_block;
-        uint32_t done = tdm_rng_below(&c->rng, ppb);
-        erase_pages(c, block);
-        uint8_t *d = page_ptr(c, block * ppb, 1);
-        if (d) {
-            memset(d, 0xFF, (size_t)done * span(c));
-            tdm_rng_fill(&c->rng, d + (size_t)done * span(c), (size_t)(ppb - done) * span(c));
-            for (uint32_t pg = done; pg < ppb; pg++) {
-                c->page_flags[block * ppb + pg] = TDM_SIM_PAGE_UNSTABLE | TDM_SIM_PAGE_ECC_FAILS;
-                c->page_nprog[block * ppb + pg] = (uint8_t)c->geo.nop;
-            }
-            c->block_top[block] = (int32_t)ppb - 1;
-        }
+        page_ptr(c, block * c->geo.pages_per_block, 1);
+        tdm_sim_x_tear_erase(c, block);
+        c->cuts_seen = c->dom->cuts;
         return TDM_E_POWER;
     }
     spend(c, bus_ns(c, CMD_BYTES_ERASE + CMD_BYTES_STATUS, 0) + t_erase(c));
@@ -396,22 +403,7 @@ static int sim_erase(void *ctx, uint32_t block)
 struct tdm_nand_ops tdm_sim_nand_ops(struct tdm_sim_nand *c)
 {
     struct tdm_nand_ops ops = {
-        .ctx = c, .geometry = sim_geometry, .read = sim_read, .program = sim_program, .erase = sim_erase};
-    return ops;
-}
-
-static uint64_t sim_now(void *ctx)
-{
-    return ((struct tdm_sim_nand *)ctx)->dom->clock_ns;
-}
-
-static void sim_sleep(void *ctx, uint64_t ns)
-{
-    tdm_sim_domain_advance(((struct tdm_sim_nand *)ctx)->dom, ns);
-}
-
-struct tdm_clock_ops tdm_sim_nand_clock(struct tdm_sim_nand *c)
-{
-    struct tdm_clock_ops ops = {.ctx = c, .now_ns = sim_now, .sleep_ns = sim_sleep};
+        .ctx = c, .geometry = sim_geometry, .read = sim_read, .program = sim_program, .erase = sim_erase,
+        .is_marked_bad = tdm_sim_x_marked_bad, .mark_bad = tdm_sim_x_mark_bad};
     return ops;
 }

@@ -3,16 +3,20 @@
  *
  * Owns: the file format. Never: partial loads (a file of the wrong size or magic is refused whole).
  *
- * Format (little-endian), version 1:
+ * Format (little-endian), version 2:
  *   0    8  magic "TDMNAND1"
  *   8    4  format version (1)
  *   12  32  part name, NUL padded
  *   44   4  SPI clock (Hz)      48  4  bus width      52  4  timing (0 typical, 1 worst)
  *   56   8  rng state           64  8  domain ops     72  8  domain clock (ns)
  *   80   8  reads seen          88 88  stats (11 x u64, in the order of struct tdm_sim_stats)
+ *   512 40  faults: program_fail_ppm, erase_fail_ppm, bitflip_ppm, bitflip_bits, disturb_ppm,
+ *           retention_ppm, torn_mask, weak_life, weak_reads (u32 each), 4 reserved
+ *   552  8  power cuts the chip has aged its weak pages for
  *   ...  header padded to 4096 bytes
  *   then per block: erase count u32, flags u8 (blocks x 5 bytes)
- *   then per page: partial-program count u8, page flags u8 (pages x 2 bytes)
+ *   then per page: partial-program count u8, page flags u8, then struct tdm_sim_page_health's 8 bytes in
+ *   field order (pages x 10 bytes)
  *   then the array: blocks x pages_per_block x (page_size + oob_size) bytes, row order.
  * The per-block highest programmed page is derived on load (pages with programs, in order).
  */
@@ -25,7 +29,8 @@
 #include "tandem/le.h"
 
 #define HDR_SIZE 4096
-#define FILE_VERSION 1
+#define FILE_VERSION 2
+#define PAGE_REC 10
 #define STATS_N 11
 
 static void stats_put(uint8_t *p, const struct tdm_sim_stats *s)
@@ -48,10 +53,26 @@ static void stats_get(const uint8_t *p, struct tdm_sim_stats *s)
     }
 }
 
+#define FAULTS_AT 512
+#define FAULTS_N 9
+
+static void faults_io(uint8_t *p, struct tdm_sim_faults *f, int put)
+{
+    uint32_t *v[FAULTS_N] = {&f->program_fail_ppm, &f->erase_fail_ppm, &f->bitflip_ppm, &f->bitflip_bits,
+                             &f->disturb_ppm, &f->retention_ppm, &f->torn_mask, &f->weak_life, &f->weak_reads};
+    for (int i = 0; i < FAULTS_N; i++) {
+        if (put) {
+            tdm_put_le32(p + 4 * i, *v[i]);
+        } else {
+            *v[i] = tdm_get_le32(p + 4 * i);
+        }
+    }
+}
+
 static uint64_t file_size(const struct tdm_nand_geometry *g)
 {
     uint64_t pages = (uint64_t)g->blocks * g->pages_per_block;
-    return HDR_SIZE + (uint64_t)g->blocks * 5 + pages * 2 + pages * (g->page_size + g->oob_size);
+    return HDR_SIZE + (uint64_t)g->blocks * 5 + pages * PAGE_REC + pages * (g->page_size + g->oob_size);
 }
 
 int tdm_sim_nand_save(const struct tdm_sim_nand *c, const char *path)
@@ -76,6 +97,9 @@ int tdm_sim_nand_save(const struct tdm_sim_nand *c, const char *path)
     tdm_put_le64(hdr + 72, c->dom->clock_ns);
     tdm_put_le64(hdr + 80, c->reads_seen);
     stats_put(hdr + 88, &c->stats);
+    struct tdm_sim_faults faults = c->faults;
+    faults_io(hdr + FAULTS_AT, &faults, 1);
+    tdm_put_le64(hdr + FAULTS_AT + 40, c->cuts_seen);
     int ok = fwrite(hdr, HDR_SIZE, 1, f) == 1;
     for (uint32_t b = 0; ok && b < c->geo.blocks; b++) {
         uint8_t rec[5];
@@ -85,8 +109,10 @@ int tdm_sim_nand_save(const struct tdm_sim_nand *c, const char *path)
     }
     uint32_t pages = c->geo.blocks * c->geo.pages_per_block;
     for (uint32_t r = 0; ok && r < pages; r++) {
-        uint8_t rec[2] = {c->page_nprog[r], c->page_flags[r]};
-        ok = fwrite(rec, 2, 1, f) == 1;
+        const struct tdm_sim_page_health *h = &c->health[r];
+        uint8_t rec[PAGE_REC] = {c->page_nprog[r], c->page_flags[r], h->cw_prog, h->cw_bad, h->weak, h->life,
+                                 h->age, h->reads, h->flips, 0};
+        ok = fwrite(rec, PAGE_REC, 1, f) == 1;
     }
     size_t bb = (size_t)c->geo.pages_per_block * (c->geo.page_size + c->geo.oob_size);
     uint8_t *erased = malloc(bb);
@@ -127,12 +153,14 @@ static int load_body(struct tdm_sim_nand *c, FILE *f)
         c->block_flags[b] = rec[4];
     }
     for (uint32_t r = 0; r < pages; r++) {
-        uint8_t rec[2];
-        if (fread(rec, 2, 1, f) != 1) {
+        uint8_t rec[PAGE_REC];
+        if (fread(rec, PAGE_REC, 1, f) != 1) {
             return TDM_E_SIM_FILE;
         }
         c->page_nprog[r] = rec[0];
         c->page_flags[r] = rec[1];
+        struct tdm_sim_page_health h = {rec[2], rec[3], rec[4], rec[5], rec[6], rec[7], rec[8], 0};
+        c->health[r] = h;
         if (rec[0]) {
             c->block_top[r / c->geo.pages_per_block] = (int32_t)(r % c->geo.pages_per_block);
         }
@@ -190,6 +218,8 @@ int tdm_sim_nand_load(struct tdm_sim_nand *c, const char *path)
     c->own.ops = tdm_get_le64(hdr + 64);
     c->own.clock_ns = tdm_get_le64(hdr + 72);
     c->reads_seen = tdm_get_le64(hdr + 80);
+    faults_io(hdr + FAULTS_AT, &c->faults, 0);
+    c->cuts_seen = tdm_get_le64(hdr + FAULTS_AT + 40);
     stats_get(hdr + 88, &c->stats);
     err = load_body(c, f);
     fclose(f);

@@ -31,11 +31,14 @@ int tdm_sim_nand_snapshot_take(struct tdm_sim_nand_snapshot *s, const struct tdm
     s->page_nprog = dup_bytes(c->page_nprog, s->pages);
     s->page_flags = dup_bytes(c->page_flags, s->pages);
     s->block_top = dup_bytes(c->block_top, s->blocks * sizeof *c->block_top);
+    s->health = dup_bytes(c->health, s->pages * sizeof *c->health);
     s->stats = c->stats;
     s->faults = c->faults;
     s->rng = c->rng;
     s->reads_seen = c->reads_seen;
-    int ok = s->data && s->erase_count && s->block_flags && s->page_nprog && s->page_flags && s->block_top;
+    s->cuts_seen = c->cuts_seen;
+    int ok = s->data && s->erase_count && s->block_flags && s->page_nprog && s->page_flags && s->block_top &&
+             s->health;
     for (uint32_t b = 0; ok && b < s->blocks; b++) {
         if (c->block_data[b]) {
             s->data[b] = dup_bytes(c->block_data[b], nand_block_bytes(c));
@@ -69,10 +72,12 @@ int tdm_sim_nand_snapshot_restore(const struct tdm_sim_nand_snapshot *s, struct 
     memcpy(c->page_nprog, s->page_nprog, s->pages);
     memcpy(c->page_flags, s->page_flags, s->pages);
     memcpy(c->block_top, s->block_top, s->blocks * sizeof *c->block_top);
+    memcpy(c->health, s->health, s->pages * sizeof *c->health);
     c->stats = s->stats;
     c->faults = s->faults;
     c->rng = s->rng;
     c->reads_seen = s->reads_seen;
+    c->cuts_seen = s->cuts_seen;
     return 0;
 }
 
@@ -89,5 +94,6 @@ void tdm_sim_nand_snapshot_free(struct tdm_sim_nand_snapshot *s)
     free(s->page_nprog);
     free(s->page_flags);
     free(s->block_top);
+    free(s->health);
     memset(s, 0, sizeof *s);
 }

@@ -13,9 +13,10 @@ struct tdm_sim_nand_snapshot {
     uint32_t *erase_count;
     uint8_t *block_flags, *page_nprog, *page_flags;
     int32_t *block_top;
+    struct tdm_sim_page_health *health; /* per page: weak cells and their decay */
     struct tdm_sim_stats stats;
     struct tdm_sim_faults faults;
-    uint64_t rng, reads_seen;
+    uint64_t rng, reads_seen, cuts_seen;
 };
 
 /* Copy a chip (not its domain). Returns 0 or TDM_E_BUFFER (nothing is kept). */

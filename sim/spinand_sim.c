@@ -114,9 +114,9 @@ static int array_call(struct tdm_sim_spinand *s, int kind, uint32_t row)
     uint64_t t0 = now(s);
     int r;
     if (kind == K_PAGE_READ) {
-        r = ops.read(ops.ctx, row, 0, s->cache, span(s));
+        r = tdm_sim_nand_raw_read(s->chip, row, 0, s->cache, span(s)); /* the raw page: data + whole spare */
     } else if (kind == K_EXEC) {
-        r = ops.program(ops.ctx, row, 0, s->cache, span(s));
+        r = tdm_sim_nand_raw_program(s->chip, row, 0, s->cache, span(s));
     } else {
         r = ops.erase(ops.ctx, row / s->chip->geo.pages_per_block);
     }

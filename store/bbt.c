@@ -58,7 +58,9 @@ static int page_erased(const uint8_t *p, uint32_t n)
 }
 
 /* Next page to write in a table copy: two past the last page that is not erased (the page after a
- * record may have been cut while being programmed and still read as erased: it is never used). */
+ * record may have been cut while being programmed and still read as erased: it is never used). A copy
+ * that reads all erased is erased again before its first record: its last erase may have been cut late
+ * (cells read 0xFF but hold no margin, and what is programmed there would decay). */
 static int next_page(struct tdm_store *s, uint32_t block, uint16_t *next)
 {
     int last = -1;
@@ -71,12 +73,14 @@ static int next_page(struct tdm_store *s, uint32_t block, uint16_t *next)
             last = (int)p;
         }
     }
-    *next = (uint16_t)(last < 0 ? 0 : last + 2);
+    *next = (uint16_t)(last < 0 ? s->ppb : (uint32_t)last + 2);
     return 0;
 }
 
-/* Look at every page of `block`; keep the newest valid record in *best and the outputs. */
-static int scan_block(struct tdm_store *s, uint32_t block, uint32_t *best, uint8_t *bitmap, uint16_t *state)
+/* Look at every page of `block`; keep the newest valid record in *best and the outputs; *newest = the
+ * highest sequence in this block. */
+static int scan_block(struct tdm_store *s, uint32_t block, uint32_t *best, uint8_t *bitmap, uint16_t *state,
+                      uint32_t *newest)
 {
     for (uint32_t p = 0; p < s->ppb; p++) {
         int r = tdm_store_x_read(s, st_row(s, block, p), 0, s->work, record_len(s));
@@ -85,6 +89,7 @@ static int scan_block(struct tdm_store *s, uint32_t block, uint32_t *best, uint8
         }
         uint16_t st = 0;
         uint32_t seq = r < 0 ? 0 : decode(s, &st);
+        *newest = seq > *newest ? seq : *newest;
         if (seq > *best) {
             *best = seq;
             *state = st;
@@ -112,7 +117,8 @@ int tdm_store_x_bbt_find(struct tdm_store *s, uint8_t *bitmap, uint16_t *state)
         if (r < 0 || tdm_get_le32(s->work) != ST_BBT_MAGIC) {
             continue;
         }
-        r = scan_block(s, b, &best, bitmap, state);
+        uint32_t newest = 0;
+        r = scan_block(s, b, &best, bitmap, state, &newest);
         if (r < 0) {
             return r;
         }
@@ -121,10 +127,12 @@ int tdm_store_x_bbt_find(struct tdm_store *s, uint8_t *bitmap, uint16_t *state)
         return 0;
     }
     /* ... and the copies the newest record names (a copy whose first page was cut is found here) */
+    uint32_t newest[2] = {0, 0};
     for (int round = 0; round < 3; round++) {
         uint32_t before = best;
         for (int k = 0; k < 2; k++) {
-            int r = scan_block(s, s->bbt_blk[k], &best, bitmap, state);
+            newest[k] = 0;
+            int r = scan_block(s, s->bbt_blk[k], &best, bitmap, state, &newest[k]);
             if (r < 0) {
                 return r;
             }
@@ -133,6 +141,9 @@ int tdm_store_x_bbt_find(struct tdm_store *s, uint8_t *bitmap, uint16_t *state)
             break;
         }
     }
+    /* a record in one copy only may have been cut late: it is re-written before anything acts on it */
+    s->unconfirmed = (uint8_t)((s->unconfirmed & ~ST_UNCONF_BBT) |
+                               (newest[0] == best && newest[1] == best ? 0 : ST_UNCONF_BBT));
     s->bbt_seq = best;
     for (int k = 0; k < 2; k++) {
         int err = next_page(s, s->bbt_blk[k], &s->bbt_next[k]);

@@ -1,5 +1,5 @@
 /* Blocks of the range: allocation (erase on demand, next-fit to spread wear), page tags in the spare
- * area, the sector-by-sector page copy used while the page buffer is busy, scrub notes.
+ * area, parking a page in a scratch block, scrub notes.
  * Owns: which free block is taken next. Never: hands out a block that is bad, a system block or part of
  * a slot, or programs a block it has not erased in this session. */
 #include <string.h>
@@ -59,71 +59,70 @@ void tdm_store_x_release(struct tdm_store *s, uint8_t owner)
     }
 }
 
-void tdm_store_x_tag_put(uint8_t *spare, const struct st_tag *t)
+static uint32_t tag_crc(const struct tdm_store *s, const uint8_t *data, const uint8_t *spare)
 {
-    memset(spare, 0xFF, ST_TAG_OFF);
-    uint8_t *p = spare + ST_TAG_OFF;
-    tdm_put_le16(p, ST_TAG_MAGIC);
-    p[2] = t->slot;
-    p[3] = t->copy;
-    tdm_put_le32(p + 4, t->gen);
-    tdm_put_le16(p + 8, t->lblock);
-    tdm_put_le16(p + 10, t->page);
-    tdm_put_le16(p + 12, t->used);
-    tdm_put_le16(p + 14, 0);
-    tdm_put_le32(p + 16, t->data_crc);
-    tdm_put_le32(p + 20, tdm_crc32(0, p, 20));
+    return tdm_crc32(tdm_crc32(0, data, s->page), spare, ST_TAG_CRC);
 }
 
-int tdm_store_x_tag_get(const uint8_t *spare, struct st_tag *t)
+void tdm_store_x_tag_put(const struct tdm_store *s, const uint8_t *data, uint8_t *p, const struct st_tag *t)
 {
-    const uint8_t *p = spare + ST_TAG_OFF;
-    if (tdm_get_le16(p) != ST_TAG_MAGIC || tdm_get_le32(p + 20) != tdm_crc32(0, p, 20)) {
+    p[0] = t->slot;
+    p[1] = t->copy;
+    tdm_put_le32(p + 2, t->gen);
+    p[6] = t->lblock;
+    p[7] = t->page;
+    tdm_put_le16(p + 8, t->used);
+    tdm_put_le16(p + 10, ST_TAG_MAGIC);
+    tdm_put_le32(p + ST_TAG_CRC, tag_crc(s, data, p));
+}
+
+int tdm_store_x_tag_get(const uint8_t *p, struct st_tag *t)
+{
+    if (tdm_get_le16(p + 10) != ST_TAG_MAGIC) {
         return 0;
     }
-    t->slot = p[2];
-    t->copy = p[3];
-    t->gen = tdm_get_le32(p + 4);
-    t->lblock = tdm_get_le16(p + 8);
-    t->page = tdm_get_le16(p + 10);
-    t->used = tdm_get_le16(p + 12);
-    t->data_crc = tdm_get_le32(p + 16);
+    t->slot = p[0];
+    t->copy = p[1];
+    t->gen = tdm_get_le32(p + 2);
+    t->lblock = p[6];
+    t->page = p[7];
+    t->used = tdm_get_le16(p + 8);
     return 1;
 }
 
-/* Copy pages [0, npages) of src to dst one ECC sector at a time through the work buffer (partial
- * programs, <= nop per page), each source page checked against its CRC, the copy number raised. */
-int tdm_store_x_copy_chunked(struct tdm_store *s, uint32_t src, uint32_t dst, uint32_t npages)
+int tdm_store_x_tag_check(const struct tdm_store *s, const uint8_t *data, const uint8_t *spare)
 {
-    uint32_t nsec = s->page / s->sector;
-    for (uint32_t p = 0; p < npages; p++) {
-        uint32_t crc = 0;
-        for (uint32_t k = 0; k < nsec; k++) {
-            int last = k + 1 == nsec;
-            uint32_t n = s->sector + (last ? ST_TAG_END : 0);
-            int r = tdm_store_x_read(s, st_row(s, src, p), k * s->sector, s->work, n);
-            if (r == TDM_E_NAND_ECC) {
-                return TDM_E_STORE_UNREADABLE;
-            }
-            if (r < 0) {
-                return r;
-            }
-            crc = tdm_crc32(crc, s->work, s->sector);
-            if (last) {
-                struct st_tag t;
-                if (!tdm_store_x_tag_get(s->work + s->sector, &t) || t.data_crc != crc || t.page != p) {
-                    return TDM_E_STORE_UNREADABLE;
-                }
-                t.copy++;
-                tdm_store_x_tag_put(s->work + s->sector, &t);
-            }
-            r = tdm_nand_program(s->cfg.nand, st_row(s, dst, p), k * s->sector, s->work, n);
-            if (r < 0) {
-                return r;
-            }
+    return tdm_get_le32(spare + ST_TAG_CRC) == tag_crc(s, data, spare);
+}
+
+/* Park the page in the page buffer (data and tag) in page 0 of a scratch block taken from the free list. */
+int tdm_store_x_park(struct tdm_store *s, uint8_t owner, uint32_t *scratch)
+{
+    for (;;) {
+        int err = tdm_store_x_alloc(s, owner, scratch);
+        if (err < 0) {
+            return err;
+        }
+        err = tdm_nand_program(s->cfg.nand, st_row(s, *scratch, 0), 0, s->cfg.page_buf, s->page + ST_TAG_END);
+        if (!tdm_store_x_is_fail(err)) {
+            return err;
+        }
+        err = tdm_store_x_retire(s, *scratch);
+        if (err < 0) {
+            return err;
         }
     }
-    return 0;
+}
+
+/* Load the parked page back into the page buffer (checked against its CRC); the scratch block is free. */
+int tdm_store_x_unpark(struct tdm_store *s, uint32_t scratch)
+{
+    int r = tdm_store_x_read(s, st_row(s, scratch, 0), 0, s->cfg.page_buf, s->page + ST_TAG_END);
+    st_set_owner(s, scratch, TDM_STORE_FREE);
+    if (r == TDM_E_NAND_ECC || (r >= 0 && !tdm_store_x_tag_check(s, s->cfg.page_buf, s->cfg.page_buf + s->page))) {
+        return TDM_E_STORE_UNREADABLE;
+    }
+    return r < 0 ? r : 0;
 }
 
 void tdm_store_x_note_scrub(struct tdm_store *s, uint32_t block)

@@ -113,6 +113,7 @@ int tdm_store_x_j_scan(struct tdm_store *s)
         return TDM_E_STORE_JOURNAL;
     }
     uint8_t a = snap[1] > snap[0];
+    int lastv = -1, after_erased = 0;
     for (uint32_t p = 0; p < s->ppb; p++) {
         int r = load(s, s->j_blk[a], p);
         if (tdm_err_is_access(r)) {
@@ -120,10 +121,21 @@ int tdm_store_x_j_scan(struct tdm_store *s)
         }
         uint32_t seq;
         uint16_t type, len;
-        if (r == 0 && valid(s, &seq, &type, &len) && type != ST_T_SNAP) {
-            index_put(s, type, a, p, seq);
+        if (lastv >= 0 && p == (uint32_t)lastv + 1) {
+            after_erased = r == 0 && erased(s->work, ST_JREC_AREA);
+        }
+        if (r == 0 && valid(s, &seq, &type, &len)) {
+            lastv = (int)p;
+            after_erased = 1; /* until the next page shows otherwise */
+            if (type != ST_T_SNAP) {
+                index_put(s, type, a, p, seq);
+            }
         }
     }
+    /* The last record with nothing programmed right after it may have been cut late and decay: it is
+     * copied before the first write of this session (docs/STORE.md "Confirmation"). */
+    s->unconfirmed = (uint8_t)((s->unconfirmed & ~ST_UNCONF_JOURNAL) | (after_erased ? ST_UNCONF_JOURNAL : 0));
+    s->j_last = (uint16_t)lastv;
     s->j_active = a;
     s->j_next = (uint16_t)(last[a] + 2);
     return 0;
@@ -184,6 +196,7 @@ static int copy_index(struct tdm_store *s, uint32_t b)
 
 int tdm_store_x_j_compact(struct tdm_store *s)
 {
+    s->unconfirmed &= (uint8_t)~ST_UNCONF_JOURNAL; /* the snapshot copies every latest record */
     uint8_t t = (uint8_t)(1 - s->j_active);
     for (uint32_t attempt = 0; attempt < s->count; attempt++) {
         uint32_t b = s->j_blk[t];
@@ -226,7 +239,7 @@ int tdm_store_x_j_append(struct tdm_store *s, uint32_t type, const void *payload
     if (len > TDM_STORE_JOURNAL_MAX_PAYLOAD || (len && !payload)) {
         return TDM_E_INVAL;
     }
-    if (!find(s, type) && s->njent == TDM_STORE_JOURNAL_TYPES) {
+    if (type != ST_T_SNAP && !find(s, type) && s->njent == TDM_STORE_JOURNAL_TYPES) {
         return TDM_E_STORE_FULL;
     }
     for (uint32_t attempt = 0; attempt < s->count; attempt++) {
@@ -256,11 +269,45 @@ int tdm_store_x_j_append(struct tdm_store *s, uint32_t type, const void *payload
             return err;
         }
         s->jseq = seq;
-        index_put(s, (uint16_t)type, s->j_active, s->j_next, seq);
+        if (type != ST_T_SNAP) {
+            index_put(s, (uint16_t)type, s->j_active, s->j_next, seq);
+        }
         s->j_next++;
         return 0;
     }
     return TDM_E_STORE_NO_RESERVE;
+}
+
+int tdm_store_x_j_confirm(struct tdm_store *s)
+{
+    if (s->j_next >= s->ppb) {
+        return tdm_store_x_j_compact(s); /* the snapshot copies it anyway */
+    }
+    int r = load(s, s->j_blk[s->j_active], s->j_last);
+    uint32_t seq;
+    uint16_t type, len;
+    if (r < 0 || !valid(s, &seq, &type, &len)) {
+        /* it decayed since mount: it never confirmed, the state in RAM still holds it; a snapshot
+         * writes the state out */
+        return tdm_err_is_access(r) ? r : tdm_store_x_j_compact(s);
+    }
+    /* put() rebuilds the record in s->work from the payload already there */
+    uint32_t next = s->jseq + 1;
+    int err = put(s, s->j_blk[s->j_active], s->j_next, type, next, s->work + ST_JREC_HDR, len);
+    if (tdm_store_x_is_fail(err)) {
+        int old = s->j_active; /* the snapshot carries the record (it is in the index) */
+        err = tdm_store_x_j_compact(s);
+        return err < 0 ? err : replace(s, old);
+    }
+    if (err < 0) {
+        return err;
+    }
+    s->jseq = next;
+    if (type != ST_T_SNAP) {
+        index_put(s, type, s->j_active, s->j_next, next);
+    }
+    s->j_next++;
+    return 0;
 }
 
 int tdm_store_x_j_read(struct tdm_store *s, uint32_t type, uint8_t **payload, uint32_t *seq)
@@ -300,7 +347,8 @@ int tdm_store_journal_append(struct tdm_store *s, uint32_t type, const void *pay
     if (!find(s, type) && user >= TDM_STORE_JOURNAL_TYPES - 3) {
         return TDM_E_STORE_FULL; /* the store's own three types always have room */
     }
-    return tdm_store_x_j_append(s, type, payload, len);
+    int err = tdm_store_x_confirm(s);
+    return err < 0 ? err : tdm_store_x_j_append(s, type, payload, len);
 }
 
 int tdm_store_journal_latest(struct tdm_store *s, uint32_t type, void *buf, uint32_t cap, uint32_t *seq)

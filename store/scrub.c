@@ -63,7 +63,8 @@ int tdm_store_maintain(struct tdm_store *s)
         return 0;
     }
     int done = 0;
-    int err = tdm_store_x_bbt_sync(s);
+    int err = tdm_store_x_confirm(s);
+    err = err < 0 ? err : tdm_store_x_bbt_sync(s);
     if (err >= 0 && s->j_scrub) {
         err = tdm_store_x_j_compact(s);
     }

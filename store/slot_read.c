@@ -24,7 +24,7 @@ int tdm_store_x_page_load(struct tdm_store *s, unsigned slot, uint32_t gen, uint
         }
         if (!tdm_store_x_tag_get(s->cfg.page_buf + s->page, &t) || t.slot != slot || t.gen != gen ||
             t.lblock != lblock || t.page != page || t.used > s->page ||
-            t.data_crc != tdm_crc32(0, s->cfg.page_buf, s->page)) {
+            !tdm_store_x_tag_check(s, s->cfg.page_buf, s->cfg.page_buf + s->page)) {
             return TDM_E_STORE_UNREADABLE;
         }
         s->cached_row = row;
@@ -46,7 +46,7 @@ int tdm_store_x_copy_full(struct tdm_store *s, unsigned slot, uint32_t lblock, u
         }
         s->cached_row = UINT32_MAX;
         t.copy++;
-        tdm_store_x_tag_put(s->cfg.page_buf + s->page, &t);
+        tdm_store_x_tag_put(s, s->cfg.page_buf, s->cfg.page_buf + s->page, &t);
         err = tdm_nand_program(s->cfg.nand, st_row(s, dst, p), 0, s->cfg.page_buf, s->page + ST_TAG_END);
         if (err < 0) {
             return err;

@@ -44,6 +44,7 @@ static int set_state(struct tdm_store *s, unsigned slot, uint8_t state, uint32_t
     return err;
 }
 
+/* Validate a slot argument of open/clear, then confirm what mount could not prove (both write). */
 static int check_slot(struct tdm_store *s, unsigned slot)
 {
     if (!s || !s->mounted) {
@@ -54,7 +55,7 @@ static int check_slot(struct tdm_store *s, unsigned slot)
     }
     unsigned inst, cand;
     tdm_store_roles(s, &inst, &cand);
-    return inst == slot ? TDM_E_STORE_SLOT : 0;
+    return inst == slot ? TDM_E_STORE_SLOT : tdm_store_x_confirm(s);
 }
 
 int tdm_store_open(struct tdm_store *s, unsigned slot)
@@ -163,6 +164,10 @@ int tdm_store_resume(struct tdm_store *s, unsigned slot)
     }
     s->wslot = TDM_STORE_NONE;
     s->cached_row = UINT32_MAX;
+    int cerr = tdm_store_x_confirm(s);
+    if (cerr < 0) {
+        return cerr;
+    }
     uint8_t owner = (uint8_t)(TDM_STORE_OWN_A + slot);
     uint16_t bblk[TDM_STORE_MAX_SLOT_BLOCKS], bcnt[TDM_STORE_MAX_SLOT_BLOCKS];
     uint8_t bcopy[TDM_STORE_MAX_SLOT_BLOCKS];
@@ -174,20 +179,22 @@ int tdm_store_resume(struct tdm_store *s, unsigned slot)
         return err;
     }
     tdm_store_x_release(s, owner);
-    uint32_t lb = 0, pages = 0, partial = 0;
+    uint32_t lb = 0, pages = 0;
     for (; lb < s->slot_blocks && bblk[lb] != UINT16_MAX; lb++) {
         sl->map[lb] = bblk[lb];
         st_set_owner(s, bblk[lb], owner);
         pages += bcnt[lb];
         if (bcnt[lb] < s->ppb) {
-            partial = 1;
             lb++;
             break;
         }
     }
     sl->nblocks = (uint8_t)lb;
     s->wcopy = lb ? bcopy[lb - 1] : 0;
-    if (partial) {
+    /* The last block holds the last page programmed before the stop, which may have been cut late and
+     * decay later, even when the block is full: it is moved too (a whole-page copy reads it while it
+     * still reads good and writes it with completed programs). */
+    if (lb > 0) {
         /* the block that was open at the cut is never programmed again: move its good pages */
         uint32_t old = sl->map[lb - 1];
         for (;;) {
@@ -236,32 +243,40 @@ int tdm_store_resume(struct tdm_store *s, unsigned slot)
 }
 
 /* Program page `pg` of logical block `lb` failed: move pages [0, pg) to a fresh block, retire the
- * failing one. The page buffer holds the pending page, so the move goes sector by sector. */
+ * failing one. A page is only ever written by ONE program (a second program of an ECC codeword
+ * over-programs its parity), and the page buffer holds the pending page: so the pending page is parked
+ * in a scratch block, the pages are copied whole through the page buffer, and the parked page comes
+ * back. The parked page's tag names page pg in page 0 of its block, so no scan takes it for content. */
 static int move_failed(struct tdm_store *s, uint32_t lb, uint32_t pg)
 {
     struct tdm_store_slot *sl = &s->slot[s->wslot];
-    uint32_t old = sl->map[lb];
-    for (;;) {
+    uint8_t owner = (uint8_t)(TDM_STORE_OWN_A + s->wslot);
+    uint32_t old = sl->map[lb], scratch = 0;
+    int err = pg ? tdm_store_x_park(s, owner, &scratch) : 0;
+    while (err >= 0) {
         uint32_t nb = 0;
-        int err = tdm_store_x_alloc(s, (uint8_t)(TDM_STORE_OWN_A + s->wslot), &nb);
+        err = tdm_store_x_alloc(s, owner, &nb);
         if (err < 0) {
-            return err;
+            break;
         }
-        err = tdm_store_x_copy_chunked(s, old, nb, pg);
+        err = tdm_store_x_copy_full(s, s->wslot, lb, old, nb, pg);
         if (tdm_store_x_is_fail(err)) {
             err = tdm_store_x_retire(s, nb);
-            if (err < 0) {
-                return err;
-            }
             continue;
         }
-        if (err < 0) {
-            return err;
+        if (err >= 0) {
+            sl->map[lb] = (uint16_t)nb;
+            s->wcopy++;
+            err = tdm_store_x_retire(s, old);
         }
-        sl->map[lb] = (uint16_t)nb;
-        s->wcopy++;
-        return tdm_store_x_retire(s, old);
+        break;
     }
+    s->cached_row = UINT32_MAX;
+    if (pg) {
+        int back = tdm_store_x_unpark(s, scratch);
+        err = err < 0 ? err : back;
+    }
+    return err;
 }
 
 static int flush(struct tdm_store *s, uint32_t used)
@@ -279,11 +294,10 @@ static int flush(struct tdm_store *s, uint32_t used)
         sl->nblocks = (uint8_t)(lb + 1);
         s->wcopy = 0;
     }
-    uint32_t crc = tdm_crc32(0, s->cfg.page_buf, s->page);
     for (;;) {
-        struct st_tag t = {.slot = s->wslot, .copy = s->wcopy, .gen = sl->gen, .lblock = (uint16_t)lb,
-                           .page = (uint16_t)pg, .used = (uint16_t)used, .data_crc = crc};
-        tdm_store_x_tag_put(s->cfg.page_buf + s->page, &t);
+        struct st_tag t = {.slot = s->wslot, .copy = s->wcopy, .gen = sl->gen, .lblock = (uint8_t)lb,
+                           .page = (uint8_t)pg, .used = (uint16_t)used};
+        tdm_store_x_tag_put(s, s->cfg.page_buf, s->cfg.page_buf + s->page, &t);
         int err = tdm_nand_program(s->cfg.nand, st_row(s, sl->map[lb], pg), 0, s->cfg.page_buf,
                                    s->page + ST_TAG_END);
         if (tdm_store_x_is_fail(err)) {

@@ -19,8 +19,7 @@ int tdm_store_x_init(struct tdm_store *s, const struct tdm_store_config *cfg)
     s->ppb = g->pages_per_block;
     s->ppb_shift = cfg->nand->ppb_shift;
     s->sector = g->ecc_sector;
-    if (s->sector > 512 || s->page % s->sector || s->page / s->sector > g->nop || s->oob < ST_TAG_END ||
-        s->ppb > 256 || s->ppb < 8) {
+    if (s->sector > 512 || s->page % s->sector || g->tag_ecc < ST_TAG_LEN || s->ppb > 256 || s->ppb < 8) {
         return TDM_E_CONFIG;
     }
     if (cfg->block_count) {
@@ -54,6 +53,23 @@ int tdm_store_x_read(struct tdm_store *s, uint32_t row, uint32_t col, void *buf,
         tdm_store_x_note_scrub(s, row >> s->ppb_shift);
     }
     return r < 0 ? r : 0;
+}
+
+int tdm_store_x_confirm(struct tdm_store *s)
+{
+    uint8_t what = s->unconfirmed;
+    if (!what) {
+        return 0;
+    }
+    s->unconfirmed = 0; /* first, so the writes below do not come back here */
+    int err = (what & ST_UNCONF_BBT) ? tdm_store_x_bbt_write(s, ST_BBT_READY) : 0;
+    if (err >= 0 && (what & ST_UNCONF_JOURNAL)) {
+        err = tdm_store_x_j_confirm(s);
+    }
+    if (err < 0) {
+        s->unconfirmed = what;
+    }
+    return err;
 }
 
 int tdm_store_x_is_fail(int err)
@@ -122,6 +138,7 @@ int tdm_store_format(struct tdm_store *s, const struct tdm_store_config *cfg, bo
     if (found < 0) {
         return found;
     }
+    s->unconfirmed = 0; /* format writes a new table and journal: nothing older is acted on */
     if (found && state == ST_BBT_READY && !force) {
         return TDM_E_STORE_FORMATTED;
     }
@@ -259,6 +276,10 @@ int tdm_store_set_roles(struct tdm_store *s, unsigned installed, unsigned candid
         (installed != TDM_STORE_NONE && installed == candidate)) {
         return TDM_E_INVAL;
     }
+    int err = tdm_store_x_confirm(s);
+    if (err < 0) {
+        return err;
+    }
     unsigned r[2] = {installed, candidate};
     uint8_t p[12] = {0};
     for (int k = 0; k < 2; k++) {
@@ -272,7 +293,7 @@ int tdm_store_set_roles(struct tdm_store *s, unsigned installed, unsigned candid
         }
         tdm_put_le32(p + 4 + 4 * k, gen);
     }
-    int err = tdm_store_x_j_append(s, ST_T_ROLES, p, sizeof p);
+    err = tdm_store_x_j_append(s, ST_T_ROLES, p, sizeof p);
     if (err < 0) {
         return err;
     }

@@ -18,7 +18,10 @@ struct device_subcommand {
 static const struct device_subcommand subcommands[] = {
     {"create", tdm_device_create,
      "create --device DIR [--layout FILE] [--part NAME] [--bad-blocks N] [--seed S] [--counter-slots N] "
-     "[--key PUB.pem]"},
+     "[--key PUB.pem]\n"
+     "    NAND faults: [--grown-bad-ppm N] [--bitflip-ppm N] [--bitflip-bits N] [--disturb-ppm N]\n"
+     "    [--retention-ppm N] [--torn all|LIST] [--weak-life N]; LIST of program-reads-erased,\n"
+     "    program-correctable, program-uncorrectable, program-miscorrected, program-weak, erase-partial, erase-weak"},
     {"status", tdm_device_status, "status --device DIR [--json]"},
     {"fetch", tdm_device_fetch,
      "fetch URL --device DIR [--ca FILE] [--key PUB.pem] [--connect-timeout MS] [--low-speed-time MS] [--attempts N]\n"

@@ -1,6 +1,8 @@
 /* `tandem device create --device DIR`: a fresh simulated nRF5340 device (blank internal flashes, a fresh
  * NAND chip, counter 0) with the default layout or one read from --layout FILE, and with --key PUB.pem the
- * package key the device trusts (DIR/trusted_key.pem, read by tandem device fetch).
+ * package key the device trusts (DIR/trusted_key.pem, read by tandem device fetch). NAND faults, kept in
+ * the chip's file: --grown-bad-ppm, --bitflip-ppm, --bitflip-bits, --disturb-ppm, --retention-ppm,
+ * --torn LIST (outcomes a torn operation may end as), --weak-life N.
  * Owns: option parsing and the summary of create. Never: overwrites an existing device. */
 #include <stdio.h>
 #include <string.h>
@@ -31,6 +33,62 @@ static int read_layout(const char *file, struct tdm_layout *l)
     return 0;
 }
 
+/* --torn LIST: comma-separated outcome names (tdm_sim_torn_name) or "all". */
+static int torn_list(const char *list, uint32_t *mask)
+{
+    *mask = 0;
+    if (!strcmp(list, "all")) {
+        return 0;
+    }
+    for (const char *p = list; *p;) {
+        size_t n = strcspn(p, ",");
+        unsigned k = 0;
+        while (k < TDM_SIM_TORN_KINDS && (strlen(tdm_sim_torn_name(k)) != n || strncmp(p, tdm_sim_torn_name(k), n))) {
+            k++;
+        }
+        if (k == TDM_SIM_TORN_KINDS) {
+            return -1;
+        }
+        *mask |= 1u << k;
+        p += n + (p[n] == ',');
+    }
+    return *mask ? 0 : -1;
+}
+
+/* The NAND fault options. Returns 1 when `a` was one (value consumed), 0 when not, 2 on a bad value. */
+static int fault_option(const char *a, const char *val, struct tdm_sim_faults *f)
+{
+    static const struct {
+        const char *name;
+        uint64_t max;
+    } num[] = {{"--grown-bad-ppm", 1000000}, {"--bitflip-ppm", 1000000}, {"--bitflip-bits", 64},
+               {"--disturb-ppm", 1000000},   {"--retention-ppm", 1000000}, {"--weak-life", 255}};
+    uint32_t *dst[] = {&f->program_fail_ppm, &f->bitflip_ppm, &f->bitflip_bits, &f->disturb_ppm,
+                       &f->retention_ppm, &f->weak_life};
+    if (!strcmp(a, "--torn")) {
+        if (torn_list(val, &f->torn_mask) < 0) {
+            tdm_cli_fail(CMD, "--torn: not a list of torn outcomes: '%s' (names: see tandem device --help)", val);
+            return 2;
+        }
+        return 1;
+    }
+    for (size_t i = 0; i < sizeof num / sizeof num[0]; i++) {
+        if (!strcmp(a, num[i].name)) {
+            uint64_t v;
+            if (tdm_cli_number(val, 0, num[i].max, &v) < 0) {
+                tdm_cli_fail(CMD, "%s: not a number from 0 to %llu: '%s'", a, (unsigned long long)num[i].max, val);
+                return 2;
+            }
+            *dst[i] = (uint32_t)v;
+            if (dst[i] == &f->program_fail_ppm) {
+                f->erase_fail_ppm = (uint32_t)v; /* grown bad blocks show on programs and erases alike */
+            }
+            return 1;
+        }
+    }
+    return 0;
+}
+
 int tdm_device_create(int argc, char **argv)
 {
     const char *dir = NULL, *layout_file = NULL, *key_file = NULL;
@@ -39,7 +97,13 @@ int tdm_device_create(int argc, char **argv)
     uint64_t v;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "--device") && val) {
+        int fo = val ? fault_option(a, val, &o.nand_faults) : 0;
+        if (fo) {
+            if (fo == 2) {
+                return 2;
+            }
+            i++;
+        } else if (!strcmp(a, "--device") && val) {
             dir = argv[++i];
         } else if (!strcmp(a, "--layout") && val) {
             layout_file = argv[++i];
@@ -109,6 +173,13 @@ int tdm_device_create(int argc, char **argv)
            dir, part->name, o.bad_blocks, (unsigned long long)o.seed);
     if (key_file) {
         printf("  trusted package key %s (from %s)\n", key_path, key_file);
+    }
+    const struct tdm_sim_faults *f = &o.nand_faults;
+    if (f->program_fail_ppm || f->bitflip_ppm || f->disturb_ppm || f->retention_ppm || f->torn_mask || f->weak_life) {
+        printf("  NAND faults: grown bad %u ppm, bit flips %u ppm x %u bits, disturb %u ppm, retention %u ppm, "
+               "torn outcomes 0x%02X, weak life %u\n",
+               f->program_fail_ppm, f->bitflip_ppm, f->bitflip_bits ? f->bitflip_bits : 1, f->disturb_ppm,
+               f->retention_ppm, f->torn_mask ? f->torn_mask : (1u << TDM_SIM_TORN_KINDS) - 1, f->weak_life);
     }
     printf("  bootloader 0x%08X %7u B   app slot 0x%08X %7u B\n", l->bootloader.addr, l->bootloader.size,
            l->app_slot.addr, l->app_slot.size);

@@ -4,7 +4,7 @@
  * scanning, marking grown bad blocks in OOB. Never: retries or relocation policy (store/ decides), a
  * global chip (each struct tdm_nand is one chip), allocation.
  *
- * RAM: sizeof(struct tdm_nand) = 56 bytes on a 32-bit core; no buffers (callers own page buffers).
+ * RAM: sizeof(struct tdm_nand) = 72 bytes on a 32-bit core; no buffers (callers own page buffers).
  * Contract of every call is the port's (include/tandem/nand_port.h) plus range checks: a row or block
  * outside the chip is TDM_E_RANGE before the port is called.
  */
@@ -24,7 +24,7 @@ struct tdm_nand {
     struct tdm_nand_geometry geo;
     uint32_t ppb_shift; /* log2(pages_per_block) */
 };
-#define TDM_NAND_RAM 96 /* sizeof bound, 32- or 64-bit (56 B on the Cortex-M33) */
+#define TDM_NAND_RAM 112 /* sizeof bound, 32- or 64-bit (72 B on the Cortex-M33) */
 _Static_assert(sizeof(struct tdm_nand) <= TDM_NAND_RAM, "struct tdm_nand grew past its RAM bound");
 
 /* Read the geometry through the port and check it: power-of-two page and ppb, sizes within the maxima,
@@ -41,8 +41,10 @@ int tdm_nand_read(const struct tdm_nand *nand, uint32_t row, uint32_t col, void 
 int tdm_nand_program(const struct tdm_nand *nand, uint32_t row, uint32_t col, const void *buf, uint32_t len);
 int tdm_nand_erase(const struct tdm_nand *nand, uint32_t block);
 
-/* Program a whole page: data (page_size bytes) and, when oob != NULL, oob_len spare bytes starting at
- * spare byte `oob_off`, in one program operation when they are adjacent, else two. */
+/* Program a whole page: data (page_size bytes) and, when oob != NULL, oob_len bytes of the tag area
+ * starting at tag byte `oob_off`, in two programs. The second program may only touch tag bytes the ECC
+ * does not cover (oob_off >= tag_ecc), else TDM_E_INVAL: it would over-program a codeword. TDM_E_RANGE
+ * past the tag area (the spare area when the port has no tag area). */
 int tdm_nand_program_page(const struct tdm_nand *nand, uint32_t row, const void *data, const void *oob,
                           uint32_t oob_off, uint32_t oob_len);
 

@@ -6,8 +6,17 @@
  * one process).
  *
  * Addressing. A page is addressed by its row: row = block * pages_per_block + page_in_block. Inside a
- * page, a column addresses the chip's cache register: columns [0, page_size) are the data area,
- * [page_size, page_size + oob_size) the spare (OOB) area, as on the SPI NAND parts we target.
+ * page, columns [0, page_size) are the data area. The spare area the port shows is the part's USER
+ * bytes only, mapped: columns [page_size, page_size + tag_size) are one contiguous tag area, of which
+ * the first tag_ecc bytes are covered by the on-die ECC and the rest are not. The chip's own spare
+ * bytes (ECC parity it writes itself, the bad-block marker) are not in that view: the driver scatters
+ * and gathers the tag area to the part's free spare bytes, and reaches the marker only through
+ * is_marked_bad / mark_bad. Columns [page_size + tag_size, page_size + oob_size) hold nothing: they
+ * read 0xFF and a program of a non-0xFF byte there is refused with TDM_E_RANGE.
+ *
+ * Partial programs with on-die ECC on. Each ECC codeword (a data sector of ecc_sector bytes plus the
+ * ECC-protected tag bytes the part assigns to it) must be written in ONE program: a second program of
+ * a codeword re-writes its parity and the page reads back uncorrectable (the vendors' "over-program").
  *
  * Power loss. A program or erase is durable only when its call has returned 0. A call interrupted by a
  * power cut may leave the page (program) or the block (erase) in any intermediate state: some bits
@@ -28,7 +37,10 @@ struct tdm_nand_geometry {
     uint32_t ecc_bits;          /* on-die ECC strength: correctable bits per ECC sector */
     uint32_t ecc_sector;        /* ECC sector size in data bytes (512) */
     uint32_t max_bad_blocks;    /* datasheet bound on factory bad blocks (20) */
-    uint32_t tag_size; uint32_t tag_ecc; /* user tag area the driver exposes: spare columns [page_size, page_size + tag_size), the first tag_ecc bytes ECC-protected */
+    /* The user tag area of the spare (see Addressing): tag_size contiguous bytes at column page_size, the
+     * first tag_ecc of them ECC-protected. Added by issue 14; 0 on a port without a mapped view. */
+    uint32_t tag_size;
+    uint32_t tag_ecc;
 };
 
 struct tdm_nand_ops {
@@ -58,6 +70,13 @@ struct tdm_nand_ops {
     /* Erase block `block` (all bytes of all its pages, data and OOB, to 0xFF). Costs tBERS.
      * Returns 0; TDM_E_NAND_ERASE on erase fail status; TDM_E_RANGE, TDM_E_POWER, TDM_E_IO. */
     int (*erase)(void *ctx, uint32_t block);
+
+    /* The factory / grown bad-block marker at the part's datasheet place (outside the tag area).
+     * is_marked_bad: 1 marked, 0 not, or TDM_E_POWER / TDM_E_RANGE / TDM_E_IO; a read, costs tR.
+     * mark_bad: program the marker of a block (the caller erased it first); a program, may be cut.
+     * Optional: NULL on a port without a mapped view (then the marker is spare column page_size). */
+    int (*is_marked_bad)(void *ctx, uint32_t block);
+    int (*mark_bad)(void *ctx, uint32_t block);
 };
 
 #endif

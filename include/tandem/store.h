@@ -116,9 +116,11 @@ struct tdm_store {
     uint32_t bbt_seq, jseq;
     uint16_t bbt_blk[2], j_blk[2];
     uint16_t bbt_next[2], j_next; /* next free page of each table copy, of the active journal block */
+    uint16_t j_last;              /* page of the last record of the active block found at mount */
     uint8_t j_active;
     uint8_t njent, bbt_dirty, j_scrub, nscrub;
     uint8_t mounted;
+    uint8_t unconfirmed; /* records found at mount whose program may have been cut: confirmed before any write */
     uint8_t role[2];     /* installed, candidate, as recorded (validated by gen on query) */
     uint32_t role_gen[2];
     uint8_t wslot;       /* slot being written, or TDM_STORE_NONE */

@@ -21,9 +21,11 @@ static void programmed_page_reads_back(void)
     fixture_open(&F, "W25N01GV", 0);
     fixture_random_page(&F);
     uint32_t row = tdm_nand_row(&F.nand, 7, 0);
-    TDM_CHECK_OK(tdm_nand_program(&F.nand, row, 0, F.page, 2112));
+    uint32_t n = 2048 + F.nand.geo.tag_size; /* data and the whole tag area, one program */
+    memset(F.page + n, 0xFF, sizeof F.page - n);
+    TDM_CHECK_OK(tdm_nand_program(&F.nand, row, 0, F.page, n));
     TDM_CHECK(tdm_nand_read(&F.nand, row, 0, F.back, 2112) == 0);
-    TDM_CHECK(memcmp(F.page, F.back, 2112) == 0);
+    TDM_CHECK(memcmp(F.page, F.back, 2112) == 0); /* past the tag area the port shows 0xFF */
     /* a column read returns the same bytes from the cache register */
     TDM_CHECK(tdm_nand_read(&F.nand, row, 100, F.back, 17) == 0);
     TDM_CHECK(memcmp(F.page + 100, F.back, 17) == 0);
@@ -135,11 +137,20 @@ static void chip_state_survives_between_processes(void)
     close(fd);
     fixture_open(&F, "W25N-SMALL", 3);
     fixture_random_page(&F);
-    TDM_CHECK_OK(tdm_nand_program(&F.nand, tdm_nand_row(&F.nand, 9, 0), 0, F.page, 2112));
+    TDM_CHECK_OK(tdm_nand_program(&F.nand, tdm_nand_row(&F.nand, 9, 0), 0, F.page, 2048 + 24));
     TDM_CHECK_OK(tdm_nand_erase(&F.nand, 10));
+    F.chip.faults.disturb_ppm = 7;
+    F.chip.faults.torn_mask = 1u << TDM_SIM_TORN_WEAK;
+    F.chip.faults.weak_life = 3;
+    F.chip.health[5].weak = 1;
+    F.chip.health[5].life = 3;
     TDM_CHECK_OK(tdm_sim_nand_save(&F.chip, path));
     struct tdm_sim_nand again;
     TDM_CHECK_OK(tdm_sim_nand_load(&again, path));
+    /* the seeded faults and each page's hidden state (weak, ECC codewords) are in the file too */
+    TDM_CHECK(again.faults.disturb_ppm == 7 && again.faults.torn_mask == F.chip.faults.torn_mask &&
+              again.faults.weak_life == 3);
+    TDM_CHECK(memcmp(again.health, F.chip.health, again.geo.blocks * 64 * sizeof *again.health) == 0);
     TDM_CHECK(again.erase_count[10] == 1 && again.stats.programs == 1 && again.stats.erases == 1);
     TDM_CHECK(again.dom->ops == F.chip.dom->ops && again.dom->clock_ns == F.chip.dom->clock_ns);
     for (uint32_t b = 0; b < again.geo.blocks; b++) {
@@ -147,7 +158,7 @@ static void chip_state_survives_between_processes(void)
     }
     struct tdm_nand_ops ops = tdm_sim_nand_ops(&again);
     TDM_CHECK(ops.read(ops.ctx, tdm_nand_row(&F.nand, 9, 0), 0, F.back, 2112) == 0);
-    TDM_CHECK(memcmp(F.back, F.page, 2112) == 0);
+    TDM_CHECK(memcmp(F.back, F.page, 2048 + 24) == 0);
     /* the in-order rule survives too: page 0 of block 9 is programmed, so it cannot be programmed again */
     TDM_CHECK_ERR(ops.program(ops.ctx, tdm_nand_row(&F.nand, 9, 0), 0, F.page, 4), TDM_E_NAND_NOT_ERASED);
     tdm_sim_nand_destroy(&again);

@@ -27,13 +27,16 @@ static void a_page_and_its_spare_bytes_program_together(void)
 {
     fixture_open(&F, "W25N01GV", 0);
     fixture_random_page(&F);
-    uint8_t oob[8] = {0xFF, 1, 2, 3, 4, 5, 6, 7}; /* byte 0 stays 0xFF: it is the bad-block mark */
-    TDM_CHECK_OK(tdm_nand_program_page(&F.nand, 70, F.page, oob, 0, sizeof oob));
-    TDM_CHECK(tdm_nand_read(&F.nand, 70, 0, F.back, 2048 + 8) == 0);
-    TDM_CHECK(memcmp(F.back, F.page, 2048) == 0 && memcmp(F.back + 2048, oob, 8) == 0);
+    uint8_t oob[8] = {0, 1, 2, 3, 4, 5, 6, 7};
+    /* the tag bytes the ECC covers cannot take a second program (over-program): refused up front */
+    TDM_CHECK_ERR(tdm_nand_program_page(&F.nand, 70, F.page, oob, 0, sizeof oob), TDM_E_INVAL);
+    uint32_t at = F.nand.geo.tag_ecc; /* the unprotected tag bytes can */
+    TDM_CHECK_OK(tdm_nand_program_page(&F.nand, 70, F.page, oob, at, sizeof oob));
+    TDM_CHECK(tdm_nand_read(&F.nand, 70, 0, F.back, 2048 + 24) == 0);
+    TDM_CHECK(memcmp(F.back, F.page, 2048) == 0 && memcmp(F.back + 2048 + at, oob, 8) == 0);
     TDM_CHECK(F.chip.page_nprog[70] == 2); /* data and spare: two partial programs of the NOP budget */
     TDM_CHECK(tdm_nand_is_factory_bad(&F.nand, 70 / 64) == 0);
-    TDM_CHECK_ERR(tdm_nand_program_page(&F.nand, 71, F.page, oob, 60, 8), TDM_E_RANGE);
+    TDM_CHECK_ERR(tdm_nand_program_page(&F.nand, 71, F.page, oob, 20, 8), TDM_E_RANGE);
     tdm_sim_nand_destroy(&F.chip);
 }
 

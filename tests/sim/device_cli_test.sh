@@ -19,4 +19,11 @@ printf 'bootloader = 0 0x10000\napp_slot = 0xF000 0xE8000\nnetboot = 0x01000000 
 "$T" device status --device "$d/none" 2>"$d/err"; [ $? -eq 2 ] || fail "status of no device must exit 2"
 "$T" device status --device "$d/dev" --bogus 2>/dev/null; [ $? -eq 2 ] || fail "bad option must exit 2"
 "$T" device create --help | grep -q "^usage: tandem device create" || fail "create --help"
+"$T" device create --device "$d/dev3" --part W25N-SMALL --grown-bad-ppm 500 --bitflip-ppm 2000 --disturb-ppm 100 \
+  --retention-ppm 100 --torn program-weak,erase-weak --weak-life 2 >"$d/out" || fail "create with NAND faults"
+grep -q "NAND faults: grown bad 500 ppm, bit flips 2000 ppm x 1 bits, disturb 100 ppm, retention 100 ppm, torn outcomes 0x50, weak life 2" "$d/out" \
+  || fail "NAND faults summary: $(cat "$d/out")"
+"$T" device status --device "$d/dev3" >/dev/null || fail "status of a device with NAND faults"
+"$T" device create --device "$d/dev4" --torn program-sideways 2>"$d/err"; [ $? -eq 2 ] || fail "bad --torn must exit 2"
+grep -q "not a list of torn outcomes" "$d/err" || fail "bad --torn message"
 echo "ok   tandem device create|status"

@@ -82,28 +82,9 @@ static void content_sha(uint32_t id, uint32_t len, uint8_t out[TDM_SHA256_LEN])
 
 static void chip_clone(struct tdm_sim_nand *dst, const struct tdm_sim_nand *src)
 {
-    uint32_t blocks = src->geo.blocks, pages = blocks * src->geo.pages_per_block;
-    size_t bb = (size_t)src->geo.pages_per_block * (src->geo.page_size + src->geo.oob_size);
-    *dst = *src;
-    dst->dom = &dst->own;
-    dst->own = *src->dom;
-    dst->block_data = calloc(blocks, sizeof *dst->block_data);
-    for (uint32_t b = 0; b < blocks; b++) {
-        if (src->block_data[b]) {
-            dst->block_data[b] = malloc(bb);
-            memcpy(dst->block_data[b], src->block_data[b], bb);
-        }
+    if (tdm_sim_nand_clone(dst, src) < 0) {
+        abort(); /* out of host memory: the campaign cannot go on */
     }
-    dst->erase_count = malloc(blocks * sizeof *dst->erase_count);
-    memcpy(dst->erase_count, src->erase_count, blocks * sizeof *dst->erase_count);
-    dst->block_flags = malloc(blocks);
-    memcpy(dst->block_flags, src->block_flags, blocks);
-    dst->block_top = malloc(blocks * sizeof *dst->block_top);
-    memcpy(dst->block_top, src->block_top, blocks * sizeof *dst->block_top);
-    dst->page_nprog = malloc(pages);
-    memcpy(dst->page_nprog, src->page_nprog, pages);
-    dst->page_flags = malloc(pages);
-    memcpy(dst->page_flags, src->page_flags, pages);
 }
 
 static void rig_attach(struct rig *r)
@@ -127,6 +108,8 @@ static int rig_create(struct rig *r)
     r->chip.faults.program_fail_ppm = c->program_fail_ppm;
     r->chip.faults.erase_fail_ppm = c->erase_fail_ppm;
     r->chip.faults.bitflip_ppm = c->bitflip_ppm;
+    r->chip.faults.disturb_ppm = c->disturb_ppm;
+    r->chip.faults.retention_ppm = c->retention_ppm;
     r->chip.faults.bitflip_bits = r->chip.geo.ecc_bits;
     rig_attach(r);
     memset(&r->m, 0, sizeof r->m);
@@ -461,6 +444,82 @@ static int check_all(struct rig *r)
     return 0;
 }
 
+/* ---- the late boot: weak pages decay, what the first boot acted on must stay ---- */
+
+struct observed {
+    struct tdm_store_info info;
+    uint32_t j[3];
+};
+
+static void observe(struct rig *r, struct observed *o)
+{
+    memset(o, 0, sizeof *o);
+    tdm_store_info(&r->st, &o->info);
+    for (uint32_t t = 1; t <= 2; t++) {
+        uint8_t p[TDM_STORE_JOURNAL_MAX_PAYLOAD];
+        int n = tdm_store_journal_latest(&r->st, t, p, sizeof p, NULL);
+        o->j[t] = n >= 2 ? (uint32_t)(p[0] | (p[1] << 8)) : 0;
+    }
+}
+
+static int same_state(struct rig *r, const struct observed *a, const struct observed *b)
+{
+    if (a->info.installed != b->info.installed || a->info.candidate != b->info.candidate) {
+        return failf(r, "late boot: roles %u/%u, the first boot acted on %u/%u", b->info.installed,
+                     b->info.candidate, a->info.installed, a->info.candidate);
+    }
+    for (uint32_t t = 1; t <= 2; t++) {
+        if (a->j[t] != b->j[t]) {
+            return failf(r, "late boot: journal type %u is %u, the first boot acted on %u", t, b->j[t], a->j[t]);
+        }
+    }
+    for (int k = 0; k < 2; k++) {
+        const struct tdm_store_slot_info *x = &a->info.slot[k], *y = &b->info.slot[k];
+        int committed = x->state == TDM_STORE_COMMITTED;
+        if (x->state != y->state || x->gen != y->gen ||
+            (committed && (x->length != y->length || memcmp(x->sha256, y->sha256, TDM_SHA256_LEN)))) {
+            return failf(r, "late boot: slot %c is state %u gen %u, the first boot acted on state %u gen %u",
+                         'A' + k, y->state, y->gen, x->state, x->gen);
+        }
+    }
+    return 0;
+}
+
+/* After a recovery that passed: the device acts on what it saw (one journal record), then lives through
+ * four more power cuts (weak pages decay to uncorrectable) and boots again: nothing it acted on may be
+ * gone, and every check still holds. */
+static int late_boot(struct rig *r)
+{
+    if (!r->st.mounted) {
+        return 0; /* the format was in doubt and did not happen: nothing to act on */
+    }
+    struct observed before, after;
+    observe(r, &before);
+    uint8_t p[8] = {0};
+    int err = tdm_store_journal_append(&r->st, 3, p, sizeof p);
+    if (err < 0) {
+        return failf(r, "first boot: acting on the state: %s", tdm_errname(err));
+    }
+    for (int i = 0; i < 4; i++) {
+        tdm_sim_domain_cut_now(r->chip.dom);
+        tdm_sim_domain_power_on(r->chip.dom);
+    }
+    if (check_all(r) < 0) {
+        size_t n = strlen(r->why);
+        snprintf(r->why + n, sizeof r->why - n, " (late boot)");
+        return -1;
+    }
+    observe(r, &after);
+    return same_state(r, &before, &after);
+}
+
+static void collect(struct campaign_result *res, const struct rig *r)
+{
+    for (unsigned k = 0; k < TDM_SIM_TORN_KINDS; k++) {
+        res->torn_kind[k] += r->chip.stats.torn[k];
+    }
+}
+
 /* ---- the campaign ---- */
 
 static void note_failure(struct campaign_result *res, const struct rig *r, uint64_t cut, int torn, uint64_t second)
@@ -586,9 +645,10 @@ int campaign_run(const struct campaign_cfg *c, struct campaign_result *res)
             }
             if (want_double) {
                 run_double(r, c, cut, torn, res);
-            } else if (check_all(r) < 0) {
+            } else if (check_all(r) < 0 || (torn && late_boot(r) < 0)) { /* only a torn op leaves weak pages */
                 note_failure(res, r, cut, torn, 0);
             }
+            collect(res, r);
             tdm_sim_nand_destroy(&r->chip);
         }
     }

@@ -1,7 +1,10 @@
 /* The store's power-cut campaign: a scripted workload (format, stage slot A, journal records, stage
  * slot B with a reboot in the middle and a resume, roles, a scrub) cut at every NAND operation, once
- * before it and once torn inside it; after each cut the chip powers on, the store recovers (mount,
- * resume of an open slot, maintain) and the invariants are checked. Then double cuts: a second cut at
+ * before it and once torn inside it (the chip picks the torn outcome: reads erased, correctable,
+ * uncorrectable, miscorrected, weak; erase partial or weak); after each cut the chip powers on, the
+ * store recovers (mount, resume of an open slot, maintain) and the invariants are checked; then the
+ * device acts on that state (a journal record) and, four power cuts later (weak pages have decayed),
+ * boots again: what it acted on must still be there. Then double cuts: a second cut at
  * every operation of that recovery, for a seeded sample of first cuts (or all).
  * Owns: the workload, its model of what must survive, the checks. Host-only (tests and bench). */
 #ifndef TANDEM_TESTS_STORE_STORE_CAMPAIGN_H
@@ -18,6 +21,7 @@ struct campaign_cfg {
     uint32_t slot_capacity;   /* store config slot_bytes */
     uint32_t program_fail_ppm, erase_fail_ppm; /* grown bad blocks during life */
     uint32_t bitflip_ppm;     /* corrected bit flips on reads (scrub triggers) */
+    uint32_t disturb_ppm, retention_ppm; /* bits that flip for good: per read (another page), per cut */
     uint32_t stride;          /* first cuts at ops 1, 1 + stride, ... (1 = every op) */
     uint32_t double_sample;   /* first cuts that get double cuts (0 = none, UINT32_MAX = all) */
     uint64_t only_cut;        /* replay: run only this first cut (0 = all) */
@@ -35,6 +39,7 @@ struct campaign_result {
     char first_failure[512];    /* what failed first, with its replay words */
     uint64_t first_cut, first_second; /* ...its cut and second cut (0 = none or the uncut run) */
     int first_torn;
+    uint64_t torn_kind[8]; /* cut operations per outcome (enum tdm_sim_torn), single-cut runs */
 };
 
 /* Run the campaign. Returns 0 when it ran (failures are counted in *res), negative on setup error. */

@@ -1,11 +1,13 @@
 /* The power-cut campaign, short form for ctest (the full one is bench_store): W25N-SMALL, small slots,
  * every 3rd operation cut before and torn, double cuts for a seeded sample; then the same with 20
- * factory bad blocks, grown bad blocks and bit flips. Replay one cut: --cut N --torn 0|1 [--second J]. */
+ * factory bad blocks, grown bad blocks and bit flips; then the Micron and GigaDevice layouts. Replay one cut: --cut N --torn 0|1 [--second J]. */
 #include <inttypes.h>
 #include <stdlib.h>
 
 #include "store_campaign.h"
 #include "harness.h"
+
+static uint64_t torn_kind[8];
 
 static void run(struct campaign_cfg *c, const char *name)
 {
@@ -27,6 +29,9 @@ static void run(struct campaign_cfg *c, const char *name)
                                   res.first_second);
         }
     }
+    for (int k = 0; k < 8; k++) {
+        torn_kind[k] += res.torn_kind[k];
+    }
     TDM_CHECK(res.cuts > 0);
     TDM_CHECK(res.failures == 0);
 }
@@ -43,8 +48,28 @@ static void harsh_chip(void)
     struct campaign_cfg c = {.part = "W25N-SMALL", .factory_bad = 20, .seed = tdm_test_seed(),
                              .slot_a_bytes = 150000, .slot_b_bytes = 70000, .slot_capacity = 262144,
                              .program_fail_ppm = 3000, .erase_fail_ppm = 20000, .bitflip_ppm = 3000,
-                             .stride = 3, .double_sample = 6};
-    run(&c, "20 factory bad, grown bad, bit flips");
+                             .disturb_ppm = 300, .retention_ppm = 300, .stride = 3, .double_sample = 6};
+    run(&c, "20 factory bad, grown bad, bit flips, disturb, retention");
+}
+
+/* The other two parts' spare layouts and ECC ranges (64-block variants), every fault kind; then the
+ * distinct torn outcomes the runs of this program exercised (the chip picks them, seeded). */
+static void other_parts(void)
+{
+    const char *parts[] = {"MT29F-SMALL", "GD5F-SMALL"};
+    for (int i = 0; i < 2; i++) {
+        struct campaign_cfg c = {.part = parts[i], .factory_bad = 10, .seed = tdm_test_seed(),
+                                 .slot_a_bytes = 100000, .slot_b_bytes = 50000, .slot_capacity = 262144,
+                                 .program_fail_ppm = 3000, .erase_fail_ppm = 20000, .bitflip_ppm = 3000,
+                                 .disturb_ppm = 300, .retention_ppm = 300, .stride = 13, .double_sample = 2};
+        run(&c, parts[i]);
+    }
+    int kinds = 0;
+    for (int k = 0; k < 8; k++) {
+        kinds += torn_kind[k] != 0;
+    }
+    printf("    distinct torn outcomes exercised: %d\n", kinds);
+    TDM_CHECK(kinds >= 5);
 }
 
 int main(int argc, char **argv)
@@ -52,6 +77,7 @@ int main(int argc, char **argv)
     static const struct tdm_scenario s[] = {
         {"power cut at every 3rd operation, clean chip", clean_chip},
         {"power cut at every 3rd operation, bad blocks and bit flips", harsh_chip},
+        {"power cut at every 13th operation on the Micron and GigaDevice layouts, every torn outcome", other_parts},
     };
     return tdm_test_main(argc, argv, s, sizeof s / sizeof s[0]);
 }

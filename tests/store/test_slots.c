@@ -88,6 +88,7 @@ static void torn_last_page_is_not_durable(void)
     TDM_CHECK_OK(tdm_store_format(&f.st, &f.cfg, false));
     TDM_CHECK_OK(tdm_store_open(&f.st, 0));
     TDM_CHECK_OK(fx_write(&f, 3, 0, 70 * 2048 + 500)); /* 70 pages durable, 500 bytes in the buffer */
+    f.chip.faults.torn_mask = TDM_SIM_TORN_GARBLED; /* one that reads right: late-torn last page, below */
     tdm_sim_domain_cut_at(f.chip.dom, f.chip.dom->ops + 1, TDM_SIM_CUT_TORN);
     uint8_t buf[2048];
     fx_fill(3, 70 * 2048 + 500, buf, 2048);
@@ -109,6 +110,33 @@ static void torn_last_page_is_not_durable(void)
     fx_close(&f);
 }
 
+/* The last page of a block is cut late: it reads right (and resume counts it), then decays. Resume
+ * moves that block even though it looks full, so the content stays readable after the decay. */
+static void late_torn_last_page_of_a_block_stays_readable(void)
+{
+    struct store_fixture f;
+    fx_open(&f, 0, SLOT);
+    TDM_CHECK_OK(tdm_store_format(&f.st, &f.cfg, false));
+    TDM_CHECK_OK(tdm_store_open(&f.st, 0));
+    TDM_CHECK_OK(fx_write(&f, 7, 0, 63 * 2048)); /* pages 0..62 of the first block */
+    f.chip.faults.torn_mask = 1u << TDM_SIM_TORN_WEAK;
+    f.chip.faults.weak_life = 2;
+    tdm_sim_domain_cut_at(f.chip.dom, f.chip.dom->ops + 1, TDM_SIM_CUT_TORN);
+    TDM_CHECK_ERR(fx_write(&f, 7, 63 * 2048, 64 * 2048), TDM_E_POWER); /* page 63 cut late */
+    tdm_sim_domain_power_on(f.chip.dom);
+    TDM_CHECK_OK(tdm_store_mount(&f.st, &f.cfg));
+    TDM_CHECK(tdm_store_resume(&f.st, 0) == 64 * 2048); /* it reads right: durable */
+    TDM_CHECK_OK(fx_write(&f, 7, 64 * 2048, 150000));
+    TDM_CHECK_OK(tdm_store_commit(&f.st, 150000, NULL));
+    for (int i = 0; i < 3; i++) { /* the weak page has decayed to uncorrectable by now */
+        tdm_sim_domain_cut_now(f.chip.dom);
+        tdm_sim_domain_power_on(f.chip.dom);
+    }
+    TDM_CHECK_OK(tdm_store_mount(&f.st, &f.cfg));
+    TDM_CHECK(fx_matches(&f, 0, 7, 150000));
+    fx_close(&f);
+}
+
 static void cut_before_commit_record_leaves_slot_open(void)
 {
     struct store_fixture f;
@@ -116,7 +144,8 @@ static void cut_before_commit_record_leaves_slot_open(void)
     TDM_CHECK_OK(tdm_store_format(&f.st, &f.cfg, false));
     TDM_CHECK_OK(tdm_store_open(&f.st, 0));
     TDM_CHECK_OK(fx_write(&f, 4, 0, 10000));
-    /* ops of commit: the padded last page, then the record: cut the record */
+    /* ops of commit: the padded last page, then the record: cut the record (so that it is lost) */
+    f.chip.faults.torn_mask = TDM_SIM_TORN_GARBLED;
     tdm_sim_domain_cut_at(f.chip.dom, f.chip.dom->ops + 2, TDM_SIM_CUT_TORN);
     TDM_CHECK_ERR(tdm_store_commit(&f.st, 10000, NULL), TDM_E_POWER);
     tdm_sim_domain_power_on(f.chip.dom);
@@ -281,6 +310,7 @@ int main(int argc, char **argv)
         {"any chunk sizes, commit, read anywhere", any_chunks_commit_and_read_anywhere},
         {"torn last page is not durable", torn_last_page_is_not_durable},
         {"cut before the commit record leaves the slot open", cut_before_commit_record_leaves_slot_open},
+        {"late-torn last page of a block stays readable after it decays", late_torn_last_page_of_a_block_stays_readable},
         {"program failure moves the pages and the write goes on", program_failure_moves_pages_and_goes_on},
         {"out of reserve is named and keeps committed content", out_of_reserve_keeps_committed},
         {"corrected bit flips scrub the block", corrected_bit_flips_scrub_the_block},
