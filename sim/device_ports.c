@@ -4,7 +4,7 @@
  * the app core, a signal that survives a power cut. */
 #include "device.h"
 
-#include "device_internal.h"
+#include "device_priv.h"
 #include "rng.h"
 #include "tandem/err.h"
 
@@ -170,7 +170,7 @@ static int ipc_wait(void *ctx, uint32_t mask, uint64_t timeout_ns)
     return result;
 }
 
-void tdm_sim_dev_catch_up(void *arg)
+void tdm_sim_device_x_catch_up(void *arg)
 {
     struct tdm_sim_device *dev = arg;
     const int net = TDM_SIM_CORE_NET;
