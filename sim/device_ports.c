@@ -31,7 +31,7 @@ static int counter_get(void *ctx, uint32_t *value)
 {
     struct tdm_sim_device *dev = ctx;
     if (!tdm_sim_domain_powered(&dev->dom)) {
-        return TDM_E_POWER;
+        return tdm_sim_domain_lost(&dev->dom);
     }
     *value = dev->counter;
     return 0;
@@ -41,7 +41,7 @@ static int counter_advance(void *ctx, uint32_t value)
 {
     struct tdm_sim_device *dev = ctx;
     if (!tdm_sim_domain_powered(&dev->dom)) {
-        return TDM_E_POWER;
+        return tdm_sim_domain_lost(&dev->dom);
     }
     if (value < dev->counter) {
         return TDM_E_BOOT_COUNTER;
@@ -63,7 +63,7 @@ static int counter_advance(void *ctx, uint32_t value)
         if (tdm_rng_next(&dev->rng) >> 63) {
             dev->counter = value; /* the slot's bits made it; otherwise the old value stands */
         }
-        return TDM_E_POWER;
+        return tdm_sim_domain_lost(&dev->dom);
     }
     dev->counter = value;
     return 0;
@@ -73,7 +73,7 @@ static int counter_slots_left(void *ctx)
 {
     struct tdm_sim_device *dev = ctx;
     if (!tdm_sim_domain_powered(&dev->dom)) {
-        return TDM_E_POWER;
+        return tdm_sim_domain_lost(&dev->dom);
     }
     return (int)(dev->counter_slots - dev->counter_updates);
 }
@@ -91,7 +91,7 @@ static int ipc_raise(void *ctx, uint32_t channel)
 {
     struct tdm_sim_ipc_end *end = ctx;
     if (!tdm_sim_domain_powered(&end->dev->dom)) {
-        return TDM_E_POWER;
+        return tdm_sim_domain_lost(&end->dev->dom);
     }
     if (channel >= TDM_IPC_CHANNELS) {
         return TDM_E_RANGE;
@@ -105,7 +105,7 @@ static int ipc_take(void *ctx, uint32_t channel)
 {
     struct tdm_sim_ipc_end *end = ctx;
     if (!tdm_sim_domain_powered(&end->dev->dom)) {
-        return TDM_E_POWER;
+        return tdm_sim_domain_lost(&end->dev->dom);
     }
     if (channel >= TDM_IPC_CHANNELS) {
         return TDM_E_RANGE;
@@ -133,7 +133,7 @@ static int ipc_wait(void *ctx, uint32_t mask, uint64_t timeout_ns)
     dev->in_wait[me] = true;
     for (;;) {
         if (!tdm_sim_domain_powered(&dev->dom)) {
-            result = TDM_E_POWER;
+            result = tdm_sim_domain_lost(&dev->dom);
             break;
         }
         uint32_t hit = dev->pending[me] & mask;
