@@ -18,8 +18,10 @@
  * written, whole pages (tdm_store_resume() says how many bytes). A record or page whose call did not
  * return is either absent or complete, never half there: a torn page fails its CRC and never existed.
  *
- * Errors: TDM_E_POWER after a cut (state in RAM is stale: mount again); TDM_E_STORE_* (err.h) and the
- * generic ones named per call.
+ * Errors: an access failure of the NAND port (tdm_err_is_access; after a power cut on a port that returns
+ * TDM_E_POWER, the state in RAM is stale: mount again); TDM_E_STORE_* (err.h) and the generic ones named
+ * per call. On silicon, and in the simulator under the power-cut runner (sim/cutrun.h), a cut simply stops
+ * the code where it stands.
  */
 #ifndef TANDEM_STORE_H
 #define TANDEM_STORE_H
