@@ -121,7 +121,8 @@ const char *tdm_cutrun_part(const struct tdm_cutrun_case *c, unsigned i);
 
 /* A runner binary's main: every case on every one of its parts with its slice (or with --full its full
  * plan), one line per case and part, every failure with its replay line.
- * Options: --case NAME, --part PART, --seed S (default 1), --cut N --torn T [--second M], --full, --list.
+ * Options: --case NAME, --part PART, --seed S (default 1), --cut N --torn T [--second M] (replay one run),
+ * --full, --seconds N (first cuts cut again, instead of the plan's), --list.
  * Exit 0 (no failure), 1 (a failure), 2 (usage). */
 int tdm_cutrun_main(int argc, char **argv, const struct tdm_cutrun_case *cases, unsigned n);
 

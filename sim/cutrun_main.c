@@ -10,6 +10,7 @@ struct args {
     const char *only_case, *only_part;
     uint64_t seed;
     int full, list;
+    int64_t seconds; /* --seconds N: first cuts cut again (overrides the plan; -1 = the plan's) */
     struct tdm_cutrun_opts o;
 };
 
@@ -27,6 +28,7 @@ static int parse(int argc, char **argv, struct args *a)
 {
     memset(a, 0, sizeof *a);
     a->seed = 1;
+    a->seconds = -1;
     a->o.argv0 = argv[0];
     for (int i = 1; i < argc; i++) {
         const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -52,6 +54,9 @@ static int parse(int argc, char **argv, struct args *a)
         } else if (!strcmp(k, "--torn")) {
             a->o.only_torn = n != 0;
             i++;
+        } else if (!strcmp(k, "--seconds")) {
+            a->seconds = (int64_t)(n < UINT32_MAX ? n : UINT32_MAX);
+            i++;
         } else if (!strcmp(k, "--second")) {
             a->o.only_second = n;
             i++;
@@ -66,6 +71,9 @@ static int parse(int argc, char **argv, struct args *a)
 static int run_one(const struct tdm_cutrun_case *c, const char *part, struct args *a)
 {
     a->o.plan = a->full ? c->full : c->slice;
+    if (a->seconds >= 0) {
+        a->o.plan.seconds = (uint32_t)a->seconds;
+    }
     struct tdm_cutrun_result res;
     int err = tdm_cutrun_run(c, part, a->seed, &a->o, &res);
     if (err < 0) {
@@ -103,7 +111,7 @@ int tdm_cutrun_main(int argc, char **argv, const struct tdm_cutrun_case *cases, 
                 continue;
             }
             if (a.list) {
-                printf("%s --part %s\n", c->name, part);
+                printf("--case '%s' --part %s\n", c->name, part);
                 continue;
             }
             failed |= run_one(c, part, &a);
