@@ -15,7 +15,7 @@
 
 #include "bench_util.h"
 #include "fetch/host/transport_curl.h"
-#include "tests/fetch/agent_cut.h"
+#include "tests/fetch/agent_cut.h" /* the fetch case of the power-cut runner */
 #include "tests/fetch/rig.c" /* the one rig.env reader and file helpers of the tests */
 
 #define RUNS 5
@@ -154,26 +154,29 @@ static int reboots(const struct tdm_rig *rig, struct tdm_fetch_config *cfg)
     if (tdm_fetch_curl_create(&cc, &cfg->transport, &t) < 0) {
         return fail("transport", TDM_E_CONFIG);
     }
-    uint64_t ops = 0, nand_ns = 0, sum = 0, max = 0, n = 0;
+    uint64_t ops = 0, nand_ns = 0;
     if (stage_once(cfg, url, &p, &nand_ns, &ops) < 0) {
         tdm_fetch_curl_destroy(t);
         return 1;
     }
-    for (uint64_t at = 1; at <= ops; at++) {
-        for (int torn = 0; torn < 2; torn++) {
-            struct afx_cut_out o;
-            if (afx_cut_case(&dev, cfg, url, &p, 1, at, torn ? TDM_SIM_CUT_TORN : TDM_SIM_CUT_BEFORE, &o) < 0) {
-                fprintf(stderr, "bench_fetch_agent: cut at op %llu%s: %s\n", (unsigned long long)at,
-                        torn ? " (torn)" : "", o.why);
-                tdm_fetch_curl_destroy(t);
-                return 1;
-            }
-            sum += o.refetched;
-            max = o.refetched > max ? o.refetched : max;
-            n++;
-        }
-    }
+    /* The fetch case of the power-cut runner (tests/fetch/agent_cut.h), every operation, before and torn. */
+    static struct afx_cut_case k;
+    k.cfg = *cfg;
+    k.url = url;
+    k.pkg = &p;
+    struct tdm_cutrun_case c =
+        afx_cut_case_of("fetch: a cut at any NAND operation of a download resumes to a verified package", &k, NULL);
+    struct tdm_cutrun_opts o = {.plan = {.stride = 1}, .argv0 = "build/tests/fetch/fetch_agent_cuts --full",
+                                .log = stderr};
+    struct tdm_cutrun_result res;
+    err = tdm_cutrun_run(&c, "W25N-SMALL", 1, &o, &res);
     tdm_fetch_curl_destroy(t);
+    if (err < 0 || res.failures || res.cuts != 2 * ops || k.checked == 0) {
+        fprintf(stderr, "bench_fetch_agent: power-cut sweep: %llu of %llu cuts failed\n",
+                (unsigned long long)res.failures, (unsigned long long)res.cuts);
+        return 1;
+    }
+    uint64_t sum = k.refetch_sum, max = k.refetch_max, n = k.checked;
     printf("metric fetch.resume_after_reboot_bytes %.1f B\n", (double)sum / (double)n);
     printf("metric fetch.resume_after_reboot_max_bytes %llu B\n", (unsigned long long)max);
     printf("about fetch.resume_after_reboot_bytes 2048 | goal <= one NAND page; mean over a power cut at each of "

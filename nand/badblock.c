@@ -50,7 +50,7 @@ int tdm_nand_scan(const struct tdm_nand *nand, uint32_t first, uint32_t count, u
 int tdm_nand_mark_bad(const struct tdm_nand *nand, uint32_t block)
 {
     int err = tdm_nand_erase(nand, block);
-    if (err == TDM_E_POWER || err == TDM_E_RANGE) {
+    if (tdm_err_is_access(err)) {
         return err;
     }
     const uint8_t zero = 0x00;
@@ -59,8 +59,5 @@ int tdm_nand_mark_bad(const struct tdm_nand *nand, uint32_t block)
     } else {
         err = tdm_nand_program(nand, tdm_nand_row(nand, block, 0), nand->geo.page_size, &zero, 1);
     }
-    if (err == TDM_E_POWER) {
-        return err;
-    }
-    return 0;
+    return tdm_err_is_access(err) ? err : 0;
 }

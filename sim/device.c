@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "device_internal.h"
+#include "device_priv.h"
 #include "rng.h"
 #include "tandem/err.h"
 
@@ -27,7 +27,7 @@ static void wire(struct tdm_sim_device *dev)
     dev->otp.dom = &dev->dom;
     dev->app.dom = &dev->dom;
     dev->net.dom = &dev->dom;
-    dev->dom.sync = tdm_sim_dev_catch_up;
+    dev->dom.sync = tdm_sim_device_x_catch_up;
     dev->dom.sync_arg = dev;
     for (int c = 0; c < 2; c++) {
         dev->ends[c].dev = dev;
@@ -54,7 +54,7 @@ void tdm_sim_device_scrub_ram(struct tdm_sim_device *dev)
     }
 }
 
-void tdm_sim_dev_power_on(struct tdm_sim_device *dev)
+void tdm_sim_device_x_power_on(struct tdm_sim_device *dev)
 {
     tdm_sim_device_scrub_ram(dev);
     dev->pending[0] = dev->pending[1] = 0;
@@ -66,7 +66,7 @@ void tdm_sim_dev_power_on(struct tdm_sim_device *dev)
 void tdm_sim_device_power_cycle(struct tdm_sim_device *dev)
 {
     tdm_sim_domain_cut_now(&dev->dom);
-    tdm_sim_dev_power_on(dev);
+    tdm_sim_device_x_power_on(dev);
     dev->resetreas = 0; /* power-on reset: the register starts empty */
 }
 
@@ -76,7 +76,7 @@ void tdm_sim_device_reset(struct tdm_sim_device *dev, uint32_t reasons)
     uint64_t at = dev->dom.cut_at;
     enum tdm_sim_cut mode = dev->dom.cut_mode;
     int powered = dev->dom.powered;
-    tdm_sim_dev_power_on(dev);
+    tdm_sim_device_x_power_on(dev);
     dev->dom.powered = powered;
     dev->dom.cut_at = at;
     dev->dom.cut_mode = mode;
@@ -125,7 +125,7 @@ int tdm_sim_device_create(struct tdm_sim_device *dev, const char *dir, const str
     }
     char path[1100];
     struct stat st;
-    if ((err = tdm_sim_dev_path(dev, "state.txt", path, sizeof path)) < 0) {
+    if ((err = tdm_sim_device_x_path(dev, "state.txt", path, sizeof path)) < 0) {
         return err;
     }
     if (stat(path, &st) == 0) {
@@ -181,8 +181,8 @@ int tdm_sim_device_create(struct tdm_sim_device *dev, const char *dir, const str
 static int load_layout(struct tdm_sim_device *dev)
 {
     char path[1100], text[4096];
-    int n = tdm_sim_dev_path(dev, "layout.txt", path, sizeof path);
-    if (n < 0 || (n = tdm_sim_dev_read_text(path, text, sizeof text)) < 0) {
+    int n = tdm_sim_device_x_path(dev, "layout.txt", path, sizeof path);
+    if (n < 0 || (n = tdm_sim_device_x_read_text(path, text, sizeof text)) < 0) {
         return TDM_E_SIM_FILE;
     }
     int err = tdm_layout_parse(text, (uint32_t)n, &dev->layout, &dev->layout_diag);
@@ -196,8 +196,8 @@ int tdm_sim_device_open(struct tdm_sim_device *dev, const char *dir)
         return err;
     }
     char path[1100];
-    if ((err = tdm_sim_dev_state_read(dev)) < 0 || (err = tdm_sim_dev_otp_read(dev)) < 0 ||
-        (err = tdm_sim_dev_path(dev, "nand.bin", path, sizeof path)) < 0) {
+    if ((err = tdm_sim_device_x_state_read(dev)) < 0 || (err = tdm_sim_device_x_otp_read(dev)) < 0 ||
+        (err = tdm_sim_device_x_path(dev, "nand.bin", path, sizeof path)) < 0) {
         return err;
     }
     if ((err = tdm_sim_nand_load(&dev->nand, path)) < 0) {
@@ -205,10 +205,10 @@ int tdm_sim_device_open(struct tdm_sim_device *dev, const char *dir)
     }
     hw_from_chip(dev);
     err = load_layout(dev);
-    if (err >= 0 && (err = tdm_sim_dev_path(dev, "appflash.bin", path, sizeof path)) >= 0) {
+    if (err >= 0 && (err = tdm_sim_device_x_path(dev, "appflash.bin", path, sizeof path)) >= 0) {
         err = tdm_sim_flash_load(&dev->app, TDM_SIM_FLASH_APP, path);
     }
-    if (err >= 0 && (err = tdm_sim_dev_path(dev, "netflash.bin", path, sizeof path)) >= 0) {
+    if (err >= 0 && (err = tdm_sim_device_x_path(dev, "netflash.bin", path, sizeof path)) >= 0) {
         err = tdm_sim_flash_load(&dev->net, TDM_SIM_FLASH_NET, path);
     }
     if (err >= 0) {
@@ -219,7 +219,7 @@ int tdm_sim_device_open(struct tdm_sim_device *dev, const char *dir)
         return err;
     }
     wire(dev);
-    tdm_sim_dev_power_on(dev);
+    tdm_sim_device_x_power_on(dev);
     return 0;
 }
 
@@ -227,23 +227,23 @@ int tdm_sim_device_save(const struct tdm_sim_device *dev)
 {
     char path[1100], text[600];
     int err = tdm_layout_format(&dev->layout, text, sizeof text);
-    if (err >= 0 && (err = tdm_sim_dev_path(dev, "layout.txt", path, sizeof path)) >= 0) {
-        err = tdm_sim_dev_write_text(path, text);
+    if (err >= 0 && (err = tdm_sim_device_x_path(dev, "layout.txt", path, sizeof path)) >= 0) {
+        err = tdm_sim_device_x_write_text(path, text);
     }
-    if (err >= 0 && (err = tdm_sim_dev_path(dev, "appflash.bin", path, sizeof path)) >= 0) {
+    if (err >= 0 && (err = tdm_sim_device_x_path(dev, "appflash.bin", path, sizeof path)) >= 0) {
         err = tdm_sim_flash_save(&dev->app, path);
     }
-    if (err >= 0 && (err = tdm_sim_dev_path(dev, "netflash.bin", path, sizeof path)) >= 0) {
+    if (err >= 0 && (err = tdm_sim_device_x_path(dev, "netflash.bin", path, sizeof path)) >= 0) {
         err = tdm_sim_flash_save(&dev->net, path);
     }
-    if (err >= 0 && (err = tdm_sim_dev_path(dev, "nand.bin", path, sizeof path)) >= 0) {
+    if (err >= 0 && (err = tdm_sim_device_x_path(dev, "nand.bin", path, sizeof path)) >= 0) {
         err = tdm_sim_nand_save(&dev->nand, path);
     }
     if (err >= 0) {
-        err = tdm_sim_dev_otp_write(dev);
+        err = tdm_sim_device_x_otp_write(dev);
     }
     if (err >= 0) {
-        err = tdm_sim_dev_state_write(dev); /* last: a directory without state.txt is no device */
+        err = tdm_sim_device_x_state_write(dev); /* last: a directory without state.txt is no device */
     }
     return err < 0 ? TDM_E_SIM_FILE : 0;
 }

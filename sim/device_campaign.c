@@ -1,10 +1,11 @@
-/* The device power-cut campaign (sim/device_campaign.h). Owns: scenarios, cut loops, checks, totals.
- * Never: trusts the bootloader's own report for a verdict (it checks the simulated hardware). */
+/* The device power-cut campaign's cases (sim/device_campaign.h). Owns: scenarios, checks, totals, the
+ * prepared device of each case. Never: trusts the bootloader's own report for a verdict (it checks the
+ * simulated hardware), or a cut loop of its own (sim/cutrun.c runs them). */
 #include "device_campaign.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "rng.h"
@@ -14,18 +15,26 @@
 #include "tandem/err.h"
 #include "tandem/fetch.h"
 
-struct camp {
-    const struct tdm_campaign_opts *o;
+struct outcome {
+    int err;          /* 0, or why the device did not reach a stable, bootable set */
+    unsigned boots;
+};
+
+struct tdm_camp {
+    const struct tdm_device_case *o;
     struct tdm_campaign_result *r;
+    uint64_t seed;
+    char part[32];
+    int ready;
     char dir[64];
     struct tdm_sim_device dev;
     struct tdm_key key;
     struct tdm_sim_run_config cfg;
     struct tdm_sim_run run;
-    struct tdm_sim_snapshot snap;
+    struct tdm_sim_snapshot snap, kept; /* before the story; as a first cut left the device */
+    int have_kept;
     const char *old_id, *new_id;
     uint32_t old_counter, new_counter;
-    FILE *log;
     /* the story scenario: the packages on the "server" and the fetch agent's RAM */
     struct tdm_kit_set set[3];
     struct tdm_mem_file files[2];
@@ -35,32 +44,19 @@ struct camp {
      * op of the power-on that confirmed it or not; a first cut in (lo, hi] falls in the trial */
     uint64_t trial_lo[4], trial_hi[4];
     unsigned ntrials;
+    struct outcome out;
 };
 
 #define URL_V2 "https://updates.example/v2.tdm"
 #define URL_V3 "https://updates.example/v3.tdm"
 #define MAX_BOOTS 24
 
-struct outcome {
-    int cut_seen;
-    unsigned power_losses; /* power cuts that happened during the run */
-    uint64_t rec_start, rec_ops;
-    int err;          /* 0, or why the device did not reach a stable, bootable set */
-    unsigned boots;
-};
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int running(const struct camp *c, const char *id);
+static int running(const struct tdm_camp *c, const char *id);
 
 /* The application's own work after a healthy start, in the story scenario: fetch the next package.
- * Returns 1 (a package is PENDING: reboot), 0 (nothing left to do), or an error (TDM_E_POWER: a cut). */
-static int app_work(struct camp *c)
+ * Returns 1 (a package is PENDING: reboot), 0 (nothing left to do), or an error (a cut unwinds). */
+static int app_work(struct tdm_camp *c)
 {
     if (c->o->scenario != TDM_CAMPAIGN_STORY) {
         return 0;
@@ -91,37 +87,19 @@ static int app_work(struct camp *c)
     return err < 0 ? err : 1;
 }
 
-/* After a power cut: power on again; the first cut starts the recovery, where a second cut may be armed. */
-static void after_cut(struct camp *c, struct outcome *out, uint64_t second, int torn2)
+/* Boot until the application runs without asking for a reset (at most MAX_BOOTS power-ons); `ops0` is the
+ * domain's count when the body started (the uncut body records its trials relative to it). */
+static void boot_until_stable(struct tdm_camp *c, uint64_t ops0, int record)
 {
-    out->power_losses++;
-    tdm_sim_device_power_cycle(&c->dev);
-    if (!out->cut_seen) {
-        out->cut_seen = 1;
-        out->rec_start = c->dev.dom.ops;
-        if (second) {
-            tdm_sim_device_cut_at(&c->dev, c->dev.dom.ops + second, torn2 ? TDM_SIM_CUT_TORN : TDM_SIM_CUT_BEFORE);
-        }
-    }
-}
-
-/* Restore, arm the cuts, and boot until the application runs without asking for a reset. */
-static void play(struct camp *c, uint64_t first, int torn1, uint64_t second, int torn2, struct outcome *out)
-{
+    struct outcome *out = &c->out;
     memset(out, 0, sizeof *out);
-    tdm_sim_snapshot_restore(&c->snap, &c->dev);
-    tdm_sim_device_scrub_ram(&c->dev); /* nothing of the previous run's RAM reaches this one */
-    if (first) {
-        tdm_sim_device_cut_at(&c->dev, c->dev.dom.ops + first, torn1 ? TDM_SIM_CUT_TORN : TDM_SIM_CUT_BEFORE);
-    }
-    out->rec_start = c->dev.dom.ops;
     out->err = TDM_E_STATE;
     while (out->boots < MAX_BOOTS) {
         out->boots++;
         int err = tdm_sim_run_once(&c->dev, &c->cfg, &c->run);
-        if (!first && c->run.app_start_op && c->run.rep.outcome == TDM_BOOT_RUN_TRIAL && c->ntrials < 4) {
-            c->trial_lo[c->ntrials] = c->run.app_start_op - out->rec_start;
-            c->trial_hi[c->ntrials++] = c->dev.dom.ops - out->rec_start;
+        if (record && c->run.app_start_op && c->run.rep.outcome == TDM_BOOT_RUN_TRIAL && c->ntrials < 4) {
+            c->trial_lo[c->ntrials] = c->run.app_start_op - ops0;
+            c->trial_hi[c->ntrials++] = c->dev.dom.ops - ops0;
         }
         if (err >= 0 && c->run.app == TDM_SIM_APP_RESET) {
             tdm_sim_device_reset(&c->dev, c->run.reset_reason); /* a reset keeps an armed cut armed */
@@ -134,20 +112,12 @@ static void play(struct camp *c, uint64_t first, int torn1, uint64_t second, int
                 continue;
             }
         }
-        if (err == TDM_E_POWER) {
-            after_cut(c, out, second, torn2);
-            continue;
-        }
         out->err = err;
         break;
     }
-    out->rec_ops = c->dev.dom.ops - out->rec_start;
-    const struct tdm_sim_stats *now = &c->dev.nand.stats, *then = &c->snap.dev.nand.stats;
-    c->r->nand_faults += (now->ecc_corrected - then->ecc_corrected) + (now->program_fails - then->program_fails) +
-                         (now->erase_fails - then->erase_fails);
 }
 
-static int running(const struct camp *c, const char *id)
+static int running(const struct tdm_camp *c, const char *id)
 {
     size_t n = strlen(id);
     const struct tdm_sim_device *d = &c->dev;
@@ -156,11 +126,8 @@ static int running(const struct camp *c, const char *id)
 }
 
 /* The verdict of one run: NULL when every check passed, else what failed. */
-static const char *judge(struct camp *c, const struct outcome *out, uint64_t first, uint64_t second)
+static const char *judge(struct tdm_camp *c, const struct outcome *out)
 {
-    if (first && (!out->cut_seen || (second && out->power_losses < 2))) {
-        return "an armed cut never happened (the campaign itself is broken)";
-    }
     if (c->dev.mixed_starts) {
         c->r->mixed_boots += c->dev.mixed_starts;
         return "an application start saw a mixed set";
@@ -194,45 +161,18 @@ static const char *judge(struct camp *c, const struct outcome *out, uint64_t fir
     return NULL;
 }
 
-static void report(struct camp *c, const char *why, uint64_t first, int torn1, uint64_t second, int torn2)
+/* Build the device of this case on c->part for c->seed: provisioned with v1, the scenario's package staged
+ * (or served), then a snapshot every run starts from. */
+static int prepare(struct tdm_camp *c)
 {
-    c->r->failures++;
-    fprintf(c->log, "FAIL %s: cut %llu %s", why, (unsigned long long)first, torn1 ? "torn" : "before");
-    if (second) {
-        fprintf(c->log, ", then cut %llu of the recovery %s", (unsigned long long)second, torn2 ? "torn" : "before");
-    }
-    fprintf(c->log, "\n  replay: %s --scenario %s --seed %llu --cut %llu --torn %d", c->o->replay ? c->o->replay : "",
-            c->o->scenario == TDM_CAMPAIGN_UPDATE ? "update" : c->o->scenario == TDM_CAMPAIGN_ROLLBACK ? "rollback" : "story",
-            (unsigned long long)c->o->seed,
-            (unsigned long long)first, torn1);
-    if (second) {
-        fprintf(c->log, " --second %llu --second-torn %d", (unsigned long long)second, torn2);
-    }
-    fprintf(c->log, "\n");
-}
-
-static void one(struct camp *c, uint64_t first, int torn1, uint64_t second, int torn2, struct outcome *out)
-{
-    for (unsigned i = 0; i < c->ntrials && first && !second; i++) {
-        c->r->trial_cuts += first > c->trial_lo[i] && first <= c->trial_hi[i];
-    }
-    play(c, first, torn1, second, torn2, out);
-    const char *why = judge(c, out, first, second);
-    if (why) {
-        report(c, why, first, torn1, second, torn2);
-    }
-}
-
-static int setup(struct camp *c)
-{
-    const struct tdm_campaign_opts *o = c->o;
-    snprintf(c->dir, sizeof c->dir, "/tmp/tdm_campaign_%d_%llu", (int)getpid(), (unsigned long long)o->seed);
+    const struct tdm_device_case *o = c->o;
+    snprintf(c->dir, sizeof c->dir, "/tmp/tdm_campaign_%d_%p", (int)getpid(), (void *)c);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", c->dir);
     if (system(cmd) != 0) {
         return TDM_E_IO;
     }
-    struct tdm_sim_device_opts dopts = {.part = "W25N-SMALL", .bad_blocks = o->bad_blocks, .seed = o->seed};
+    struct tdm_sim_device_opts dopts = {.part = c->part, .bad_blocks = o->bad_blocks, .seed = c->seed};
     int err = tdm_sim_device_create(&c->dev, c->dir, &dopts);
     /* the RAM of both cores' code: garbage at every power-on and reset, so nothing survives a cut in it */
     err = err < 0 ? err : tdm_sim_device_add_ram(&c->dev, &c->run, sizeof c->run);
@@ -250,7 +190,7 @@ static int setup(struct camp *c)
         struct tdm_kit_spec spec = {.set_id = ids[i], .version = vers[i], .counter = (uint32_t)i + 1,
                                     .app_behavior = i == 2 ? TDM_SIM_CRASH : TDM_SIM_HEALTHY,
                                     .app_size = o->app_size ? o->app_size : 60000,
-                                    .net_size = o->net_size ? o->net_size : 20000, .seed = o->seed * 10 + (uint64_t)i};
+                                    .net_size = o->net_size ? o->net_size : 20000, .seed = c->seed * 10 + (uint64_t)i};
         err = err < 0 ? err : tdm_kit_make(&set[i], &spec, &c->key, &c->dev.layout);
     }
     err = err < 0 ? err : tdm_sim_provision(&c->dev, set[0].app, set[0].app_len, set[0].net, set[0].net_len);
@@ -282,80 +222,175 @@ static int setup(struct camp *c)
     c->dev.nand.faults.erase_fail_ppm = o->grown_bad_ppm;
     tdm_sim_device_power_cycle(&c->dev);
     c->dev.mixed_starts = 0;
-    return tdm_sim_snapshot_take(&c->snap, &c->dev);
+    err = tdm_sim_snapshot_take(&c->snap, &c->dev);
+    c->ready = err >= 0;
+    return err;
 }
 
-static void teardown(struct camp *c)
+/* Free the prepared device (and its directory). */
+static void unprepare(struct tdm_camp *c)
 {
     for (int i = 0; i < 3; i++) {
         tdm_kit_free(&c->set[i]);
     }
-    tdm_sim_snapshot_free(&c->snap);
+    if (c->have_kept) {
+        tdm_sim_snapshot_free(&c->kept);
+    }
+    if (c->ready) {
+        tdm_sim_snapshot_free(&c->snap);
+    }
     tdm_sim_device_close(&c->dev);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", c->dir);
     if (system(cmd) != 0) {
-        fprintf(c->log, "campaign: could not remove %s\n", c->dir);
+        fprintf(stderr, "campaign: could not remove %s\n", c->dir);
     }
+    memset(c, 0, sizeof *c);
 }
 
-static void doubles(struct camp *c, uint64_t k)
+/* ---- the case of the power-cut runner ---- */
+
+static int case_setup(struct tdm_cutrun *r)
 {
-    const struct tdm_campaign_opts *o = c->o;
-    uint64_t rng = o->seed * 0x2545F4914F6CDD1Dull + 7;
-    uint32_t stride = o->second_stride ? o->second_stride : 1;
-    uint32_t n = o->double_firsts < k * 2 ? o->double_firsts : (uint32_t)(k * 2);
-    struct outcome out;
-    for (uint32_t i = 0; i < n; i++) {
-        uint64_t pick = (uint64_t)tdm_rng_below(&rng, (uint32_t)(k * 2));
-        uint64_t first = pick / 2 + 1;
-        int torn1 = (int)(pick & 1);
-        play(c, first, torn1, 0, 0, &out); /* learn how long the recovery is */
-        for (uint64_t s = 1; s <= out.rec_ops; s += stride) {
-            for (int torn2 = 0; torn2 < 2; torn2++) {
-                struct outcome o2;
-                one(c, first, torn1, s, torn2, &o2);
-                c->r->doubles++;
-            }
+    struct tdm_device_case *dc = r->arg;
+    if (!dc->camp) {
+        dc->camp = calloc(1, sizeof *dc->camp); /* large (a whole device's RAM): not on the stack */
+        if (!dc->camp) {
+            return TDM_E_BUFFER;
         }
     }
-}
-
-int tdm_campaign_run(const struct tdm_campaign_opts *o, struct tdm_campaign_result *r)
-{
-    static struct camp c; /* large (a whole device's RAM): not on the stack */
-    memset(&c, 0, sizeof c);
-    memset(r, 0, sizeof *r);
-    c.o = o;
-    c.r = r;
-    c.log = o->log ? o->log : stderr;
-    double t0 = now_s();
-    int err = setup(&c);
+    struct tdm_camp *c = dc->camp;
+    if (c->ready && (c->seed != r->seed || strcmp(c->part, r->part) != 0)) {
+        unprepare(c);
+    }
+    if (!c->ready) {
+        c->o = dc;
+        c->r = &dc->tot;
+        c->seed = r->seed;
+        snprintf(c->part, sizeof c->part, "%s", r->part);
+        int err = prepare(c);
+        if (err < 0) {
+            unprepare(c);
+            return err;
+        }
+    }
+    int err = tdm_sim_snapshot_restore(&c->snap, &c->dev);
     if (err < 0) {
-        teardown(&c);
         return err;
     }
-    struct outcome out;
-    one(&c, 0, 0, 0, 0, &out); /* the uncut story: must end with the expected set */
-    r->ops = out.rec_ops;
-    if (o->only_cut) {
-        int t = o->only_torn < 0 ? 0 : o->only_torn;
-        one(&c, o->only_cut, t, o->only_second, o->only_second_torn, &out);
-        r->cuts++;
-        r->torn += (uint64_t)t;
-        r->doubles += o->only_second != 0;
-    } else {
-        uint32_t stride = o->first_stride ? o->first_stride : 1;
-        for (uint64_t n = 1; n <= r->ops; n += stride) {
-            for (int torn = 0; torn < 2; torn++) {
-                one(&c, n, torn, 0, 0, &out);
-                r->cuts++;
-                r->torn += (uint64_t)torn;
-            }
-        }
-        doubles(&c, r->ops);
+    tdm_sim_device_scrub_ram(&c->dev); /* nothing of the previous run's RAM reaches this one */
+    r->world = c;
+    r->dom = &c->dev.dom;
+    for (unsigned i = 0; i < c->ntrials && r->cut && !r->second; i++) {
+        c->r->trial_cuts += r->cut > c->trial_lo[i] && r->cut <= c->trial_hi[i];
     }
-    r->host_s = now_s() - t0;
-    teardown(&c);
     return 0;
+}
+
+/* The story from the snapshot: boot until stable (a cut unwinds out of it). */
+static int case_body(struct tdm_cutrun *r)
+{
+    struct tdm_camp *c = r->world;
+    if (!r->cut) {
+        c->ntrials = 0; /* the uncut run records where the trials are */
+    }
+    boot_until_stable(c, r->dom->ops, !r->cut);
+    return 0;
+}
+
+static void case_power_on(struct tdm_cutrun *r)
+{
+    tdm_sim_device_power_cycle(&((struct tdm_camp *)r->world)->dev);
+}
+
+/* After a power-on: boot until stable (the recovery; second cuts fall here), then the verdict. */
+static int case_check(struct tdm_cutrun *r)
+{
+    struct tdm_camp *c = r->world;
+    boot_until_stable(c, r->dom->ops, 0);
+    const struct tdm_sim_stats *now = &c->dev.nand.stats, *then = &c->snap.dev.nand.stats;
+    c->r->nand_faults += (now->ecc_corrected - then->ecc_corrected) + (now->program_fails - then->program_fails) +
+                         (now->erase_fails - then->erase_fails);
+    const char *why = judge(c, &c->out);
+    return why ? tdm_cutrun_fail(r, "%s", why) : 0;
+}
+
+static int case_keep(struct tdm_cutrun *r)
+{
+    struct tdm_camp *c = r->world;
+    if (c->have_kept) {
+        tdm_sim_snapshot_free(&c->kept);
+    }
+    c->have_kept = tdm_sim_snapshot_take(&c->kept, &c->dev) >= 0;
+    return c->have_kept ? 0 : TDM_E_BUFFER;
+}
+
+static int case_back(struct tdm_cutrun *r)
+{
+    struct tdm_camp *c = r->world;
+    return tdm_sim_snapshot_restore(&c->kept, &c->dev);
+}
+
+static void case_teardown(struct tdm_cutrun *r)
+{
+    struct tdm_camp *c = r->world;
+    if (c && c->have_kept) {
+        tdm_sim_snapshot_free(&c->kept);
+        c->have_kept = 0;
+    }
+}
+
+/* The named cases: name, scenario, faults, make check's slice, the full plan (bench/run, make campaign). */
+static const struct {
+    const char *name;
+    enum tdm_campaign_scenario sc;
+    uint32_t bad, flips, grown;
+    int every_part;
+    struct tdm_cutrun_plan slice, full;
+} cases[TDM_DEVICE_CASES] = {
+    {"device: a cut at any operation of an update leaves all old or all new", TDM_CAMPAIGN_UPDATE, 0, 0, 0, 0,
+     {1, 5, 5}, {1, 150, 1}},
+    {"device: a cut at any operation of a rollback leaves the old set", TDM_CAMPAIGN_ROLLBACK, 0, 0, 0, 0,
+     {1, 4, 5}, {1, 150, 1}},
+    {"device: the same with bad blocks, grown bad blocks and bit flips", TDM_CAMPAIGN_UPDATE, 20, 10000, 2000, 0,
+     {1, 3, 9}, {1, 20, 1}},
+    {"device: a cut anywhere in the whole story, from fetch to rollback, is survived", TDM_CAMPAIGN_STORY, 0, 0, 0,
+     0, {7, 4, 17}, {1, 40, 1}},
+    {"device: the whole story with bad blocks, grown bad blocks and bit flips", TDM_CAMPAIGN_STORY, 20, 5000, 2000,
+     0, {31, 1, 37}, {1, 20, 1}},
+    {"device: a rollback with bad blocks, grown bad blocks and bit flips", TDM_CAMPAIGN_ROLLBACK, 20, 5000, 2000, 0,
+     {13, 1, 17}, {1, 20, 1}},
+    {"device: an update on every NAND part leaves all old or all new", TDM_CAMPAIGN_UPDATE, 0, 0, 0, 1,
+     {11, 1, 23}, {1, 10, 1}},
+};
+
+unsigned tdm_device_cases(struct tdm_cutrun_case *c, struct tdm_device_case *dc, unsigned max)
+{
+    static const char *const w25n[] = {"W25N-SMALL", NULL};
+    for (unsigned i = 0; i < TDM_DEVICE_CASES && i < max; i++) {
+        memset(&dc[i], 0, sizeof dc[i]);
+        dc[i].scenario = cases[i].sc;
+        dc[i].bad_blocks = cases[i].bad;
+        dc[i].bitflip_ppm = cases[i].flips;
+        dc[i].grown_bad_ppm = cases[i].grown;
+        struct tdm_cutrun_case k = {
+            .name = cases[i].name, .parts = cases[i].every_part ? NULL : w25n, .arg = &dc[i], .setup = case_setup,
+            .body = case_body, .power_on = case_power_on, .check = case_check, .teardown = case_teardown,
+            .keep = case_keep, .back = case_back, .slice = cases[i].slice, .full = cases[i].full};
+        c[i] = k;
+    }
+    return TDM_DEVICE_CASES;
+}
+
+void tdm_device_cases_free(struct tdm_device_case *dc, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++) {
+        if (dc[i].camp) {
+            if (dc[i].camp->ready) {
+                unprepare(dc[i].camp);
+            }
+            free(dc[i].camp);
+            dc[i].camp = NULL;
+        }
+    }
 }

@@ -6,16 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "device_internal.h"
+#include "device_priv.h"
 #include "tandem/err.h"
 
-int tdm_sim_dev_path(const struct tdm_sim_device *dev, const char *name, char *out, size_t cap)
+int tdm_sim_device_x_path(const struct tdm_sim_device *dev, const char *name, char *out, size_t cap)
 {
     int n = snprintf(out, cap, "%s/%s", dev->dir, name);
     return n < 0 || (size_t)n >= cap ? TDM_E_SIM_FILE : 0;
 }
 
-int tdm_sim_dev_read_text(const char *path, char *out, size_t cap)
+int tdm_sim_device_x_read_text(const char *path, char *out, size_t cap)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -31,7 +31,7 @@ int tdm_sim_dev_read_text(const char *path, char *out, size_t cap)
     return (int)n;
 }
 
-int tdm_sim_dev_write_text(const char *path, const char *text)
+int tdm_sim_device_x_write_text(const char *path, const char *text)
 {
     char tmp[1200];
     if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) {
@@ -112,7 +112,7 @@ static int hex_get(const char *s, uint8_t *p, uint32_t *n)
     return 0;
 }
 
-int tdm_sim_dev_state_write(const struct tdm_sim_device *dev)
+int tdm_sim_device_x_state_write(const struct tdm_sim_device *dev)
 {
     char text[2048], path[1100], set[2][2 * TDM_SIM_SET_ID_MAX + 1];
     for (int c = 0; c < 2; c++) {
@@ -127,15 +127,15 @@ int tdm_sim_dev_state_write(const struct tdm_sim_device *dev)
              dev->mixed_starts, dev->running_valid ? 1 : 0,
              dev->running_valid && dev->running[0].version[0] ? dev->running[0].version : "-", set[0],
              dev->running_valid && dev->running[1].version[0] ? dev->running[1].version : "-", set[1]);
-    int err = tdm_sim_dev_path(dev, "state.txt", path, sizeof path);
-    return err < 0 ? err : tdm_sim_dev_write_text(path, text);
+    int err = tdm_sim_device_x_path(dev, "state.txt", path, sizeof path);
+    return err < 0 ? err : tdm_sim_device_x_write_text(path, text);
 }
 
-int tdm_sim_dev_state_read(struct tdm_sim_device *dev)
+int tdm_sim_device_x_state_read(struct tdm_sim_device *dev)
 {
     char text[2048], path[1100];
-    int err = tdm_sim_dev_path(dev, "state.txt", path, sizeof path);
-    if (err < 0 || (err = tdm_sim_dev_read_text(path, text, sizeof text)) < 0) {
+    int err = tdm_sim_device_x_path(dev, "state.txt", path, sizeof path);
+    if (err < 0 || (err = tdm_sim_device_x_read_text(path, text, sizeof text)) < 0) {
         return TDM_E_SIM_FILE;
     }
     uint64_t format, running;
@@ -161,7 +161,7 @@ int tdm_sim_dev_state_read(struct tdm_sim_device *dev)
 
 #define OTP_HEX (8 * TDM_OTP_WORDS_NRF5340)
 
-int tdm_sim_dev_otp_write(const struct tdm_sim_device *dev)
+int tdm_sim_device_x_otp_write(const struct tdm_sim_device *dev)
 {
     char text[OTP_HEX + 300], path[1100];
     int n = snprintf(text, sizeof text,
@@ -172,15 +172,15 @@ int tdm_sim_dev_otp_write(const struct tdm_sim_device *dev)
         n += snprintf(text + n, sizeof text - (size_t)n, "%08" PRIx32, dev->otp.words[i]);
     }
     snprintf(text + n, sizeof text - (size_t)n, "\n");
-    int err = tdm_sim_dev_path(dev, "otp.txt", path, sizeof path);
-    return err < 0 ? err : tdm_sim_dev_write_text(path, text);
+    int err = tdm_sim_device_x_path(dev, "otp.txt", path, sizeof path);
+    return err < 0 ? err : tdm_sim_device_x_write_text(path, text);
 }
 
-int tdm_sim_dev_otp_read(struct tdm_sim_device *dev)
+int tdm_sim_device_x_otp_read(struct tdm_sim_device *dev)
 {
     char text[OTP_HEX + 300], hex[OTP_HEX + 1], path[1100];
-    int err = tdm_sim_dev_path(dev, "otp.txt", path, sizeof path);
-    if (err < 0 || tdm_sim_dev_read_text(path, text, sizeof text) < 0) {
+    int err = tdm_sim_device_x_path(dev, "otp.txt", path, sizeof path);
+    if (err < 0 || tdm_sim_device_x_read_text(path, text, sizeof text) < 0) {
         return TDM_E_SIM_FILE;
     }
     uint64_t s;

@@ -4,7 +4,7 @@
  * the app core, a signal that survives a power cut. */
 #include "device.h"
 
-#include "device_internal.h"
+#include "device_priv.h"
 #include "rng.h"
 #include "tandem/err.h"
 
@@ -84,7 +84,7 @@ static int ipc_raise(void *ctx, uint32_t channel)
 {
     struct tdm_sim_ipc_end *end = ctx;
     if (!tdm_sim_domain_powered(&end->dev->dom)) {
-        return TDM_E_POWER;
+        return tdm_sim_domain_lost(&end->dev->dom);
     }
     if (channel >= TDM_IPC_CHANNELS) {
         return TDM_E_RANGE;
@@ -98,7 +98,7 @@ static int ipc_take(void *ctx, uint32_t channel)
 {
     struct tdm_sim_ipc_end *end = ctx;
     if (!tdm_sim_domain_powered(&end->dev->dom)) {
-        return TDM_E_POWER;
+        return tdm_sim_domain_lost(&end->dev->dom);
     }
     if (channel >= TDM_IPC_CHANNELS) {
         return TDM_E_RANGE;
@@ -126,7 +126,7 @@ static int ipc_wait(void *ctx, uint32_t mask, uint64_t timeout_ns)
     dev->in_wait[me] = true;
     for (;;) {
         if (!tdm_sim_domain_powered(&dev->dom)) {
-            result = TDM_E_POWER;
+            result = tdm_sim_domain_lost(&dev->dom);
             break;
         }
         uint32_t hit = dev->pending[me] & mask;
@@ -163,7 +163,7 @@ static int ipc_wait(void *ctx, uint32_t mask, uint64_t timeout_ns)
     return result;
 }
 
-void tdm_sim_dev_catch_up(void *arg)
+void tdm_sim_device_x_catch_up(void *arg)
 {
     struct tdm_sim_device *dev = arg;
     const int net = TDM_SIM_CORE_NET;

@@ -2,6 +2,8 @@
  * Never: flash bytes. */
 #include "domain.h"
 
+#include <setjmp.h>
+
 #include "tandem/err.h"
 
 void tdm_sim_domain_init(struct tdm_sim_domain *d)
@@ -33,6 +35,8 @@ void tdm_sim_domain_power_on(struct tdm_sim_domain *d)
         d->line_ns[c] = t;
     }
     d->clock_ns = t;
+    d->cur = 0;
+    d->syncing = false;
     d->powered = true;
 }
 
@@ -88,12 +92,20 @@ int tdm_sim_domain_tick(struct tdm_sim_domain *d)
         d->syncing = false;
     }
     if (!d->powered) {
-        return TDM_E_POWER;
+        return tdm_sim_domain_lost(d);
     }
     d->ops++;
     if (d->cut_at == 0 || d->ops != d->cut_at) {
         return TDM_SIM_GO;
     }
     tdm_sim_domain_cut_now(d);
-    return d->cut_mode == TDM_SIM_CUT_TORN ? TDM_SIM_TEAR : TDM_E_POWER;
+    return d->cut_mode == TDM_SIM_CUT_TORN ? TDM_SIM_TEAR : tdm_sim_domain_lost(d);
+}
+
+int tdm_sim_domain_lost(struct tdm_sim_domain *d)
+{
+    if (d->unwind && !d->powered) {
+        longjmp(*d->unwind, 1);
+    }
+    return TDM_E_POWER;
 }

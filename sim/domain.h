@@ -7,9 +7,14 @@
  *
  * Use: a flash model calls tdm_sim_domain_tick() before every program/erase/write. The result is
  *   TDM_SIM_GO     perform the operation normally;
- *   TDM_SIM_TEAR   perform it partly (torn), then return TDM_E_POWER (the domain is now off);
+ *   TDM_SIM_TEAR   perform it partly (torn), then return tdm_sim_domain_lost() (the domain is now off);
  *   TDM_E_POWER    do nothing and return TDM_E_POWER (cut before, or power already off).
- * Reads call tdm_sim_domain_powered() and fail with TDM_E_POWER when off.
+ * Reads call tdm_sim_domain_powered() and return tdm_sim_domain_lost() when off.
+ *
+ * A cut stops device code where it stands: when a runner (sim/cutrun.h) has set `unwind`, a lost power
+ * never returns to the caller: tdm_sim_domain_lost() (and tick, for a cut before the operation) longjmps
+ * there, after the flash model applied the torn part. Without an unwind point (the CLI, the older tests)
+ * the port returns TDM_E_POWER and every later call does too, until power-on.
  *
  * Time lines: clock_ns is the time of the core that runs now (cur); every flash model and port advances
  * it, so an operation is charged to the core that does it. tdm_sim_domain_switch() hands the host CPU to
@@ -21,6 +26,7 @@
 #ifndef TANDEM_SIM_DOMAIN_H
 #define TANDEM_SIM_DOMAIN_H
 
+#include <setjmp.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -47,6 +53,7 @@ struct tdm_sim_domain {
     void (*sync)(void *arg);         /* let core 1 run up to core 0's clock_ns (NULL: one core) */
     void *sync_arg;
     bool syncing;
+    jmp_buf *unwind;                 /* a runner's unwind point (NULL: a cut returns TDM_E_POWER) */
 };
 
 void tdm_sim_domain_init(struct tdm_sim_domain *d);
@@ -54,9 +61,12 @@ void tdm_sim_domain_init(struct tdm_sim_domain *d);
 void tdm_sim_domain_cut_at(struct tdm_sim_domain *d, uint64_t at, enum tdm_sim_cut mode);
 /* Cut power now (as if the plug were pulled between two operations). */
 void tdm_sim_domain_cut_now(struct tdm_sim_domain *d);
-/* Power on: both time lines start at the later of the two (the instant the power came back). */
+/* Power on: both time lines start at the later of the two (the instant the power came back); the
+ * application core runs (a cut may have stopped the device while the network core ran). */
 void tdm_sim_domain_power_on(struct tdm_sim_domain *d);
 int tdm_sim_domain_tick(struct tdm_sim_domain *d);
+/* The power is off: unwind to the runner's point when one is set, else return TDM_E_POWER. */
+int tdm_sim_domain_lost(struct tdm_sim_domain *d);
 /* Make `core` the one that runs now; returns the core that ran before. */
 unsigned tdm_sim_domain_switch(struct tdm_sim_domain *d, unsigned core);
 /* The time line of `core`. */

@@ -99,7 +99,7 @@ static int sim_read(void *ctx, uint32_t addr, void *buf, uint32_t len)
 {
     struct tdm_sim_flash *f = ctx;
     if (!tdm_sim_domain_powered(f->dom)) {
-        return TDM_E_POWER;
+        return tdm_sim_domain_lost(f->dom);
     }
     if (!in_range(f, addr, len)) {
         return TDM_E_RANGE;
@@ -131,7 +131,7 @@ static int sim_write(void *ctx, uint32_t addr, const void *buf, uint32_t len)
     struct tdm_sim_flash *f = ctx;
     const uint8_t *src = buf;
     if (!tdm_sim_domain_powered(f->dom)) {
-        return TDM_E_POWER;
+        return tdm_sim_domain_lost(f->dom);
     }
     if (!in_range(f, addr, len)) {
         return TDM_E_RANGE;
@@ -168,7 +168,7 @@ static int sim_write(void *ctx, uint32_t addr, const void *buf, uint32_t len)
             done++;
         }
         spend(f, (uint64_t)done * f->part->t_write_ns);
-        return TDM_E_POWER;
+        return tdm_sim_domain_lost(f->dom);
     }
     spend(f, (uint64_t)n * f->part->t_write_ns);
     return 0;
@@ -178,7 +178,7 @@ static int sim_erase(void *ctx, uint32_t addr)
 {
     struct tdm_sim_flash *f = ctx;
     if (!tdm_sim_domain_powered(f->dom)) {
-        return TDM_E_POWER;
+        return tdm_sim_domain_lost(f->dom);
     }
     if (!in_range(f, addr, 1)) {
         return TDM_E_RANGE;
@@ -206,7 +206,7 @@ static int sim_erase(void *ctx, uint32_t addr)
         }
         f->stats.torn_erases++;
         spend(f, f->part->t_erase_ns / 2);
-        return TDM_E_POWER;
+        return tdm_sim_domain_lost(f->dom);
     }
     memset(f->mem + 4 * (size_t)w0, 0xFF, f->geo.page_size);
     spend(f, f->part->t_erase_ns);

@@ -189,7 +189,7 @@ int tdm_sim_nand_corrupt(struct tdm_sim_nand *c, uint32_t row, uint32_t col, uin
 static int powered(struct tdm_sim_nand *c)
 {
     if (!tdm_sim_domain_powered(c->dom)) {
-        return TDM_E_POWER;
+        return tdm_sim_domain_lost(c->dom);
     }
     tdm_sim_x_age(c);
     return 0;
@@ -293,7 +293,7 @@ static int program_raw(struct tdm_sim_nand *c, uint32_t row, uint32_t len)
         spend(c, bus_ns(c, CMD_BYTES_PROGRAM, len) + t_prog(c) / 2);
         tdm_sim_x_tear_program(c, row, p, src);
         c->cuts_seen = c->dom->cuts; /* the cut that tore it does not age it */
-        return TDM_E_POWER;
+        return tdm_sim_domain_lost(c->dom);
     }
     spend(c, bus_ns(c, CMD_BYTES_PROGRAM + CMD_BYTES_STATUS, len) + t_prog(c));
     int fail = (c->block_flags[b] & TDM_SIM_BLOCK_WEAK) ||
@@ -383,7 +383,7 @@ static int sim_erase(void *ctx, uint32_t block)
         page_ptr(c, block * c->geo.pages_per_block, 1);
         tdm_sim_x_tear_erase(c, block);
         c->cuts_seen = c->dom->cuts;
-        return TDM_E_POWER;
+        return tdm_sim_domain_lost(c->dom);
     }
     spend(c, bus_ns(c, CMD_BYTES_ERASE + CMD_BYTES_STATUS, 0) + t_erase(c));
     int fail = (c->block_flags[block] & TDM_SIM_BLOCK_WEAK) ||

@@ -166,7 +166,8 @@ int tdm_sim_nand_set_bus(struct tdm_sim_nand *chip, uint32_t hz, uint32_t width)
  * chip->dom->ops; programs and erases count, reads do not change the chip and do not count).
  * BEFORE = the op does not happen; TORN = it happens partly (program: a random subset of the bits it
  * would program, the page left unstable; erase: some pages erased, the others random). From then on every
- * call fails with TDM_E_POWER until tdm_sim_domain_power_on(chip->dom).
+ * call fails with TDM_E_POWER until tdm_sim_domain_power_on(chip->dom), or, under the power-cut runner
+ * (sim/cutrun.h), the cut unwinds to the runner once the torn part is applied.
  * A device shares one domain among its flashes: point chip->dom at it after create/load. */
 
 /* Make a block go bad during life: its next programs and erases fail with status fail. */

@@ -21,7 +21,7 @@ static int otp_read(void *ctx, uint32_t index, uint32_t *word)
 {
     const struct tdm_sim_otp *o = ctx;
     if (!tdm_sim_domain_powered(o->dom)) {
-        return TDM_E_POWER;
+        return tdm_sim_domain_lost(o->dom);
     }
     if (index >= TDM_OTP_WORDS_NRF5340) {
         return TDM_E_RANGE;
@@ -34,7 +34,7 @@ static int otp_write(void *ctx, uint32_t index, uint32_t word)
 {
     struct tdm_sim_otp *o = ctx;
     if (!tdm_sim_domain_powered(o->dom)) {
-        return TDM_E_POWER;
+        return tdm_sim_domain_lost(o->dom);
     }
     if (index >= TDM_OTP_WORDS_NRF5340) {
         return TDM_E_RANGE;
@@ -55,7 +55,7 @@ static int otp_write(void *ctx, uint32_t index, uint32_t word)
         uint32_t kept = (uint32_t)tdm_rng_next(&o->rng); /* the 1 -> 0 changes that did not happen */
         o->words[index] &= word | kept;
         o->stats.torn++;
-        return TDM_E_POWER;
+        return tdm_sim_domain_lost(o->dom);
     }
     o->words[index] &= word;
     return 0;

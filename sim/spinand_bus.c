@@ -74,7 +74,7 @@ static void start_op(struct tdm_sim_spinand *s, uint8_t op, uint32_t lines)
 static int phase_check(struct tdm_sim_spinand *s, uint32_t lines)
 {
     if (!tdm_sim_domain_powered(s->chip->dom)) {
-        return TDM_E_POWER;
+        return tdm_sim_domain_lost(s->chip->dom);
     }
     if (!s->selected) {
         return TDM_E_STATE;
@@ -89,7 +89,7 @@ static int bus_select(void *ctx)
 {
     struct tdm_sim_spinand *s = ctx;
     if (!tdm_sim_domain_powered(s->chip->dom)) {
-        return TDM_E_POWER;
+        return tdm_sim_domain_lost(s->chip->dom);
     }
     if (s->chip->dom->cuts != s->cuts_seen) {
         tdm_sim_spinand_power_up(s); /* power came back: registers at their power-up values */
@@ -179,7 +179,7 @@ static int bus_deselect(void *ctx)
     }
     s->selected = false;
     if (!tdm_sim_domain_powered(s->chip->dom)) {
-        return TDM_E_POWER;
+        return tdm_sim_domain_lost(s->chip->dom);
     }
     if (!s->have_op || s->ignored) {
         return 0;

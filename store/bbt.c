@@ -242,6 +242,5 @@ int tdm_store_x_retire(struct tdm_store *s, uint32_t block)
     if (s->cached_row != UINT32_MAX && (s->cached_row >> s->ppb_shift) == block) {
         s->cached_row = UINT32_MAX;
     }
-    int err = tdm_nand_mark_bad(s->cfg.nand, block);
-    return err == TDM_E_POWER ? err : 0;
+    return tdm_nand_mark_bad(s->cfg.nand, block); /* 0, or an access failure */
 }

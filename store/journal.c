@@ -55,11 +55,11 @@ static int put(struct tdm_store *s, uint32_t block, uint32_t page, uint32_t type
     return tdm_nand_program(s->cfg.nand, st_row(s, block, page), 0, w, ST_JREC_HDR + len + 4);
 }
 
-static struct tdm_store_jent *find(struct tdm_store *s, uint32_t type)
+static struct tdm_store_latest *find(struct tdm_store *s, uint32_t type)
 {
-    for (uint32_t i = 0; i < s->njent; i++) {
-        if (s->jent[i].type == type) {
-            return &s->jent[i];
+    for (uint32_t i = 0; i < s->nlatest; i++) {
+        if (s->latest[i].type == type) {
+            return &s->latest[i];
         }
     }
     return NULL;
@@ -67,12 +67,12 @@ static struct tdm_store_jent *find(struct tdm_store *s, uint32_t type)
 
 static void index_put(struct tdm_store *s, uint16_t type, uint8_t where, uint32_t page, uint32_t seq)
 {
-    struct tdm_store_jent *e = find(s, type);
+    struct tdm_store_latest *e = find(s, type);
     if (!e) {
-        if (s->njent == TDM_STORE_JOURNAL_TYPES) {
+        if (s->nlatest == TDM_STORE_JOURNAL_TYPES) {
             return; /* cannot happen: appends refuse a new type when the index is full */
         }
-        e = &s->jent[s->njent++];
+        e = &s->latest[s->nlatest++];
         e->type = type;
         e->seq = 0;
     }
@@ -88,7 +88,7 @@ int tdm_store_x_j_scan(struct tdm_store *s)
     uint32_t snap[2] = {0, 0};
     int last[2] = {-1, -1};
     s->jseq = 0;
-    s->njent = 0;
+    s->nlatest = 0;
     for (int w = 0; w < 2; w++) {
         for (uint32_t p = 0; p < s->ppb; p++) {
             int r = load(s, s->j_blk[w], p);
@@ -144,7 +144,7 @@ int tdm_store_x_j_scan(struct tdm_store *s)
 int tdm_store_x_j_init(struct tdm_store *s)
 {
     s->jseq = 0;
-    s->njent = 0;
+    s->nlatest = 0;
     s->j_active = 0;
     s->j_next = s->ppb; /* "full": the first append makes a snapshot in a freshly erased block */
     return tdm_store_x_j_compact(s);
@@ -166,11 +166,11 @@ static int replace(struct tdm_store *s, int w)
 static int copy_index(struct tdm_store *s, uint32_t b)
 {
     uint32_t last = 0;
-    for (uint32_t n = 0; n < s->njent; n++) {
-        struct tdm_store_jent *e = NULL;
-        for (uint32_t i = 0; i < s->njent; i++) {
-            if (s->jent[i].seq > last && (!e || s->jent[i].seq < e->seq)) {
-                e = &s->jent[i];
+    for (uint32_t n = 0; n < s->nlatest; n++) {
+        struct tdm_store_latest *e = NULL;
+        for (uint32_t i = 0; i < s->nlatest; i++) {
+            if (s->latest[i].seq > last && (!e || s->latest[i].seq < e->seq)) {
+                e = &s->latest[i];
             }
         }
         if (!e) {
@@ -191,7 +191,7 @@ static int copy_index(struct tdm_store *s, uint32_t b)
         }
         last = e->seq;
     }
-    return (int)s->njent;
+    return (int)s->nlatest;
 }
 
 int tdm_store_x_j_compact(struct tdm_store *s)
@@ -218,13 +218,13 @@ int tdm_store_x_j_compact(struct tdm_store *s)
             return err;
         }
         s->jseq++;
-        for (uint32_t i = 0; i < s->njent; i++) {
+        for (uint32_t i = 0; i < s->nlatest; i++) {
             uint32_t rank = 0;
-            for (uint32_t k = 0; k < s->njent; k++) {
-                rank += s->jent[k].seq < s->jent[i].seq;
+            for (uint32_t k = 0; k < s->nlatest; k++) {
+                rank += s->latest[k].seq < s->latest[i].seq;
             }
-            s->jent[i].where = t;
-            s->jent[i].page = (uint8_t)rank;
+            s->latest[i].where = t;
+            s->latest[i].page = (uint8_t)rank;
         }
         s->j_active = t;
         s->j_next = (uint16_t)(n + 1);
@@ -239,7 +239,7 @@ int tdm_store_x_j_append(struct tdm_store *s, uint32_t type, const void *payload
     if (len > TDM_STORE_JOURNAL_MAX_PAYLOAD || (len && !payload)) {
         return TDM_E_INVAL;
     }
-    if (type != ST_T_SNAP && !find(s, type) && s->njent == TDM_STORE_JOURNAL_TYPES) {
+    if (type != ST_T_SNAP && !find(s, type) && s->nlatest == TDM_STORE_JOURNAL_TYPES) {
         return TDM_E_STORE_FULL;
     }
     for (uint32_t attempt = 0; attempt < s->count; attempt++) {
@@ -312,7 +312,7 @@ int tdm_store_x_j_confirm(struct tdm_store *s)
 
 int tdm_store_x_j_read(struct tdm_store *s, uint32_t type, uint8_t **payload, uint32_t *seq)
 {
-    struct tdm_store_jent *e = find(s, type);
+    struct tdm_store_latest *e = find(s, type);
     if (!e) {
         return TDM_E_NOT_FOUND;
     }
@@ -341,8 +341,8 @@ int tdm_store_journal_append(struct tdm_store *s, uint32_t type, const void *pay
         return TDM_E_INVAL;
     }
     uint32_t user = 0;
-    for (uint32_t i = 0; i < s->njent; i++) {
-        user += s->jent[i].type <= TDM_STORE_TYPE_USER_MAX;
+    for (uint32_t i = 0; i < s->nlatest; i++) {
+        user += s->latest[i].type <= TDM_STORE_TYPE_USER_MAX;
     }
     if (!find(s, type) && user >= TDM_STORE_JOURNAL_TYPES - 3) {
         return TDM_E_STORE_FULL; /* the store's own three types always have room */

@@ -24,34 +24,20 @@ static int scrub_block(struct tdm_store *s, uint32_t b)
     }
     uint32_t pages = (sl->length + s->page - 1) / s->page - lb * s->ppb;
     pages = pages < s->ppb ? pages : s->ppb;
-    for (;;) {
-        uint32_t nb = 0;
-        int err = tdm_store_x_alloc(s, owner, &nb);
-        if (err < 0) {
-            return err;
-        }
-        err = tdm_store_x_copy_full(s, slot, lb, b, nb, pages);
-        if (tdm_store_x_is_fail(err)) {
-            err = tdm_store_x_retire(s, nb);
-            if (err < 0) {
-                return err;
-            }
-            continue;
-        }
-        if (err < 0) {
-            st_set_owner(s, nb, TDM_STORE_FREE);
-            return err;
-        }
-        sl->map[lb] = (uint16_t)nb;
-        err = tdm_store_x_slot_record(s, slot);
-        if (err < 0) {
-            sl->map[lb] = (uint16_t)b;
-            st_set_owner(s, nb, TDM_STORE_FREE);
-            return err;
-        }
-        st_set_owner(s, b, TDM_STORE_FREE);
-        return 1;
+    uint32_t nb = 0;
+    int err = tdm_store_x_relocate(s, slot, lb, b, pages, &nb);
+    if (err < 0) {
+        return err;
     }
+    sl->map[lb] = (uint16_t)nb;
+    err = tdm_store_x_slot_record(s, slot);
+    if (err < 0) {
+        sl->map[lb] = (uint16_t)b;
+        st_set_owner(s, nb, TDM_STORE_FREE);
+        return err;
+    }
+    st_set_owner(s, b, TDM_STORE_FREE);
+    return 1;
 }
 
 int tdm_store_maintain(struct tdm_store *s)

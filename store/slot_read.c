@@ -1,5 +1,5 @@
 /* Slots, reading side: slot state from the journal at mount, finding an open slot's blocks by their
- * page tags, checked page loads, reads at any offset, whole-page block copies.
+ * page tags, checked page loads, reads at any offset, relocating a block by whole-page copies.
  * Owns: the rule that a page is good only when its ECC, tag and data CRC agree. Never: returns data of
  * a page that failed any of them. */
 #include <string.h>
@@ -35,8 +35,7 @@ int tdm_store_x_page_load(struct tdm_store *s, unsigned slot, uint32_t gen, uint
     return 0;
 }
 
-int tdm_store_x_copy_full(struct tdm_store *s, unsigned slot, uint32_t lblock, uint32_t src, uint32_t dst,
-                          uint32_t npages)
+static int copy_full(struct tdm_store *s, unsigned slot, uint32_t lblock, uint32_t src, uint32_t dst, uint32_t npages)
 {
     for (uint32_t p = 0; p < npages; p++) {
         struct st_tag t;
@@ -53,6 +52,29 @@ int tdm_store_x_copy_full(struct tdm_store *s, unsigned slot, uint32_t lblock, u
         }
     }
     return 0;
+}
+
+int tdm_store_x_relocate(struct tdm_store *s, unsigned slot, uint32_t lblock, uint32_t src, uint32_t npages,
+                         uint32_t *dst)
+{
+    uint8_t owner = (uint8_t)(TDM_STORE_OWN_A + slot);
+    for (;;) {
+        int err = tdm_store_x_alloc(s, owner, dst);
+        if (err < 0) {
+            return err;
+        }
+        err = copy_full(s, slot, lblock, src, *dst, npages);
+        if (!tdm_store_x_is_fail(err)) {
+            if (err < 0) {
+                st_set_owner(s, *dst, TDM_STORE_FREE);
+            }
+            return err;
+        }
+        err = tdm_store_x_retire(s, *dst);
+        if (err < 0) {
+            return err;
+        }
+    }
 }
 
 /* Blocks of OPEN slots are not in any record: claim every free block whose first page is tagged with

@@ -147,37 +147,13 @@ static int survey(struct tdm_store *s, unsigned slot, uint16_t *bblk, uint16_t *
     return 0;
 }
 
-int tdm_store_resume(struct tdm_store *s, unsigned slot)
+/* Adopt the surveyed copies as the slot's block map: consecutive logical blocks from 0 up to the first
+ * one that is missing or not full (that one included). Returns the pages found in order. */
+static uint32_t adopt(struct tdm_store *s, unsigned slot, const uint16_t *bblk, const uint16_t *bcnt,
+                      const uint8_t *bcopy)
 {
-    if (!s || !s->mounted) {
-        return TDM_E_STATE;
-    }
-    if (slot >= TDM_STORE_SLOTS) {
-        return TDM_E_INVAL;
-    }
     struct tdm_store_slot *sl = &s->slot[slot];
-    if (sl->state != TDM_STORE_OPEN) {
-        return TDM_E_STORE_SLOT;
-    }
-    if (s->wslot != TDM_STORE_NONE && s->wslot != slot) {
-        return TDM_E_STATE;
-    }
-    s->wslot = TDM_STORE_NONE;
-    s->cached_row = UINT32_MAX;
-    int cerr = tdm_store_x_confirm(s);
-    if (cerr < 0) {
-        return cerr;
-    }
     uint8_t owner = (uint8_t)(TDM_STORE_OWN_A + slot);
-    uint16_t bblk[TDM_STORE_MAX_SLOT_BLOCKS], bcnt[TDM_STORE_MAX_SLOT_BLOCKS];
-    uint8_t bcopy[TDM_STORE_MAX_SLOT_BLOCKS];
-    memset(bblk, 0xFF, sizeof bblk);
-    memset(bcnt, 0, sizeof bcnt);
-    memset(bcopy, 0, sizeof bcopy);
-    int err = survey(s, slot, bblk, bcnt, bcopy);
-    if (err < 0) {
-        return err;
-    }
     tdm_store_x_release(s, owner);
     uint32_t lb = 0, pages = 0;
     for (; lb < s->slot_blocks && bblk[lb] != UINT16_MAX; lb++) {
@@ -191,40 +167,35 @@ int tdm_store_resume(struct tdm_store *s, unsigned slot)
     }
     sl->nblocks = (uint8_t)lb;
     s->wcopy = lb ? bcopy[lb - 1] : 0;
-    /* The last block holds the last page programmed before the stop, which may have been cut late and
-     * decay later, even when the block is full: it is moved too (a whole-page copy reads it while it
-     * still reads good and writes it with completed programs). */
-    if (lb > 0) {
-        /* the block that was open at the cut is never programmed again: move its good pages */
-        uint32_t old = sl->map[lb - 1];
-        for (;;) {
-            uint32_t nb = 0;
-            err = tdm_store_x_alloc(s, owner, &nb);
-            if (err < 0) {
-                return err;
-            }
-            err = tdm_store_x_copy_full(s, slot, lb - 1, old, nb, bcnt[lb - 1]);
-            if (tdm_store_x_is_fail(err)) {
-                err = tdm_store_x_retire(s, nb);
-                if (err < 0) {
-                    return err;
-                }
-                continue;
-            }
-            if (err < 0) {
-                return err;
-            }
-            st_set_owner(s, old, TDM_STORE_FREE);
-            sl->map[lb - 1] = (uint16_t)nb;
-            s->wcopy++;
-            break;
-        }
+    return pages;
+}
+
+/* The last block holds the last page programmed before the stop, which may have been cut late and decay
+ * later, even when the block is full; and the block that was open at the cut is never programmed again.
+ * So it is moved: a whole-page copy reads each page while it still reads good and writes it with
+ * completed programs. */
+static int move_last(struct tdm_store *s, unsigned slot, uint32_t last_pages)
+{
+    struct tdm_store_slot *sl = &s->slot[slot];
+    if (sl->nblocks == 0) {
+        return 0;
     }
-    err = tdm_store_x_bbt_sync(s);
+    uint32_t lb = sl->nblocks - 1u, old = sl->map[lb], nb = 0;
+    int err = tdm_store_x_relocate(s, slot, lb, old, last_pages, &nb);
     if (err < 0) {
         return err;
     }
-    err = s->cfg.crypto.sha256_start(s->cfg.crypto.ctx, &s->wsha);
+    st_set_owner(s, old, TDM_STORE_FREE);
+    sl->map[lb] = (uint16_t)nb;
+    s->wcopy++;
+    return 0;
+}
+
+/* Hash the slot's pages [0, pages) again into the running SHA-256 (each page checked as it is loaded). */
+static int rehash(struct tdm_store *s, unsigned slot, uint32_t pages)
+{
+    const struct tdm_store_slot *sl = &s->slot[slot];
+    int err = s->cfg.crypto.sha256_start(s->cfg.crypto.ctx, &s->wsha);
     for (uint32_t p = 0; p < pages && err >= 0; p++) {
         err = tdm_store_x_page_load(s, slot, sl->gen, p >> s->ppb_shift, p & (s->ppb - 1),
                                     sl->map[p >> s->ppb_shift], NULL);
@@ -232,6 +203,49 @@ int tdm_store_resume(struct tdm_store *s, unsigned slot)
             err = s->cfg.crypto.sha256_update(s->cfg.crypto.ctx, &s->wsha, s->cfg.page_buf, s->page);
         }
     }
+    return err;
+}
+
+static int resume_allowed(const struct tdm_store *s, unsigned slot)
+{
+    if (!s || !s->mounted) {
+        return TDM_E_STATE;
+    }
+    if (slot >= TDM_STORE_SLOTS) {
+        return TDM_E_INVAL;
+    }
+    if (s->slot[slot].state != TDM_STORE_OPEN) {
+        return TDM_E_STORE_SLOT;
+    }
+    return s->wslot != TDM_STORE_NONE && s->wslot != slot ? TDM_E_STATE : 0;
+}
+
+int tdm_store_resume(struct tdm_store *s, unsigned slot)
+{
+    int err = resume_allowed(s, slot);
+    if (err < 0) {
+        return err;
+    }
+    s->wslot = TDM_STORE_NONE;
+    s->cached_row = UINT32_MAX;
+    err = tdm_store_x_confirm(s);
+    if (err < 0) {
+        return err;
+    }
+    uint16_t bblk[TDM_STORE_MAX_SLOT_BLOCKS], bcnt[TDM_STORE_MAX_SLOT_BLOCKS];
+    uint8_t bcopy[TDM_STORE_MAX_SLOT_BLOCKS];
+    memset(bblk, 0xFF, sizeof bblk);
+    memset(bcnt, 0, sizeof bcnt);
+    memset(bcopy, 0, sizeof bcopy);
+    err = survey(s, slot, bblk, bcnt, bcopy);
+    if (err < 0) {
+        return err;
+    }
+    uint32_t pages = adopt(s, slot, bblk, bcnt, bcopy);
+    uint32_t nb = s->slot[slot].nblocks;
+    err = move_last(s, slot, nb ? bcnt[nb - 1] : 0);
+    err = err < 0 ? err : tdm_store_x_bbt_sync(s);
+    err = err < 0 ? err : rehash(s, slot, pages);
     if (err < 0) {
         return err;
     }
@@ -253,23 +267,14 @@ static int move_failed(struct tdm_store *s, uint32_t lb, uint32_t pg)
     uint8_t owner = (uint8_t)(TDM_STORE_OWN_A + s->wslot);
     uint32_t old = sl->map[lb], scratch = 0;
     int err = pg ? tdm_store_x_park(s, owner, &scratch) : 0;
-    while (err >= 0) {
+    if (err >= 0) {
         uint32_t nb = 0;
-        err = tdm_store_x_alloc(s, owner, &nb);
-        if (err < 0) {
-            break;
-        }
-        err = tdm_store_x_copy_full(s, s->wslot, lb, old, nb, pg);
-        if (tdm_store_x_is_fail(err)) {
-            err = tdm_store_x_retire(s, nb);
-            continue;
-        }
+        err = tdm_store_x_relocate(s, s->wslot, lb, old, pg, &nb);
         if (err >= 0) {
             sl->map[lb] = (uint16_t)nb;
             s->wcopy++;
             err = tdm_store_x_retire(s, old);
         }
-        break;
     }
     s->cached_row = UINT32_MAX;
     if (pg) {

@@ -105,7 +105,11 @@ int tdm_store_x_slot_record(struct tdm_store *s, unsigned slot);
 int tdm_store_x_slots_load(struct tdm_store *s);
 int tdm_store_x_page_load(struct tdm_store *s, unsigned slot, uint32_t gen, uint32_t lblock, uint32_t page,
                           uint32_t block, struct st_tag *tag);
-int tdm_store_x_copy_full(struct tdm_store *s, unsigned slot, uint32_t lblock, uint32_t src, uint32_t dst,
-                          uint32_t npages);
+/* The one relocation: copy pages [0, npages) of logical block `lblock` of `slot` from block `src` into a
+ * fresh block of the slot (each page read, checked and written whole, its tag's copy number + 1); a
+ * destination whose program or erase fails is retired and the next one tried. On success *dst is the
+ * copy, owned by the slot; on any error no new block stays owned (`src` is left as it was). */
+int tdm_store_x_relocate(struct tdm_store *s, unsigned slot, uint32_t lblock, uint32_t src, uint32_t npages,
+                         uint32_t *dst);
 
 #endif

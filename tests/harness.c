@@ -7,6 +7,7 @@
 #include <string.h>
 
 static jmp_buf tdm_jump;
+static char tdm_failure[256]; /* the last failed check, for tdm_test_try */
 static uint64_t tdm_seed = 1;
 static char tdm_extra[256];
 static int tdm_argc;
@@ -39,7 +40,19 @@ void tdm_test_fail(const char *file, int line, const char *what, const char *det
 {
     fprintf(stdout, "    check failed at %s:%d: %s%s%s\n", file, line, what, detail ? " -> " : "",
             detail ? detail : "");
+    snprintf(tdm_failure, sizeof tdm_failure, "check failed at %s:%d: %s%s%s", file, line, what,
+             detail ? " -> " : "", detail ? detail : "");
     longjmp(tdm_jump, 1);
+}
+
+int tdm_test_try(void (*run)(void), char *why, size_t len)
+{
+    if (setjmp(tdm_jump) != 0) {
+        snprintf(why, len, "%s", tdm_failure);
+        return -1;
+    }
+    run();
+    return 0;
 }
 
 int tdm_test_main(int argc, char **argv, const struct tdm_scenario *s, unsigned n)

@@ -13,6 +13,7 @@
 #ifndef TANDEM_TESTS_HARNESS_H
 #define TANDEM_TESTS_HARNESS_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -28,6 +29,9 @@ void tdm_test_replay_extra(const char *fmt, ...);
 /* Record a failed check and end the scenario (does not return). */
 void tdm_test_fail(const char *file, int line, const char *what, const char *detail);
 int tdm_test_main(int argc, char **argv, const struct tdm_scenario *s, unsigned n);
+/* Run one scenario outside tdm_test_main (the power-cut runner's cases of power-cut-safe scenarios):
+ * 0, or -1 with the failed check in why. A power cut unwinds past it (sim/cutrun.h). */
+int tdm_test_try(void (*run)(void), char *why, size_t len);
 /* Option value given after --NAME on the command line, or NULL (for test-specific replay options). */
 const char *tdm_test_option(const char *name);
 

@@ -58,9 +58,9 @@ int tdm_nand_is_factory_bad(const struct tdm_nand *nand, uint32_t block);
 int tdm_nand_scan(const struct tdm_nand *nand, uint32_t first, uint32_t count, uint8_t *bitmap);
 
 /* Best effort to mark a grown bad block in OOB for other readers: erase it (the result is ignored, it
- * is failing anyway), then program 0x00 into the first spare byte of its first page. Returns 0 or
- * TDM_E_POWER / TDM_E_RANGE; program and erase failures are not errors here. The caller's bad-block
- * table, not this mark, is the record tandem trusts. */
+ * is failing anyway), then program 0x00 into the first spare byte of its first page. Returns 0 or an
+ * access failure (tdm_err_is_access: the port lost the part); program and erase failures are not errors
+ * here. The caller's bad-block table, not this mark, is the record tandem trusts. */
 int tdm_nand_mark_bad(const struct tdm_nand *nand, uint32_t block);
 
 #endif

@@ -18,8 +18,10 @@
  * written, whole pages (tdm_store_resume() says how many bytes). A record or page whose call did not
  * return is either absent or complete, never half there: a torn page fails its CRC and never existed.
  *
- * Errors: TDM_E_POWER after a cut (state in RAM is stale: mount again); TDM_E_STORE_* (err.h) and the
- * generic ones named per call.
+ * Errors: an access failure of the NAND port (tdm_err_is_access; after a power cut on a port that returns
+ * TDM_E_POWER, the state in RAM is stale: mount again); TDM_E_STORE_* (err.h) and the generic ones named
+ * per call. On silicon, and in the simulator under the power-cut runner (sim/cutrun.h), a cut simply stops
+ * the code where it stands.
  */
 #ifndef TANDEM_STORE_H
 #define TANDEM_STORE_H
@@ -102,7 +104,7 @@ struct tdm_store_slot {
     uint16_t map[TDM_STORE_MAX_SLOT_BLOCKS]; /* logical block -> absolute block */
 };
 
-struct tdm_store_jent { /* latest record of one type */
+struct tdm_store_latest { /* latest record of one type */
     uint16_t type;
     uint8_t where; /* journal block index 0/1 */
     uint8_t page;
@@ -118,7 +120,7 @@ struct tdm_store {
     uint16_t bbt_next[2], j_next; /* next free page of each table copy, of the active journal block */
     uint16_t j_last;              /* page of the last record of the active block found at mount */
     uint8_t j_active;
-    uint8_t njent, bbt_dirty, j_scrub, nscrub;
+    uint8_t nlatest, bbt_dirty, j_scrub, nscrub;
     uint8_t mounted;
     uint8_t unconfirmed; /* records found at mount whose program may have been cut: confirmed before any write */
     uint8_t role[2];     /* installed, candidate, as recorded (validated by gen on query) */
@@ -132,7 +134,7 @@ struct tdm_store {
     uint16_t scrub[TDM_STORE_SCRUB_MAX];
     uint8_t blk[TDM_STORE_MAX_BLOCKS]; /* per block of the range: owner | TDM_STORE_ERASED_FLAG */
     struct tdm_store_slot slot[TDM_STORE_SLOTS];
-    struct tdm_store_jent jent[TDM_STORE_JOURNAL_TYPES];
+    struct tdm_store_latest latest[TDM_STORE_JOURNAL_TYPES]; /* where the newest record of each type is */
     struct tdm_sha256 wsha;
     uint8_t work[TDM_STORE_WORK_SIZE];
 };

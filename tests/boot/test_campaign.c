@@ -1,90 +1,52 @@
-/* The power-cut campaign of the bootloader, shortened for make check (the full one runs in bench/run and
- * make campaign): an update (install -> trial -> confirm) and a rollback (install -> trial -> crash ->
- * restore) cut at every operation of every flash, before and torn; second cuts during the recovery of a
- * seeded sample of first cuts; and the same with factory bad blocks, grown bad blocks and bit flips.
- * Replay one run: --scenario update|rollback --cut N --torn 0|1 [--second M --second-torn 0|1]. */
-#include <stdlib.h>
+/* The power-cut campaign of the bootloader on the power-cut runner (sim/cutrun.h), make check's slice (the
+ * full plans run in bench/run and make campaign): an update (install -> trial -> confirm) and a rollback
+ * (install -> trial -> crash -> restore) cut at every operation of every flash, before and torn; second cuts
+ * during the recovery of a seeded sample of first cuts; the same with factory bad blocks, grown bad blocks
+ * and bit flips; the whole story from fetch to rollback every 7th operation; an update on every NAND part.
+ * After the runs, what they add up to: cuts on both sides of the confirmation, cuts inside a trial, the
+ * injected faults really happened, no healthy set rejected.
+ * Replay one run: --case NAME --part PART --seed S --cut N --torn T [--second M]. */
+#include <stdio.h>
 #include <string.h>
 
 #include "device_campaign.h"
-#include "harness.h"
 
-static char replay[512];
-static const char *argv0;
-
-static void campaign(const char *name, enum tdm_campaign_scenario sc, uint32_t bad, uint32_t flips, uint32_t grown,
-                     uint32_t stride1, uint32_t firsts, uint32_t stride2)
+static int check(int ok, const char *name, const char *what)
 {
-    snprintf(replay, sizeof replay, "%s --case '%s'", argv0, name);
-    struct tdm_campaign_opts o = {.scenario = sc, .seed = tdm_test_seed(), .bad_blocks = bad, .bitflip_ppm = flips,
-                                  .grown_bad_ppm = grown, .first_stride = stride1, .double_firsts = firsts,
-                                  .second_stride = stride2, .only_torn = -1, .replay = replay, .log = stdout};
-    const char *cut = tdm_test_option("cut"), *scn = tdm_test_option("scenario");
-    static const char *names[] = {"update", "rollback", "story"};
-    if (scn && strcmp(scn, names[sc]) != 0) {
-        return; /* replaying the other scenario */
+    if (!ok) {
+        printf("FAIL  %s: %s\n", name, what);
     }
-    if (cut) {
-        const char *t = tdm_test_option("torn"), *s2 = tdm_test_option("second"), *t2 = tdm_test_option("second-torn");
-        o.only_cut = strtoull(cut, NULL, 0);
-        o.only_torn = t ? atoi(t) : 0;
-        o.only_second = s2 ? strtoull(s2, NULL, 0) : 0;
-        o.only_second_torn = t2 ? atoi(t2) : 0;
-    }
-    struct tdm_campaign_result r;
-    TDM_CHECK_OK(tdm_campaign_run(&o, &r));
-    printf("    %s: ops %llu cuts %llu torn %llu double %llu mixed_boots %llu bricked %llu failures %llu "
-           "(ended new %llu, old %llu; trial cuts %llu, healthy rejected %llu; NAND faults %llu; %.1f s)\n",
-           names[sc], (unsigned long long)r.ops, (unsigned long long)r.cuts,
-           (unsigned long long)r.torn, (unsigned long long)r.doubles, (unsigned long long)r.mixed_boots,
-           (unsigned long long)r.bricked, (unsigned long long)r.failures, (unsigned long long)r.ended_new,
-           (unsigned long long)r.ended_old, (unsigned long long)r.trial_cuts, (unsigned long long)r.healthy_rejected,
-           (unsigned long long)r.nand_faults, r.host_s);
-    TDM_CHECK(r.failures == 0 && r.mixed_boots == 0 && r.bricked == 0);
-    if (!cut) {
-        TDM_CHECK(r.ops > 50 && r.cuts == 2 * ((r.ops + stride1 - 1) / stride1) && r.torn * 2 == r.cuts);
-        TDM_CHECK(firsts == 0 || r.doubles > 0);
-        TDM_CHECK((flips == 0 && grown == 0) || r.nand_faults > 0); /* the faults really happened */
-        /* cuts landed on both sides of the confirmation: some runs keep the old set, some end on the new */
-        TDM_CHECK(sc == TDM_CAMPAIGN_ROLLBACK ? r.ended_old > 0 : r.ended_new > 0);
-        /* a healthy set is never rejected for a power cut, even one during its trial or confirmation */
-        TDM_CHECK(r.healthy_rejected == 0);
-        TDM_CHECK(sc != TDM_CAMPAIGN_UPDATE || r.trial_cuts >= 4);
-    }
-}
-
-static void a_cut_at_any_operation_of_an_update_leaves_all_old_or_all_new(void)
-{
-    campaign("a cut at any operation of an update leaves all old or all new", TDM_CAMPAIGN_UPDATE, 0, 0, 0, 1, 4, 5);
-}
-
-static void a_cut_at_any_operation_of_a_rollback_leaves_the_old_set(void)
-{
-    campaign("a cut at any operation of a rollback leaves the old set", TDM_CAMPAIGN_ROLLBACK, 0, 0, 0, 1, 4, 5);
-}
-
-static void the_same_with_bad_blocks_grown_bad_blocks_and_bit_flips(void)
-{
-    campaign("the same with bad blocks, grown bad blocks and bit flips", TDM_CAMPAIGN_UPDATE, 20, 10000, 2000, 1, 2, 9);
-}
-
-static void a_cut_anywhere_in_the_whole_story_from_fetch_to_rollback_is_survived(void)
-{
-    /* every 7th operation here; every operation in bench/run and make campaign */
-    campaign("a cut anywhere in the whole story, from fetch to rollback, is survived", TDM_CAMPAIGN_STORY, 0, 0, 0, 7,
-             1, 17);
+    return ok ? 0 : 1;
 }
 
 int main(int argc, char **argv)
 {
-    argv0 = argv[0];
-    static const struct tdm_scenario s[] = {
-        {"a cut at any operation of an update leaves all old or all new",
-         a_cut_at_any_operation_of_an_update_leaves_all_old_or_all_new},
-        {"a cut at any operation of a rollback leaves the old set", a_cut_at_any_operation_of_a_rollback_leaves_the_old_set},
-        {"the same with bad blocks, grown bad blocks and bit flips", the_same_with_bad_blocks_grown_bad_blocks_and_bit_flips},
-        {"a cut anywhere in the whole story, from fetch to rollback, is survived",
-         a_cut_anywhere_in_the_whole_story_from_fetch_to_rollback_is_survived},
-    };
-    return tdm_test_main(argc, argv, s, sizeof s / sizeof s[0]);
+    static struct tdm_cutrun_case c[TDM_DEVICE_CASES];
+    static struct tdm_device_case dc[TDM_DEVICE_CASES];
+    unsigned n = tdm_device_cases(c, dc, TDM_DEVICE_CASES);
+    int rc = tdm_cutrun_main(argc, argv, c, n);
+    int selective = 0;
+    for (int i = 1; i < argc; i++) {
+        selective |= !strcmp(argv[i], "--case") || !strcmp(argv[i], "--part") || !strcmp(argv[i], "--cut") ||
+                     !strcmp(argv[i], "--list");
+    }
+    for (unsigned i = 0; i < n && !selective; i++) {
+        const struct tdm_campaign_result *t = &dc[i].tot;
+        printf("      %s: mixed_boots %llu bricked %llu ended new %llu old %llu; trial cuts %llu; healthy rejected "
+               "%llu; NAND faults %llu\n", c[i].name, (unsigned long long)t->mixed_boots,
+               (unsigned long long)t->bricked, (unsigned long long)t->ended_new, (unsigned long long)t->ended_old,
+               (unsigned long long)t->trial_cuts, (unsigned long long)t->healthy_rejected,
+               (unsigned long long)t->nand_faults);
+        int faults = dc[i].bitflip_ppm || dc[i].grown_bad_ppm;
+        rc |= check(t->mixed_boots == 0 && t->bricked == 0, c[i].name, "a mixed or bricked device");
+        rc |= check(!faults || t->nand_faults > 0, c[i].name, "the injected NAND faults never happened");
+        /* cuts landed on both sides of the confirmation: some runs keep the old set, some end on the new */
+        rc |= check(dc[i].scenario == TDM_CAMPAIGN_ROLLBACK ? t->ended_old > 0 : t->ended_new > 0, c[i].name,
+                    "no run ended on the expected set");
+        /* a healthy set is never rejected for a power cut, even one during its trial or confirmation */
+        rc |= check(t->healthy_rejected == 0, c[i].name, "a healthy set was rejected");
+        rc |= check(i != 0 || t->trial_cuts >= 4, c[i].name, "fewer than 4 cuts fell inside a trial");
+    }
+    tdm_device_cases_free(dc, n);
+    return rc;
 }

@@ -1,6 +1,8 @@
-/* One power-cut case of the fetch agent: a download on a fresh device cut at NAND operation n (before it
- * or torn), then power on, mount, and a second run that must end with the package committed bit-exact,
- * verified and PENDING. Shared by tests/fetch/agent_cut_test.c and bench/bench_fetch_agent.c.
+/* The fetch agent's power-cut case for the power-cut runner (sim/cutrun.h): a download into a fresh device
+ * (a formatted store on the runner's part) is the body; after a cut the device powers on (its RAM holds
+ * seeded garbage), mounts and runs the agent again, which must end with the package committed bit-exact,
+ * verified with the agent's policy and PENDING, having fetched at most one NAND page twice per cut.
+ * Shared by tests/fetch/agent_cut_test.c and bench/bench_fetch_agent.c.
  * Owns: the case and its verdict. Never: starts the rig or hides a failure (every failure is named). */
 #ifndef TANDEM_TESTS_FETCH_AGENT_CUT_H
 #define TANDEM_TESTS_FETCH_AGENT_CUT_H
@@ -8,21 +10,27 @@
 #include <stdio.h>
 
 #include "agent_fixture.h"
+#include "cutrun.h"
 #include "rng.h"
 
-struct afx_cut_out {
-    int reached;        /* the cut happened (n was inside the download) */
-    uint64_t first;     /* bytes received before the cut */
-    uint32_t resumed;   /* durable bytes the second run resumed from */
-    uint64_t refetched; /* bytes received twice in all (first + second - package) */
-    char why[160];      /* empty, or what went wrong */
+#define AFX_CUT_RUNS 8 /* agent runs of one case: the body and the checks after each cut */
+
+/* The case's data: what to download and with which config (set up once by the program). */
+struct afx_cut_case {
+    struct tdm_fetch_config cfg; /* transport, keys, policy; clock and counter are the device's */
+    const char *url;
+    const struct afx_pkg *pkg;
+    /* figures over all runs (bench): bytes fetched twice after the cut, per checked run */
+    uint64_t refetch_sum, refetch_max, checked;
 };
 
-static inline int afx_cut_fail(struct afx_cut_out *o, const char *what, int err)
-{
-    snprintf(o->why, sizeof o->why, "%s (%s)", what, tdm_errname(err));
-    return -1;
-}
+/* The world of one run: one device, and the results of every agent run (a cut one keeps what it counted). */
+struct afx_cut_world {
+    struct afx_dev dev;
+    struct tdm_fetch_config cfg;
+    struct tdm_fetch_result res[AFX_CUT_RUNS];
+    unsigned runs;
+};
 
 struct afx_slot_ref {
     struct tdm_store *s;
@@ -35,85 +43,127 @@ static int afx_read_slot(void *ctx, uint32_t off, void *buf, uint32_t len)
     return tdm_store_read(r->s, r->slot, off, buf, len);
 }
 
-/* The power-on after the cut: the device's RAM (the agent, the store struct, the NAND driver state, the
- * page buffer) holds seeded garbage, as silicon leaves it, so the second run cannot find anything of the
- * first run there; the ports and the configs are rebuilt from flash on a device and are kept. */
-static inline int afx_power_on_scrubbed(struct afx_dev *d, uint64_t seed, uint64_t n, enum tdm_sim_cut mode)
+static inline int afx_cut_setup(struct tdm_cutrun *r)
 {
-    uint64_t st = seed * 0x9E3779B97F4A7C15ull ^ n * 0xC2B2AE3D27D4EB4Full ^ (uint64_t)mode;
-    tdm_rng_fill(&st, &d->agent, sizeof d->agent);
-    tdm_rng_fill(&st, &d->store, sizeof d->store);
-    tdm_rng_fill(&st, &d->nand, sizeof d->nand);
-    tdm_rng_fill(&st, d->page, sizeof d->page);
-    return afx_mount(d);
+    const struct afx_cut_case *k = r->arg;
+    struct afx_cut_world *w = calloc(1, sizeof *w);
+    if (!w) {
+        return TDM_E_BUFFER;
+    }
+    r->world = w;
+    int err = afx_device_new_on(&w->dev, r->part, r->seed);
+    if (err < 0) {
+        return err;
+    }
+    w->cfg = k->cfg;
+    w->cfg.clock = tdm_sim_nand_clock(&w->dev.chip);
+    w->cfg.counter.ctx = &w->dev.counter;
+    r->dom = w->dev.chip.dom;
+    return 0;
 }
 
-/* The case on a device already prepared (mounted; e.g. with an installed set): the cut comes at the n-th
- * NAND operation from now; `fetched_len` is the size of the file at url (the package, or a delta
- * package that rebuilds it). A delta workspace (cfg->delta) is scrubbed at power-on like the agent.
- * Returns 0 when the case passed, -1 with o->why otherwise. */
-static inline int afx_cut_case_on(struct afx_dev *d, const struct tdm_fetch_config *cfg, const char *url,
-                                  const struct afx_pkg *p, size_t fetched_len, uint64_t seed, uint64_t n,
-                                  enum tdm_sim_cut mode, struct afx_cut_out *o)
+static inline int afx_cut_run(struct afx_cut_world *w, const struct afx_cut_case *k)
 {
-    memset(o, 0, sizeof *o);
-    int err;
-    struct tdm_fetch_config c = *cfg;
-    c.clock = tdm_sim_nand_clock(&d->chip);
-    c.counter.ctx = &d->counter;
-    struct tdm_fetch_result r1, r2;
-    tdm_sim_domain_cut_at(d->chip.dom, d->chip.dom->ops + n, mode);
-    err = tdm_fetch_run(&d->agent, &c, &d->store, url, &r1);
-    o->reached = err == TDM_E_POWER;
-    if (err < 0 && err != TDM_E_POWER) {
-        return afx_cut_fail(o, "first run", err);
-    }
-    o->first = r1.received;
-    if (c.delta) {
-        uint64_t st = seed ^ n * 0x9E3779B97F4A7C15ull;
-        tdm_rng_fill(&st, c.delta, sizeof *c.delta);
-    }
-    err = afx_power_on_scrubbed(d, seed, n, mode);
+    unsigned i = w->runs < AFX_CUT_RUNS - 1 ? w->runs++ : AFX_CUT_RUNS - 1;
+    return tdm_fetch_run(&w->dev.agent, &w->cfg, &w->dev.store, k->url, &w->res[i]);
+}
+
+static inline int afx_cut_body(struct tdm_cutrun *r)
+{
+    int err = afx_cut_run(r->world, r->arg);
+    return err < 0 ? tdm_cutrun_fail(r, "first run: %s", tdm_errname(err)) : 0;
+}
+
+/* The power-on after a cut: the device's RAM (the agent, the store struct, the NAND driver state, the page
+ * buffer) holds seeded garbage, as silicon leaves it, so the next run cannot find anything of the last one
+ * there; the network stack starts over (no transfer open). Ports and configs are rebuilt from flash. */
+static inline void afx_cut_power_on(struct tdm_cutrun *r)
+{
+    struct afx_cut_world *w = r->world;
+    uint64_t st = r->seed * 0x9E3779B97F4A7C15ull ^ r->cut * 0xC2B2AE3D27D4EB4Full ^ (uint64_t)r->torn ^
+                  r->second * 0x165667B19E3779F9ull ^ w->runs;
+    tdm_rng_fill(&st, &w->dev.agent, sizeof w->dev.agent);
+    tdm_rng_fill(&st, &w->dev.store, sizeof w->dev.store);
+    tdm_rng_fill(&st, &w->dev.nand, sizeof w->dev.nand);
+    tdm_rng_fill(&st, w->dev.page, sizeof w->dev.page);
+    w->cfg.transport.close(w->cfg.transport.ctx);
+    tdm_sim_domain_power_on(r->dom);
+}
+
+/* Mount, run the agent again, and check what it left: committed, verified, PENDING, little fetched twice. */
+static inline int afx_cut_check(struct tdm_cutrun *r)
+{
+    struct afx_cut_world *w = r->world;
+    struct afx_cut_case *k = r->arg;
+    struct afx_dev *d = &w->dev;
+    int err = afx_mount(d);
     if (err < 0) {
-        return afx_cut_fail(o, "mount after the cut", err);
+        return tdm_cutrun_fail(r, "mount after the cut: %s", tdm_errname(err));
     }
-    err = tdm_fetch_run(&d->agent, &c, &d->store, url, &r2);
+    err = afx_cut_run(w, k);
     if (err < 0) {
-        return afx_cut_fail(o, "resume", err);
-    }
-    o->resumed = r2.resumed_at;
-    o->refetched = r1.received + r2.received - fetched_len;
-    if (!afx_slot_equals(d, r2.slot, p)) {
-        return afx_cut_fail(o, "committed slot is not the package", 0);
+        return tdm_cutrun_fail(r, "run after the cut: %s", tdm_errname(err));
     }
     struct tdm_bootstate st;
     err = tdm_bootstate_load(&d->store, &st);
-    if (err < 0 || st.phase != TDM_BS_PENDING || st.cand_slot != r2.slot ||
-        memcmp(st.cand_sha, r2.sha256, TDM_SHA256_LEN)) {
-        return afx_cut_fail(o, "not PENDING with the package's digest", err);
+    if (err < 0 || st.phase != TDM_BS_PENDING || st.cand_slot >= TDM_STORE_SLOTS) {
+        return tdm_cutrun_fail(r, "not PENDING after the run (%s)", tdm_errname(err));
+    }
+    if (!afx_slot_equals(d, st.cand_slot, k->pkg)) {
+        return tdm_cutrun_fail(r, "the PENDING slot is not the package");
+    }
+    struct tdm_store_slot_info si;
+    tdm_store_slot_info(&d->store, st.cand_slot, &si);
+    if (memcmp(st.cand_sha, si.sha256, TDM_SHA256_LEN)) {
+        return tdm_cutrun_fail(r, "PENDING names another digest than the slot's");
     }
     /* An independent check of the stored package with the agent's policy (as the bootloader does). */
     static struct tdm_pkg_parser parser;
     static uint8_t buf[2048];
-    struct afx_slot_ref ref = {&d->store, r2.slot};
+    struct afx_slot_ref ref = {&d->store, st.cand_slot};
     err = tdm_pkg_check(&parser, &d->agent.pcfg, afx_read_slot, &ref, buf, sizeof buf);
     if (err < 0) {
-        return afx_cut_fail(o, "stored package does not verify", err);
+        return tdm_cutrun_fail(r, "stored package does not verify: %s", tdm_errname(err));
+    }
+    /* Bytes fetched twice: at most the one page being filled when the power went, per cut. */
+    uint64_t got = 0, page = d->chip.geo.page_size, cuts = (r->cut != 0) + (r->second != 0);
+    for (unsigned i = 0; i < w->runs; i++) {
+        got += w->res[i].received;
+    }
+    const struct tdm_fetch_result *last = &w->res[w->runs - 1];
+    uint64_t twice = got > k->pkg->len ? got - k->pkg->len : 0;
+    if (r->cut && (twice > cuts * page || last->resumed_at % page != 0)) {
+        return tdm_cutrun_fail(r, "%llu bytes fetched twice (at most %llu), resumed at %u",
+                               (unsigned long long)twice, (unsigned long long)(cuts * page), last->resumed_at);
+    }
+    if (r->cut && !r->second) {
+        k->refetch_sum += twice;
+        k->refetch_max = twice > k->refetch_max ? twice : k->refetch_max;
+        k->checked++;
     }
     return 0;
 }
 
-/* The case on a fresh device. */
-static inline int afx_cut_case(struct afx_dev *d, const struct tdm_fetch_config *cfg, const char *url,
-                               const struct afx_pkg *p, uint64_t seed, uint64_t n, enum tdm_sim_cut mode,
-                               struct afx_cut_out *o)
+static inline void afx_cut_teardown(struct tdm_cutrun *r)
 {
-    int err = afx_device_new(d, seed);
-    if (err < 0) {
-        memset(o, 0, sizeof *o);
-        return afx_cut_fail(o, "device", err);
+    struct afx_cut_world *w = r->world;
+    if (w && w->dev.have_chip) {
+        tdm_sim_nand_destroy(&w->dev.chip);
     }
-    return afx_cut_case_on(d, cfg, url, p, p->len, seed, n, mode, o);
+    free(w);
+    r->world = NULL;
+}
+
+static inline struct tdm_cutrun_case afx_cut_case_of(const char *name, struct afx_cut_case *k,
+                                                     const char *const *parts)
+{
+    struct tdm_cutrun_case c = {
+        .name = name, .parts = parts, .arg = k, .setup = afx_cut_setup, .body = afx_cut_body,
+        .power_on = afx_cut_power_on, .check = afx_cut_check, .teardown = afx_cut_teardown,
+        .slice = {.stride = 1, .seconds = 2, .second_stride = 1},
+        .full = {.stride = 1, .seconds = 20, .second_stride = 1},
+    };
+    return c;
 }
 
 #endif

@@ -1,100 +1,78 @@
-/* Power loss during a download: a cut at every NAND operation of the agent's run (before the operation
- * and torn in the middle of it), followed by power-on, mount and a resume that must end with the package
- * committed bit-exact, verified and PENDING, having fetched at most one NAND page twice.
- * Replay one case: --case NAME --seed S --cut N [--torn]. */
+/* Power loss during a download, on the power-cut runner (sim/cutrun.h): a cut at every NAND operation of
+ * the agent's run (before the operation and torn in the middle of it) on every part the simulator knows,
+ * followed by power-on, mount and a resume that must end with the package committed bit-exact, verified
+ * and PENDING, having fetched at most one NAND page twice per cut; second cuts inside the resume for a
+ * seeded sample. The package is served by the rig's nginx.
+ * Replay one run: --case NAME --part PART --seed S --cut N --torn T [--second M]. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "agent_cut.h"
-#include "harness.h"
 #include "rig.h"
 #include "transport_curl.h"
 
-#define PAGE 2048u
+static const char *const w25n[] = {"W25N-SMALL", NULL};
+static const char *const small[] = {"MT29F-SMALL", "GD5F-SMALL", NULL};
+static const char *const real[] = {"W25N01GV", "MT29F1G01ABAFD", "GD5F1GQ4UA", NULL};
 
-static struct tdm_rig rig;
-static struct afx_dev dev;
-static struct tdm_key key;
-static uint8_t pub[1][TDM_P256_PUBKEY_LEN];
-static struct tdm_transport_ops ops;
-static struct tdm_curl_transport *tr;
-static struct tdm_fetch_config cfg;
-static struct afx_pkg pkg;
-static char url[256];
-
-static void setup(void)
+static uint64_t seed_of(int argc, char **argv)
 {
-    TDM_CHECK_OK(tdm_key_from_seed(&key, tdm_test_seed()));
-    memcpy(pub[0], key.pub, TDM_P256_PUBKEY_LEN);
-    if (!tr) {
-        struct tdm_curl_config cc = {.ca_file = rig.ca, .connect_timeout_ms = 3000, .low_speed_ms = 3000};
-        TDM_CHECK_OK(tdm_fetch_curl_create(&cc, &ops, &tr));
-    }
-    free(pkg.buf);
-    TDM_CHECK_OK(afx_build(&pkg, &key, 150000, 50000, 5, TDM_PKG_HW_ID_DEFAULT, tdm_test_seed() + 21));
-    TDM_CHECK(tdm_rig_put(&rig, "cut.bin", pkg.buf, pkg.len, 1700002100) == 0);
-    tdm_rig_url(rig.main_port, "cut.bin", url, sizeof url);
-    TDM_CHECK_OK(afx_device_new(&dev, tdm_test_seed()));
-    afx_config(&dev, &cfg, &ops, (const uint8_t(*)[TDM_P256_PUBKEY_LEN])pub);
-}
-
-static void one(uint64_t n, enum tdm_sim_cut mode, uint64_t *refetch_max, unsigned *reached)
-{
-    tdm_test_replay_extra("--cut %llu%s", (unsigned long long)n, mode == TDM_SIM_CUT_TORN ? " --torn" : "");
-    struct afx_cut_out o;
-    if (afx_cut_case(&dev, &cfg, url, &pkg, tdm_test_seed(), n, mode, &o) < 0) {
-        tdm_test_fail(__FILE__, __LINE__, "cut case", o.why);
-    }
-    /* Bytes fetched twice: at most the one page that was being filled when the power went. */
-    TDM_CHECK(o.refetched <= PAGE);
-    TDM_CHECK(o.resumed % PAGE == 0 && o.resumed <= o.first);
-    if (o.refetched > *refetch_max) {
-        *refetch_max = o.refetched;
-    }
-    *reached += (unsigned)o.reached;
-}
-
-static void a_cut_at_every_nand_operation_resumes_to_a_verified_package(void)
-{
-    setup();
-    uint64_t ops0 = dev.chip.dom->ops;
-    struct tdm_fetch_result r;
-    TDM_CHECK_OK(tdm_fetch_run(&dev.agent, &cfg, &dev.store, url, &r));
-    uint64_t total = dev.chip.dom->ops - ops0;
-    TDM_CHECK(total > pkg.len / PAGE);
-    const char *only = tdm_test_option("cut");
-    uint64_t max = 0;
-    unsigned reached = 0, cases = 0;
-    for (uint64_t n = 1; n <= total + 1; n++) {
-        for (int torn = 0; torn < 2; torn++) {
-            if (only && (strtoull(only, NULL, 10) != n || !!tdm_test_option("torn") != torn)) {
-                continue;
-            }
-            one(n, torn ? TDM_SIM_CUT_TORN : TDM_SIM_CUT_BEFORE, &max, &reached);
-            cases++;
+    for (int i = 1; i + 1 < argc; i++) {
+        if (!strcmp(argv[i], "--seed")) {
+            return strtoull(argv[i + 1], NULL, 0);
         }
     }
-    printf("    %u cases over %llu NAND operations (%u cuts hit the download), at most %llu bytes fetched twice\n",
-           cases, (unsigned long long)total, reached, (unsigned long long)max);
-    TDM_CHECK(only || reached == 2 * total); /* every operation of the download was cut, both ways */
+    return 1;
 }
 
 int main(int argc, char **argv)
 {
-    static const struct tdm_scenario s[] = {
-        {"a cut at every NAND operation resumes to a verified package",
-         a_cut_at_every_nand_operation_resumes_to_a_verified_package},
-    };
+    static struct tdm_rig rig;
+    static struct afx_dev dev;
+    static struct tdm_key key;
+    static uint8_t pub[1][TDM_P256_PUBKEY_LEN];
+    static struct afx_pkg pkg;
+    static char url[256];
+    struct tdm_transport_ops ops;
+    struct tdm_curl_transport *tr = NULL;
     if (tdm_rig_load(&rig) != 0) {
         return 1;
     }
-    int rc = tdm_test_main(argc, argv, s, sizeof s / sizeof s[0]);
+    uint64_t seed = seed_of(argc, argv);
+    struct tdm_curl_config cc = {.ca_file = rig.ca, .connect_timeout_ms = 3000, .low_speed_ms = 3000};
+    if (tdm_key_from_seed(&key, seed) < 0 || tdm_fetch_curl_create(&cc, &ops, &tr) < 0 ||
+        afx_build(&pkg, &key, 150000, 50000, 5, TDM_PKG_HW_ID_DEFAULT, seed + 21) < 0 ||
+        tdm_rig_put(&rig, "cut.bin", pkg.buf, pkg.len, 1700002100) != 0) {
+        fprintf(stderr, "agent_cut: set-up failed\n");
+        return 1;
+    }
+    memcpy(pub[0], key.pub, TDM_P256_PUBKEY_LEN);
+    tdm_rig_url(rig.main_port, "cut.bin", url, sizeof url);
+    static struct afx_cut_case k[3];
+    afx_config(&dev, &k[0].cfg, &ops, (const uint8_t(*)[TDM_P256_PUBKEY_LEN])pub);
+    k[0].url = url;
+    k[0].pkg = &pkg;
+    k[1] = k[2] = k[0];
+    struct tdm_cutrun_case c[3] = {
+        afx_cut_case_of("fetch: a cut at any NAND operation of a download resumes to a verified package", &k[0], w25n),
+        afx_cut_case_of("fetch: a cut at any NAND operation of a download resumes to a verified package (Micron, "
+                        "GigaDevice)", &k[1], small),
+        afx_cut_case_of("fetch: a cut at any NAND operation of a download resumes to a verified package (1024 blocks)",
+                        &k[2], real),
+    };
+    /* make check's slice: every operation of the W25N, a stride on the other parts (all in --full) */
+    c[1].slice.stride = 4;
+    c[2].slice.stride = 9;
+    c[1].slice.seconds = c[2].slice.seconds = 1;
+    c[0].slice.second_stride = c[1].slice.second_stride = c[2].slice.second_stride = 3;
+    int rc = tdm_cutrun_main(argc, argv, c, 3);
+    if (k[0].checked) {
+        printf("      at most %llu bytes fetched twice after one cut (%llu runs checked)\n",
+               (unsigned long long)k[0].refetch_max, (unsigned long long)k[0].checked);
+    }
     tdm_fetch_curl_destroy(tr);
     free(pkg.buf);
-    if (dev.have_chip) {
-        tdm_sim_nand_destroy(&dev.chip);
-    }
     return rc;
 }

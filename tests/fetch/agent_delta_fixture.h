@@ -8,7 +8,7 @@
 #define TANDEM_TESTS_FETCH_AGENT_DELTA_FIXTURE_H
 
 #include "../delta/corpus_set.h"
-#include "agent_cut.h"
+#include "agent_cut_once.h"
 #include "delta_build.h"
 #include "mem_transport.h"
 

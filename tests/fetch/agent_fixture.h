@@ -29,7 +29,7 @@ struct afx_dev {
     struct tdm_nand_ops nand_ops;
     struct tdm_store store;
     struct tdm_store_config scfg;
-    uint8_t page[2048 + 64];
+    uint8_t page[TDM_NAND_MAX_PAGE + TDM_NAND_MAX_OOB];
     uint32_t counter;
     struct tdm_fetch agent;
 };
@@ -53,14 +53,14 @@ static inline int afx_mount(struct afx_dev *d)
     return err < 0 ? err : tdm_store_mount(&d->store, &d->scfg);
 }
 
-/* A fresh W25N-SMALL chip (64 blocks) with a formatted store of default slot size. */
-static inline int afx_device_new(struct afx_dev *d, uint64_t seed)
+/* A fresh chip of `part` with a formatted store of default slot size (the chip's last 64 blocks). */
+static inline int afx_device_new_on(struct afx_dev *d, const char *part, uint64_t seed)
 {
     if (d->have_chip) {
         tdm_sim_nand_destroy(&d->chip);
     }
     d->have_chip = 0;
-    int err = tdm_sim_nand_create(&d->chip, tdm_sim_part_find("W25N-SMALL"), 0, seed);
+    int err = tdm_sim_nand_create(&d->chip, tdm_sim_part_find(part), 0, seed);
     if (err < 0) {
         return err;
     }
@@ -76,6 +76,12 @@ static inline int afx_device_new(struct afx_dev *d, uint64_t seed)
     d->scfg.page_buf = d->page;
     d->counter = 0;
     return tdm_store_format(&d->store, &d->scfg, false);
+}
+
+/* A fresh W25N-SMALL chip (64 blocks) with a formatted store of default slot size. */
+static inline int afx_device_new(struct afx_dev *d, uint64_t seed)
+{
+    return afx_device_new_on(d, "W25N-SMALL", seed);
 }
 
 /* The agent's config for device d with trusted key `pub` and transport t (clock: the chip's simulated

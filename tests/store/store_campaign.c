@@ -35,6 +35,10 @@ struct model {
 
 struct rig {
     const struct campaign_cfg *cfg;
+    struct campaign_cfg cfg_run; /* the case's configuration with the runner's part and seed */
+    struct tdm_sim_nand kept;    /* the chip as a first cut left it (second cuts start from it) */
+    struct model kept_m;
+    int have_kept;
     struct tdm_sim_nand chip;
     struct tdm_nand_ops ops;
     struct tdm_nand nand;
@@ -159,9 +163,7 @@ static void done(struct rig *r)
     do {                                                                                            \
         int e_ = (call);                                                                            \
         if (e_ < 0) {                                                                               \
-            if (e_ != TDM_E_POWER) {                                                                \
-                snprintf(r->why, sizeof r->why, "workload: %s -> %s", #call, tdm_errname(e_));     \
-            }                                                                                       \
+            snprintf(r->why, sizeof r->why, "workload: %s -> %s", #call, tdm_errname(e_));         \
             return e_;                                                                              \
         }                                                                                           \
     } while (0)
@@ -404,7 +406,7 @@ static int check_blocks(struct rig *r)
 }
 
 /* Recovery after a cut: power on, mount, resume an open slot, maintain. 1 = unformatted (allowed only
- * while the format was in doubt), 0 = mounted, negative = error (TDM_E_POWER when cut again). */
+ * while the format was in doubt), 0 = mounted, negative = error (a second cut unwinds to the runner). */
 static int recover(struct rig *r)
 {
     power_on(r);
@@ -500,10 +502,13 @@ static int late_boot(struct rig *r)
     if (err < 0) {
         return failf(r, "first boot: acting on the state: %s", tdm_errname(err));
     }
+    uint64_t armed = r->chip.dom->cut_at; /* a second cut armed in the check stays armed */
+    enum tdm_sim_cut mode = r->chip.dom->cut_mode;
     for (int i = 0; i < 4; i++) {
         tdm_sim_domain_cut_now(r->chip.dom);
         tdm_sim_domain_power_on(r->chip.dom);
     }
+    tdm_sim_domain_cut_at(r->chip.dom, armed, mode);
     if (check_all(r) < 0) {
         size_t n = strlen(r->why);
         snprintf(r->why + n, sizeof r->why - n, " (late boot)");
@@ -513,145 +518,116 @@ static int late_boot(struct rig *r)
     return same_state(r, &before, &after);
 }
 
-static void collect(struct campaign_result *res, const struct rig *r)
-{
-    for (unsigned k = 0; k < TDM_SIM_TORN_KINDS; k++) {
-        res->torn_kind[k] += r->chip.stats.torn[k];
-    }
-}
+/* ---- the case of the power-cut runner (sim/cutrun.h) ---- */
 
-/* ---- the campaign ---- */
-
-static void note_failure(struct campaign_result *res, const struct rig *r, uint64_t cut, int torn, uint64_t second)
+static int case_setup(struct tdm_cutrun *cr)
 {
-    res->failures++;
-    if (!res->first_failure[0]) {
-        res->first_cut = cut;
-        res->first_torn = torn;
-        res->first_second = second;
-        char second_words[32] = "";
-        if (second) {
-            snprintf(second_words, sizeof second_words, " --second %llu", (unsigned long long)second);
-        }
-        snprintf(res->first_failure, sizeof res->first_failure, "%s [--cut %llu --torn %d%s]", r->why,
-                 (unsigned long long)cut, torn, second_words);
-    }
-}
-
-static int run_double(struct rig *r, const struct campaign_cfg *c, uint64_t cut, int torn, struct campaign_result *res)
-{
-    struct tdm_sim_nand after;
-    chip_clone(&after, &r->chip);
-    struct model m = r->m;
-    /* how many operations does the recovery take? */
-    uint64_t start = after.dom->ops;
-    int rec = recover(r);
-    uint64_t n = r->chip.dom->ops - start;
-    if (rec < 0) {
-        failf(r, "recovery: %s", tdm_errname(rec));
-        note_failure(res, r, cut, torn, 0);
-    } else if (rec == 0 && (check_slots(r) < 0 || check_journal(r) < 0 || check_blocks(r) < 0)) {
-        note_failure(res, r, cut, torn, 0);
-    }
-    for (uint64_t j = 1; j <= n; j++) {
-        if (c->only_second && j != c->only_second) {
-            continue;
-        }
-        tdm_sim_nand_destroy(&r->chip);
-        chip_clone(&r->chip, &after);
-        rig_attach(r);
-        r->m = m;
-        r->why[0] = 0;
-        r->ram_rng = ram_seed(c, cut, torn, j);
-        tdm_sim_domain_power_on(r->chip.dom);
-        tdm_sim_domain_cut_at(r->chip.dom, r->chip.dom->ops + j, (j & 1) ? TDM_SIM_CUT_TORN : TDM_SIM_CUT_BEFORE);
-        int first = recover(r);
-        res->doubles++;
-        if (r->chip.dom->powered) {
-            /* the same recovery from the same chip took another path: something outside the chip decided */
-            if (first >= 0) {
-                failf(r, "second cut %llu of %llu never happened: the recovery took a shorter path",
-                      (unsigned long long)j, (unsigned long long)n);
-            } else {
-                failf(r, "recovery: %s (before the second cut)", tdm_errname(first));
-            }
-            note_failure(res, r, cut, torn, j);
-            continue;
-        }
-        if (check_all(r) < 0) {
-            note_failure(res, r, cut, torn, j);
-        }
-    }
-    tdm_sim_nand_destroy(&after);
-    return 0;
-}
-
-int campaign_run(const struct campaign_cfg *c, struct campaign_result *res)
-{
-    memset(res, 0, sizeof *res);
+    struct store_case *sc = cr->arg;
     struct rig *r = calloc(1, sizeof *r);
     if (!r) {
         return TDM_E_BUFFER;
     }
-    r->cfg = c;
-    content_sha(1, c->slot_a_bytes, r->sha[1]);
-    content_sha(2, c->slot_b_bytes, r->sha[2]);
-    /* the uncut run: how many operations, and it must pass its own checks */
+    cr->world = r;
+    r->cfg_run = sc->cfg;
+    r->cfg_run.part = cr->part;
+    r->cfg_run.seed = cr->seed;
+    r->cfg = &r->cfg_run;
+    if (!sc->have_sha) {
+        content_sha(1, sc->cfg.slot_a_bytes, sc->sha[1]);
+        content_sha(2, sc->cfg.slot_b_bytes, sc->sha[2]);
+        sc->have_sha = 1;
+    }
+    memcpy(r->sha, sc->sha, sizeof r->sha);
+    r->ram_rng = ram_seed(r->cfg, cr->cut, cr->torn, 0);
     int err = rig_create(r);
     if (err < 0) {
         free(r);
+        cr->world = NULL;
         return err;
     }
-    r->ram_rng = ram_seed(c, 0, 0, 0);
-    err = workload(r);
-    res->ops = r->chip.dom->ops;
-    res->scrubs = r->scrubs;
-    res->grown_bad = r->chip.stats.program_fails + r->chip.stats.erase_fails;
-    if (err < 0 || check_all(r) < 0) {
-        res->failures++;
-        snprintf(res->first_failure, sizeof res->first_failure, "uncut run: %s", r->why);
+    cr->dom = r->chip.dom;
+    return 0;
+}
+
+static int case_body(struct tdm_cutrun *cr)
+{
+    struct rig *r = cr->world;
+    int err = workload(r);
+    return err < 0 ? tdm_cutrun_fail(cr, "%s", r->why) : 0;
+}
+
+/* The power comes back: the RAM garbage of this run (first cut, mode, second cut) fills the store. */
+static void case_power_on(struct tdm_cutrun *cr)
+{
+    struct rig *r = cr->world;
+    r->ram_rng = ram_seed(r->cfg, cr->cut, cr->torn, cr->second) ^ 0x51u;
+    power_on(r);
+}
+
+/* Recover and check; after a torn first cut, the late boot too (only a torn operation leaves weak pages). */
+static int case_check(struct tdm_cutrun *cr)
+{
+    struct rig *r = cr->world;
+    r->why[0] = 0;
+    int late = cr->cut && cr->torn;
+    if (check_all(r) < 0 || (late && late_boot(r) < 0)) {
+        return tdm_cutrun_fail(cr, "%s", r->why);
+    }
+    return 0;
+}
+
+static int case_keep(struct tdm_cutrun *cr)
+{
+    struct rig *r = cr->world;
+    if (tdm_sim_nand_clone(&r->kept, &r->chip) < 0) {
+        return TDM_E_BUFFER;
+    }
+    r->kept_m = r->m;
+    r->have_kept = 1;
+    return 0;
+}
+
+static int case_back(struct tdm_cutrun *cr)
+{
+    struct rig *r = cr->world;
+    tdm_sim_nand_destroy(&r->chip);
+    chip_clone(&r->chip, &r->kept);
+    rig_attach(r);
+    r->m = r->kept_m;
+    cr->dom = r->chip.dom;
+    return 0;
+}
+
+static void case_teardown(struct tdm_cutrun *cr)
+{
+    struct store_case *sc = cr->arg;
+    struct rig *r = cr->world;
+    if (!r) {
+        return;
+    }
+    for (unsigned k = 0; k < TDM_SIM_TORN_KINDS && k < 8; k++) {
+        sc->torn_kind[k] += r->chip.stats.torn[k];
+    }
+    if (!cr->cut) {
+        sc->scrubs += r->scrubs;
+        sc->grown_bad += r->chip.stats.program_fails + r->chip.stats.erase_fails;
+    }
+    if (r->have_kept) {
+        tdm_sim_nand_destroy(&r->kept);
     }
     tdm_sim_nand_destroy(&r->chip);
-    uint64_t sample_rng = c->seed ^ 0xC0FFEEull;
-    uint64_t firsts = 2 * ((res->ops + c->stride - 1) / c->stride);
-    for (uint64_t cut = 1; cut <= res->ops; cut += c->stride) {
-        for (int torn = 0; torn < 2; torn++) {
-            if (c->only_cut && (cut != c->only_cut || torn != c->only_torn)) {
-                continue;
-            }
-            if (rig_create(r) < 0) {
-                free(r);
-                return TDM_E_BUFFER;
-            }
-            r->why[0] = 0;
-            r->ram_rng = ram_seed(c, cut, torn, 0);
-            tdm_sim_domain_cut_at(r->chip.dom, cut, torn ? TDM_SIM_CUT_TORN : TDM_SIM_CUT_BEFORE);
-            err = workload(r);
-            res->cuts++;
-            res->torn += (uint64_t)torn;
-            if (err != TDM_E_POWER || r->chip.dom->powered) {
-                if (err >= 0) {
-                    failf(r, "cut %llu of %llu never happened: the workload took another path than the uncut run",
-                          (unsigned long long)cut, (unsigned long long)res->ops);
-                }
-                note_failure(res, r, cut, torn, 0);
-                tdm_sim_nand_destroy(&r->chip);
-                continue;
-            }
-            int want_double = c->double_sample == UINT32_MAX ||
-                              (c->double_sample && tdm_rng_below(&sample_rng, (uint32_t)firsts) < c->double_sample);
-            if (c->only_cut) {
-                want_double = c->only_second != 0;
-            }
-            if (want_double) {
-                run_double(r, c, cut, torn, res);
-            } else if (check_all(r) < 0 || (torn && late_boot(r) < 0)) { /* only a torn op leaves weak pages */
-                note_failure(res, r, cut, torn, 0);
-            }
-            collect(res, r);
-            tdm_sim_nand_destroy(&r->chip);
-        }
-    }
     free(r);
-    return 0;
+    cr->world = NULL;
+}
+
+void store_case_init(struct tdm_cutrun_case *c, const char *name, struct store_case *sc, const char *const *parts)
+{
+    struct tdm_cutrun_case k = {
+        .name = name, .parts = parts, .arg = sc, .setup = case_setup, .body = case_body,
+        .power_on = case_power_on, .check = case_check, .teardown = case_teardown, .keep = case_keep,
+        .back = case_back,
+        .slice = {.stride = sc->cfg.stride, .seconds = sc->cfg.double_sample, .second_stride = 3},
+        .full = {.stride = 1, .seconds = 300, .second_stride = 1},
+    };
+    *c = k;
 }

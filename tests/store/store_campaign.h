@@ -12,6 +12,8 @@
 
 #include <stdint.h>
 
+#include "cutrun.h"
+
 struct campaign_cfg {
     const char *part;         /* simulated part, e.g. "W25N-SMALL" */
     uint32_t factory_bad;     /* factory bad blocks on the chip */
@@ -29,20 +31,19 @@ struct campaign_cfg {
     uint64_t only_second;     /* replay: run only this second cut (0 = all) */
 };
 
-struct campaign_result {
-    uint64_t ops;      /* NAND mutating operations of the uncut workload */
-    uint64_t cuts;     /* first cuts run (before + torn) */
-    uint64_t torn;     /* of which torn */
-    uint64_t doubles;  /* second cuts run */
-    uint64_t failures;
-    uint64_t scrubs, grown_bad; /* seen in the uncut run */
-    char first_failure[512];    /* what failed first, with its replay words */
-    uint64_t first_cut, first_second; /* ...its cut and second cut (0 = none or the uncut run) */
-    int first_torn;
-    uint64_t torn_kind[8]; /* cut operations per outcome (enum tdm_sim_torn), single-cut runs */
+/* The campaign as a case of the power-cut runner (sim/cutrun.h): the runner gives the part and the seed,
+ * cuts the workload at every operation (or cfg.stride apart) and a sample of cfg.double_sample first cuts
+ * again inside the recovery; the case's check recovers and checks the invariants (and, after a torn cut,
+ * the late boot). The totals of all its runs add up in the struct. */
+struct store_case {
+    struct campaign_cfg cfg; /* part and seed are the runner's; stride, double_sample: make check's slice */
+    uint64_t torn_kind[8];   /* cut operations per outcome (enum tdm_sim_torn), all runs */
+    uint64_t scrubs, grown_bad; /* seen in the uncut runs */
+    uint8_t sha[3][32];      /* SHA-256 of content 1 and 2 (computed once) */
+    int have_sha;
 };
 
-/* Run the campaign. Returns 0 when it ran (failures are counted in *res), negative on setup error. */
-int campaign_run(const struct campaign_cfg *cfg, struct campaign_result *res);
+/* Fill *c: the case `name` over `parts` (NULL-terminated; NULL = every part), arg = sc. */
+void store_case_init(struct tdm_cutrun_case *c, const char *name, struct store_case *sc, const char *const *parts);
 
 #endif

@@ -1,83 +1,57 @@
-/* The power-cut campaign, short form for ctest (the full one is bench_store): W25N-SMALL, small slots,
- * every 3rd operation cut before and torn, double cuts for a seeded sample; then the same with 20
- * factory bad blocks, grown bad blocks and bit flips; then the Micron and GigaDevice layouts. Replay one cut: --cut N --torn 0|1 [--second J]. */
-#include <inttypes.h>
-#include <stdlib.h>
+/* The store's power-cut campaign on the power-cut runner (sim/cutrun.h), make check's slice: a clean chip
+ * and a harsh one (factory bad blocks, grown bad blocks, bit flips, disturb, retention) on every part the
+ * simulator knows: every 3rd operation of the small parts cut before and torn, every 29th of the real
+ * 1024-block parts (the store keeps its last 64 blocks either way), second cuts for a seeded sample;
+ * then the distinct torn outcomes the runs exercised. `--full` runs every operation (as bench_store).
+ * Replay one run: --case NAME --part PART --seed S --cut N --torn T [--second M]. */
+#include <stdio.h>
+#include <string.h>
 
 #include "store_campaign.h"
-#include "harness.h"
+#include "nand_sim.h"
 
-static uint64_t torn_kind[8];
+static const char *const small[] = {"W25N-SMALL", "MT29F-SMALL", "GD5F-SMALL", NULL};
+static const char *const real[] = {"W25N01GV", "MT29F1G01ABAFD", "GD5F1GQ4UA", NULL};
 
-static void run(struct campaign_cfg *c, const char *name)
-{
-    const char *cut = tdm_test_option("cut");
-    if (cut) {
-        c->only_cut = strtoull(cut, NULL, 0);
-        c->only_torn = tdm_test_option("torn") ? atoi(tdm_test_option("torn")) : 0;
-        c->only_second = tdm_test_option("second") ? strtoull(tdm_test_option("second"), NULL, 0) : 0;
-    }
-    struct campaign_result res;
-    TDM_CHECK_OK(campaign_run(c, &res));
-    printf("    %s: ops %" PRIu64 " cuts %" PRIu64 " torn %" PRIu64 " double %" PRIu64 " failures %" PRIu64
-           " (scrubs %" PRIu64 ", grown bad %" PRIu64 ")\n",
-           name, res.ops, res.cuts, res.torn, res.doubles, res.failures, res.scrubs, res.grown_bad);
-    if (res.failures) {
-        printf("    first failure: %s\n", res.first_failure);
-        if (res.first_cut) {
-            tdm_test_replay_extra("--cut %" PRIu64 " --torn %d --second %" PRIu64, res.first_cut, res.first_torn,
-                                  res.first_second);
-        }
-    }
-    for (int k = 0; k < 8; k++) {
-        torn_kind[k] += res.torn_kind[k];
-    }
-    TDM_CHECK(res.cuts > 0);
-    TDM_CHECK(res.failures == 0);
-}
+#define CLEAN .slot_a_bytes = 150000, .slot_b_bytes = 70000, .slot_capacity = 262144
+#define HARSH                                                                                             \
+    CLEAN, .factory_bad = 20, .program_fail_ppm = 3000, .erase_fail_ppm = 20000, .bitflip_ppm = 3000,     \
+        .disturb_ppm = 300, .retention_ppm = 300
 
-static void clean_chip(void)
-{
-    struct campaign_cfg c = {.part = "W25N-SMALL", .seed = tdm_test_seed(), .slot_a_bytes = 150000,
-                             .slot_b_bytes = 70000, .slot_capacity = 262144, .stride = 3, .double_sample = 6};
-    run(&c, "clean chip");
-}
-
-static void harsh_chip(void)
-{
-    struct campaign_cfg c = {.part = "W25N-SMALL", .factory_bad = 20, .seed = tdm_test_seed(),
-                             .slot_a_bytes = 150000, .slot_b_bytes = 70000, .slot_capacity = 262144,
-                             .program_fail_ppm = 3000, .erase_fail_ppm = 20000, .bitflip_ppm = 3000,
-                             .disturb_ppm = 300, .retention_ppm = 300, .stride = 3, .double_sample = 6};
-    run(&c, "20 factory bad, grown bad, bit flips, disturb, retention");
-}
-
-/* The other two parts' spare layouts and ECC ranges (64-block variants), every fault kind; then the
- * distinct torn outcomes the runs of this program exercised (the chip picks them, seeded). */
-static void other_parts(void)
-{
-    const char *parts[] = {"MT29F-SMALL", "GD5F-SMALL"};
-    for (int i = 0; i < 2; i++) {
-        struct campaign_cfg c = {.part = parts[i], .factory_bad = 10, .seed = tdm_test_seed(),
-                                 .slot_a_bytes = 100000, .slot_b_bytes = 50000, .slot_capacity = 262144,
-                                 .program_fail_ppm = 3000, .erase_fail_ppm = 20000, .bitflip_ppm = 3000,
-                                 .disturb_ppm = 300, .retention_ppm = 300, .stride = 13, .double_sample = 2};
-        run(&c, parts[i]);
-    }
-    int kinds = 0;
-    for (int k = 0; k < 8; k++) {
-        kinds += torn_kind[k] != 0;
-    }
-    printf("    distinct torn outcomes exercised: %d\n", kinds);
-    TDM_CHECK(kinds >= 5);
-}
+static struct store_case cases[4] = {
+    {.cfg = {CLEAN, .stride = 3, .double_sample = 6}},
+    {.cfg = {HARSH, .stride = 3, .double_sample = 6}},
+    {.cfg = {CLEAN, .stride = 29, .double_sample = 1}},
+    {.cfg = {HARSH, .stride = 29, .double_sample = 1}},
+};
 
 int main(int argc, char **argv)
 {
-    static const struct tdm_scenario s[] = {
-        {"power cut at every 3rd operation, clean chip", clean_chip},
-        {"power cut at every 3rd operation, bad blocks and bit flips", harsh_chip},
-        {"power cut at every 13th operation on the Micron and GigaDevice layouts, every torn outcome", other_parts},
-    };
-    return tdm_test_main(argc, argv, s, sizeof s / sizeof s[0]);
+    struct tdm_cutrun_case c[4];
+    store_case_init(&c[0], "store: a cut anywhere on a clean chip keeps every committed byte", &cases[0], small);
+    store_case_init(&c[1], "store: a cut anywhere with bad blocks and bit flips keeps every committed byte",
+                    &cases[1], small);
+    store_case_init(&c[2], "store: a cut anywhere on a clean chip keeps every committed byte (1024 blocks)",
+                    &cases[2], real);
+    store_case_init(&c[3], "store: a cut anywhere with bad blocks and bit flips keeps every committed byte "
+                    "(1024 blocks)", &cases[3], real);
+    int rc = tdm_cutrun_main(argc, argv, c, 4);
+    int selective = 0;
+    for (int i = 1; i < argc; i++) {
+        selective |= !strcmp(argv[i], "--case") || !strcmp(argv[i], "--part") || !strcmp(argv[i], "--cut") ||
+                     !strcmp(argv[i], "--list");
+    }
+    if (rc == 0 && !selective) {
+        int kinds = 0;
+        for (unsigned k = 0; k < TDM_SIM_TORN_KINDS; k++) {
+            uint64_t n = 0;
+            for (int i = 0; i < 4; i++) {
+                n += cases[i].torn_kind[k];
+            }
+            kinds += n != 0;
+        }
+        printf("%s  distinct torn outcomes exercised: %d (goal >= 5)\n", kinds >= 5 ? "ok  " : "FAIL", kinds);
+        rc = kinds >= 5 ? 0 : 1;
+    }
+    return rc;
 }
