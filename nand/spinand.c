@@ -354,10 +354,20 @@ static int spin_geometry(void *ctx, struct tdm_nand_geometry *geo)
     return 0;
 }
 
+static int spin_marked_bad(void *ctx, uint32_t block)
+{
+    return tdm_spinand_is_marked_bad(ctx, block);
+}
+
+static int spin_mark_bad(void *ctx, uint32_t block)
+{
+    return tdm_spinand_mark_bad(ctx, block);
+}
+
 struct tdm_nand_ops tdm_spinand_ops(struct tdm_spinand *d)
 {
-    struct tdm_nand_ops ops = {
-        .ctx = d, .geometry = spin_geometry, .read = spin_read, .program = spin_program, .erase = spin_erase};
+    struct tdm_nand_ops ops = {.ctx = d, .geometry = spin_geometry, .read = spin_read, .program = spin_program,
+                               .erase = spin_erase, .is_marked_bad = spin_marked_bad, .mark_bad = spin_mark_bad};
     return ops;
 }
 

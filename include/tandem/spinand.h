@@ -91,7 +91,7 @@ _Static_assert(sizeof(struct tdm_spinand) <= TDM_SPINAND_RAM, "struct tdm_spinan
  * TDM_E_POWER. After a power cycle of the chip, call it again: the parts power up locked. */
 int tdm_spinand_init(struct tdm_spinand *d, const struct tdm_spinand_config *cfg);
 
-/* The NAND port over this driver: ops.ctx = d. */
+/* The NAND port over this driver: ops.ctx = d; its is_marked_bad / mark_bad are the two calls below. */
 struct tdm_nand_ops tdm_spinand_ops(struct tdm_spinand *d);
 
 /* The bad-block marker of `block` (first page, its datasheet spare byte): 1 marked (not FFh, or the page
