@@ -11,6 +11,7 @@
 
 #include "nand_sim.h"
 #include "rng.h"
+#include "spinand_sim.h"
 #include "tandem/err.h"
 #include "tandem/host_crypto.h"
 #include "tandem/store.h"
@@ -36,6 +37,7 @@ struct model {
 struct rig {
     const struct campaign_cfg *cfg;
     struct tdm_sim_nand chip;
+    struct tdm_sim_spinand_port spi; /* cfg->spi_hz: the driver and the SPI model in front of chip */
     struct tdm_nand_ops ops;
     struct tdm_nand nand;
     struct tdm_store st;
@@ -87,15 +89,22 @@ static void chip_clone(struct tdm_sim_nand *dst, const struct tdm_sim_nand *src)
     }
 }
 
-static void rig_attach(struct rig *r)
+/* The store's NAND port on r->chip (powered: the driver inits over the SPI bus). */
+static int rig_attach(struct rig *r)
 {
-    r->ops = tdm_sim_nand_ops(&r->chip);
-    tdm_nand_init(&r->nand, &r->ops);
+    int err = 0;
+    if (r->cfg->spi_hz) {
+        err = tdm_sim_spinand_port(&r->spi, &r->chip, r->cfg->spi_hz, 1, r->cfg->seed, &r->ops);
+    } else {
+        r->ops = tdm_sim_nand_ops(&r->chip);
+    }
+    err = err < 0 ? err : tdm_nand_init(&r->nand, &r->ops);
     memset(&r->scfg, 0, sizeof r->scfg);
     r->scfg.nand = &r->nand;
     r->scfg.crypto = tdm_host_crypto();
     r->scfg.page_buf = r->page_buf;
     r->scfg.slot_bytes = r->cfg->slot_capacity;
+    return err;
 }
 
 static int rig_create(struct rig *r)
@@ -111,10 +120,13 @@ static int rig_create(struct rig *r)
     r->chip.faults.disturb_ppm = c->disturb_ppm;
     r->chip.faults.retention_ppm = c->retention_ppm;
     r->chip.faults.bitflip_bits = r->chip.geo.ecc_bits;
-    rig_attach(r);
     memset(&r->m, 0, sizeof r->m);
     r->m.roles_conf[0] = r->m.roles_conf[1] = TDM_STORE_NONE;
-    return 0;
+    err = rig_attach(r);
+    if (err < 0) {
+        tdm_sim_nand_destroy(&r->chip);
+    }
+    return err;
 }
 
 /* Power on: RAM holds garbage, as on silicon, so nothing the store kept in RAM before the cut can be trusted
@@ -125,11 +137,12 @@ static uint64_t ram_seed(const struct campaign_cfg *c, uint64_t cut, int torn, u
            (uint64_t)torn;
 }
 
-static void power_on(struct rig *r)
+static int power_on(struct rig *r)
 {
     tdm_sim_domain_power_on(r->chip.dom);
     tdm_rng_fill(&r->ram_rng, &r->st, sizeof r->st);
     tdm_rng_fill(&r->ram_rng, r->page_buf, sizeof r->page_buf);
+    return r->cfg->spi_hz ? tdm_sim_spinand_port_boot(&r->spi) : 0; /* the part powered up locked */
 }
 
 /* ---- the workload ---- */
@@ -236,7 +249,7 @@ static int workload(struct rig *r)
     uint64_t armed = r->chip.dom->cut_at; /* the campaign's cut stays armed across this reboot */
     enum tdm_sim_cut mode = r->chip.dom->cut_mode;
     tdm_sim_domain_cut_now(r->chip.dom);
-    power_on(r);
+    STEP(power_on(r));
     tdm_sim_domain_cut_at(r->chip.dom, armed, mode);
     STEP(tdm_store_mount(&r->st, &r->scfg));
     int durable = tdm_store_resume(&r->st, 1);
@@ -403,12 +416,25 @@ static int check_blocks(struct rig *r)
     return 0;
 }
 
+/* On the SPI bus: the driver never misused it (a command the chip did not understand, ignored while busy or
+ * without write enable, or refused on a locked block). */
+static int check_bus(struct rig *r)
+{
+    const struct tdm_sim_spinand_stats *b = &r->spi.sim.stats;
+    if (r->cfg->spi_hz && (b->proto_errors || b->busy_ignored || b->wel_missing || b->lock_refused)) {
+        return failf(r, "spi bus: %llu protocol errors, %llu commands while busy, %llu without write enable, %llu "
+                     "on a locked block", (unsigned long long)b->proto_errors, (unsigned long long)b->busy_ignored,
+                     (unsigned long long)b->wel_missing, (unsigned long long)b->lock_refused);
+    }
+    return 0;
+}
+
 /* Recovery after a cut: power on, mount, resume an open slot, maintain. 1 = unformatted (allowed only
  * while the format was in doubt), 0 = mounted, negative = error (TDM_E_POWER when cut again). */
 static int recover(struct rig *r)
 {
-    power_on(r);
-    int err = tdm_store_mount(&r->st, &r->scfg);
+    int err = power_on(r);
+    err = err < 0 ? err : tdm_store_mount(&r->st, &r->scfg);
     if (err == TDM_E_STORE_UNFORMATTED && r->m.formatted < 2) {
         return 1;
     }
@@ -438,7 +464,7 @@ static int check_all(struct rig *r)
     if (rec < 0) {
         return failf(r, "recovery: %s", tdm_errname(rec));
     }
-    if (check_slots(r) < 0 || check_journal(r) < 0 || check_blocks(r) < 0) {
+    if (check_bus(r) < 0 || check_slots(r) < 0 || check_journal(r) < 0 || check_blocks(r) < 0) {
         return -1;
     }
     return 0;
@@ -559,11 +585,13 @@ static int run_double(struct rig *r, const struct campaign_cfg *c, uint64_t cut,
         }
         tdm_sim_nand_destroy(&r->chip);
         chip_clone(&r->chip, &after);
-        rig_attach(r);
+        tdm_sim_domain_power_on(r->chip.dom);
+        if (rig_attach(r) < 0) {
+            abort(); /* a powered chip the driver cannot init: the campaign cannot go on */
+        }
         r->m = m;
         r->why[0] = 0;
         r->ram_rng = ram_seed(c, cut, torn, j);
-        tdm_sim_domain_power_on(r->chip.dom);
         tdm_sim_domain_cut_at(r->chip.dom, r->chip.dom->ops + j, (j & 1) ? TDM_SIM_CUT_TORN : TDM_SIM_CUT_BEFORE);
         int first = recover(r);
         res->doubles++;
@@ -605,6 +633,7 @@ int campaign_run(const struct campaign_cfg *c, struct campaign_result *res)
     r->ram_rng = ram_seed(c, 0, 0, 0);
     err = workload(r);
     res->ops = r->chip.dom->ops;
+    res->bus_transactions = c->spi_hz ? r->spi.sim.stats.transactions : 0;
     res->scrubs = r->scrubs;
     res->grown_bad = r->chip.stats.program_fails + r->chip.stats.erase_fails;
     if (err < 0 || check_all(r) < 0) {

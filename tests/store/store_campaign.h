@@ -14,6 +14,8 @@
 
 struct campaign_cfg {
     const char *part;         /* simulated part, e.g. "W25N-SMALL" */
+    uint32_t spi_hz;          /* bus: 0 = the page-level port; else the device's, the SPI-NAND driver over the
+                               * chip's SPI command-level model at this clock, one data line (SPIM4: 32 MHz) */
     uint32_t factory_bad;     /* factory bad blocks on the chip */
     uint64_t seed;
     uint32_t slot_a_bytes;    /* content staged in slot A (then installed) */
@@ -36,6 +38,7 @@ struct campaign_result {
     uint64_t doubles;  /* second cuts run */
     uint64_t failures;
     uint64_t scrubs, grown_bad; /* seen in the uncut run */
+    uint64_t bus_transactions;  /* SPI transactions of the uncut run (0 on the page-level port) */
     char first_failure[512];    /* what failed first, with its replay words */
     uint64_t first_cut, first_second; /* ...its cut and second cut (0 = none or the uncut run) */
     int first_torn;
