@@ -47,7 +47,19 @@ struct outcome {
     uint64_t rec_start, rec_ops;
     int err;          /* 0, or why the device did not reach a stable, bootable set */
     unsigned boots;
+    uint64_t bus_misuse; /* SPI bus: protocol errors, commands while busy, without WEL, on a locked block */
 };
+
+/* The SPI bus since the port was last built (at each power-on and mount): tally, then start again. */
+static void bus_tally(struct camp *c, struct outcome *out)
+{
+    struct tdm_sim_spinand_stats *b = &c->dev.nand_spi.sim.stats;
+    if (c->o->nand_spi_hz) {
+        out->bus_misuse += b->proto_errors + b->busy_ignored + b->wel_missing + b->lock_refused;
+        c->r->bus_transactions += b->transactions;
+        memset(b, 0, sizeof *b);
+    }
+}
 
 static double now_s(void)
 {
@@ -119,6 +131,7 @@ static void play(struct camp *c, uint64_t first, int torn1, uint64_t second, int
     while (out->boots < MAX_BOOTS) {
         out->boots++;
         int err = tdm_sim_run_once(&c->dev, &c->cfg, &c->run);
+        bus_tally(c, out);
         if (!first && c->run.app_start_op && c->run.rep.outcome == TDM_BOOT_RUN_TRIAL && c->ntrials < 4) {
             c->trial_lo[c->ntrials] = c->run.app_start_op - out->rec_start;
             c->trial_hi[c->ntrials++] = c->dev.dom.ops - out->rec_start;
@@ -129,6 +142,7 @@ static void play(struct camp *c, uint64_t first, int torn1, uint64_t second, int
         }
         if (err >= 0) {
             err = app_work(c);
+            bus_tally(c, out);
             if (err == 1) {
                 tdm_sim_device_reset(&c->dev, TDM_RESET_SREQ); /* the app reboots into the bootloader */
                 continue;
@@ -164,6 +178,9 @@ static const char *judge(struct camp *c, const struct outcome *out, uint64_t fir
     if (c->dev.mixed_starts) {
         c->r->mixed_boots += c->dev.mixed_starts;
         return "an application start saw a mixed set";
+    }
+    if (out->bus_misuse) {
+        return "the SPI-NAND driver misused the bus";
     }
     if (out->err < 0) {
         c->r->bricked++;
@@ -232,7 +249,8 @@ static int setup(struct camp *c)
     if (system(cmd) != 0) {
         return TDM_E_IO;
     }
-    struct tdm_sim_device_opts dopts = {.part = "W25N-SMALL", .bad_blocks = o->bad_blocks, .seed = o->seed};
+    struct tdm_sim_device_opts dopts = {.part = o->part ? o->part : "W25N-SMALL", .bad_blocks = o->bad_blocks,
+                                        .seed = o->seed, .nand_spi_hz = o->nand_spi_hz};
     int err = tdm_sim_device_create(&c->dev, c->dir, &dopts);
     /* the RAM of both cores' code: garbage at every power-on and reset, so nothing survives a cut in it */
     err = err < 0 ? err : tdm_sim_device_add_ram(&c->dev, &c->run, sizeof c->run);

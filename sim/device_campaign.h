@@ -25,6 +25,8 @@ enum tdm_campaign_scenario {
 struct tdm_campaign_opts {
     enum tdm_campaign_scenario scenario;
     uint64_t seed;
+    const char *part;         /* NAND part (NULL = W25N-SMALL) */
+    uint32_t nand_spi_hz;     /* 0: page-level NAND port; else the SPI-NAND driver over the SPI model, this clock */
     uint32_t bad_blocks;      /* factory bad blocks of the chip */
     uint32_t bitflip_ppm;     /* corrected bit flips on NAND reads */
     uint32_t grown_bad_ppm;   /* program/erase failures (grown bad blocks) */
@@ -53,6 +55,7 @@ struct tdm_campaign_result {
                              on trial to the end of its confirmation) */
     uint64_t healthy_rejected; /* runs whose healthy new set ended rejected (update and story: goal 0) */
     uint64_t nand_faults; /* injected NAND faults that happened in all runs (bit flips, program/erase fails) */
+    uint64_t bus_transactions; /* SPI transactions of all runs (opts.nand_spi_hz; 0 on the page-level port) */
     double host_s;
 };
 
