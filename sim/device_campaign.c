@@ -55,7 +55,7 @@ static void bus_tally(struct camp *c, struct outcome *out)
 {
     struct tdm_sim_spinand_stats *b = &c->dev.nand_spi.sim.stats;
     if (c->o->nand_spi_hz) {
-        out->bus_misuse += b->proto_errors + b->busy_ignored + b->wel_missing + b->lock_refused;
+        out->bus_misuse += tdm_sim_spinand_misuse(&c->dev.nand_spi.sim);
         c->r->bus_transactions += b->transactions;
         memset(b, 0, sizeof *b);
     }

@@ -45,6 +45,12 @@ int tdm_sim_spinand_port_boot(struct tdm_sim_spinand_port *p)
     return tdm_spinand_init(&p->drv, &cfg);
 }
 
+uint64_t tdm_sim_spinand_misuse(const struct tdm_sim_spinand *s)
+{
+    const struct tdm_sim_spinand_stats *b = &s->stats;
+    return b->proto_errors + b->busy_ignored + b->wel_missing + b->lock_refused;
+}
+
 static uint64_t bus_ns(const struct tdm_sim_spinand *s, uint64_t one_line_bytes, uint64_t data_bytes)
 {
     uint64_t bits = one_line_bytes * 8 + (data_bytes * 8 + s->lines - 1) / s->lines;

@@ -132,6 +132,10 @@ int tdm_sim_spinand_port(struct tdm_sim_spinand_port *p, struct tdm_sim_nand *ch
 /* After power came back the part is locked again: init the driver, as a device's boot does. */
 int tdm_sim_spinand_port_boot(struct tdm_sim_spinand_port *p);
 
+/* Misuse of the bus the chip counted (a driver must cause none): protocol errors, commands ignored while
+ * busy or without write enable, program / erase of a locked block. */
+uint64_t tdm_sim_spinand_misuse(const struct tdm_sim_spinand *s);
+
 /* The physical limit of programming `bytes` (whole pages) at this bus: per page the part's tPROG, the
  * page's transfer on the data lines and the fewest command bytes on one line (06h, 02h + column,
  * 10h + row, one status read). The reference of store.stage_ratio at the SPI level. */

@@ -421,7 +421,7 @@ static int check_blocks(struct rig *r)
 static int check_bus(struct rig *r)
 {
     const struct tdm_sim_spinand_stats *b = &r->spi.sim.stats;
-    if (r->cfg->spi_hz && (b->proto_errors || b->busy_ignored || b->wel_missing || b->lock_refused)) {
+    if (r->cfg->spi_hz && tdm_sim_spinand_misuse(&r->spi.sim)) {
         return failf(r, "spi bus: %llu protocol errors, %llu commands while busy, %llu without write enable, %llu "
                      "on a locked block", (unsigned long long)b->proto_errors, (unsigned long long)b->busy_ignored,
                      (unsigned long long)b->wel_missing, (unsigned long long)b->lock_refused);
