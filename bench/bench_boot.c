@@ -270,6 +270,35 @@ int main(void)
         total.trial_cuts += t->trial_cuts;
         total.healthy_rejected += t->healthy_rejected;
     }
+    /* Each part on the device's NAND bus: the SPI-NAND driver over the chip's SPI model at SPIM4's 32 MHz,
+     * with factory and grown bad blocks and bit flips; the update and the rollback cases through the SPI
+     * driver (the last two device cases), every first cut. */
+    static const char *const parts[3][2] = {{"W25N-SMALL", "w25n"}, {"MT29F-SMALL", "mt29f"}, {"GD5F-SMALL", "gd5f"}};
+    for (int i = 0; i < 3; i++) {
+        uint64_t pcuts = 0, pfailures = 0;
+        for (unsigned k = TDM_DEVICE_CASES - 2; k < TDM_DEVICE_CASES; k++) {
+            struct tdm_cutrun_opts co = {.plan = cases[k].full, .argv0 = "build/tests/boot/boot_campaign --full",
+                                         .log = stderr};
+            if (quick) {
+                co.plan.seconds = 4;
+                co.plan.second_stride = 7;
+            }
+            struct tdm_cutrun_result r;
+            err = tdm_cutrun_run(&cases[k], parts[i][0], 1, &co, &r);
+            if (err < 0) {
+                tdm_device_cases_free(dc, TDM_DEVICE_CASES);
+                return fail("spi campaign", err);
+            }
+            pcuts += r.cuts + r.seconds;
+            pfailures += r.failures;
+        }
+        printf("about campaign.boot.%s.cuts update + rollback on %s through the SPI-NAND driver and the SPI model "
+               "(32 MHz), bad blocks, grown bad, bit flips | first + second cuts\n", parts[i][1], parts[i][0]);
+        printf("metric campaign.boot.%s.cuts %llu cuts\n", parts[i][1], (unsigned long long)pcuts);
+        printf("about campaign.boot.%s.failures goal 0 | runs that booted a mixed set, bricked, or ended wrong\n",
+               parts[i][1]);
+        printf("metric campaign.boot.%s.failures %llu runs\n", parts[i][1], (unsigned long long)pfailures);
+    }
     tdm_device_cases_free(dc, TDM_DEVICE_CASES);
     printf("about campaign.boot.cuts %s | first cuts (every op of every flash, before and torn) + second cuts\n",
            quick ? "quick sample" : "150 sampled first cuts per scenario get every second cut");

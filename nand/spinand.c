@@ -17,8 +17,6 @@
 #define OP_WRITE_ENABLE 0x06
 #define OP_LOAD 0x02
 #define OP_LOAD_X4 0x32
-#define OP_LOAD_KEEP 0x84
-#define OP_LOAD_KEEP_X4 0x34
 #define OP_EXECUTE 0x10
 #define OP_PAGE_READ 0x13
 #define OP_READ_CACHE 0x0B    /* fast read: 2 column bytes + 1 dummy byte, data on one line */
@@ -32,9 +30,10 @@
 #define SR_EFAIL 0x04
 #define SR_PFAIL 0x08
 
-/* One transaction: `cmd` (opcode + header, one line), then `out` written and `in` read on `lines`. */
+/* One transaction: `cmd` (opcode + header, one line), then `out` and `out2` written (one data phase, two
+ * buffers) and `in` read on `lines`. */
 static int xfer(struct tdm_spinand *d, const uint8_t *cmd, uint32_t cmd_len, const void *out, uint32_t out_len,
-                void *in, uint32_t in_len, uint32_t lines)
+                const void *out2, uint32_t out2_len, void *in, uint32_t in_len, uint32_t lines)
 {
     void *ctx = d->spi.ctx;
     int err = d->spi.select(ctx);
@@ -45,6 +44,9 @@ static int xfer(struct tdm_spinand *d, const uint8_t *cmd, uint32_t cmd_len, con
     if (err == 0 && out_len) {
         err = d->spi.write(ctx, out, out_len, lines);
     }
+    if (err == 0 && out2_len) {
+        err = d->spi.write(ctx, out2, out2_len, lines);
+    }
     if (err == 0 && in_len) {
         err = d->spi.read(ctx, in, in_len, lines);
     }
@@ -54,26 +56,26 @@ static int xfer(struct tdm_spinand *d, const uint8_t *cmd, uint32_t cmd_len, con
 
 static int cmd_only(struct tdm_spinand *d, uint8_t op)
 {
-    return xfer(d, &op, 1, 0, 0, 0, 0, 1);
+    return xfer(d, &op, 1, 0, 0, 0, 0, 0, 0, 1);
 }
 
 /* A command with a 3-byte row address (page read, program execute, erase). */
 static int cmd_row(struct tdm_spinand *d, uint8_t op, uint32_t row)
 {
     uint8_t cmd[4] = {op, (uint8_t)(row >> 16), (uint8_t)(row >> 8), (uint8_t)row};
-    return xfer(d, cmd, 4, 0, 0, 0, 0, 1);
+    return xfer(d, cmd, 4, 0, 0, 0, 0, 0, 0, 1);
 }
 
 static int get_feature(struct tdm_spinand *d, uint8_t reg, uint8_t *v)
 {
     uint8_t cmd[2] = {OP_GET_FEATURE, reg};
-    return xfer(d, cmd, 2, 0, 0, v, 1, 1);
+    return xfer(d, cmd, 2, 0, 0, 0, 0, v, 1, 1);
 }
 
 static int set_feature(struct tdm_spinand *d, uint8_t reg, uint8_t v)
 {
     uint8_t cmd[3] = {OP_SET_FEATURE, reg, v};
-    return xfer(d, cmd, 3, 0, 0, 0, 0, 1);
+    return xfer(d, cmd, 3, 0, 0, 0, 0, 0, 0, 1);
 }
 
 /* Wait for OIP to clear: first the typical time (with a clock), then poll, up to twice the maximum time
@@ -110,7 +112,7 @@ static const struct tdm_spinand_part *detect(struct tdm_spinand *d, int *err)
 {
     uint8_t cmd[2] = {OP_READ_ID, 0x00}; /* a dummy byte, or the address 00h on GigaDevice */
     uint8_t id[3];
-    *err = xfer(d, cmd, 2, 0, 0, id, sizeof id, 1);
+    *err = xfer(d, cmd, 2, 0, 0, 0, 0, id, sizeof id, 1);
     if (*err < 0) {
         return 0;
     }
@@ -231,7 +233,7 @@ static int page_read(struct tdm_spinand *d, uint32_t row)
 static int read_cache(struct tdm_spinand *d, uint32_t col, void *buf, uint32_t len)
 {
     uint8_t cmd[4] = {d->lines == 4 ? OP_READ_CACHE_X4 : OP_READ_CACHE, (uint8_t)(col >> 8), (uint8_t)col, 0};
-    return xfer(d, cmd, 4, 0, 0, buf, len, d->lines);
+    return xfer(d, cmd, 4, 0, 0, 0, 0, buf, len, d->lines);
 }
 
 static int spin_read(void *ctx, uint32_t row, uint32_t col, void *buf, uint32_t len)
@@ -263,11 +265,13 @@ static int spin_read(void *ctx, uint32_t row, uint32_t col, void *buf, uint32_t 
     return err < 0 ? err : ecc;
 }
 
-static int load(struct tdm_spinand *d, int keep, uint32_t col, const void *buf, uint32_t len)
+/* Program load (02h / 32h: the cache register starts all FFh) at `col`: `len` bytes of `buf`, then in the
+ * same data phase (the cache register runs on from the data into the spare) `spare_len` spare bytes. */
+static int load(struct tdm_spinand *d, uint32_t col, const void *buf, uint32_t len, const uint8_t *spare,
+                uint32_t spare_len)
 {
-    uint8_t op = keep ? (d->lines == 4 ? OP_LOAD_KEEP_X4 : OP_LOAD_KEEP) : (d->lines == 4 ? OP_LOAD_X4 : OP_LOAD);
-    uint8_t cmd[3] = {op, (uint8_t)(col >> 8), (uint8_t)col};
-    return xfer(d, cmd, 3, buf, len, 0, 0, d->lines);
+    uint8_t cmd[3] = {d->lines == 4 ? OP_LOAD_X4 : OP_LOAD, (uint8_t)(col >> 8), (uint8_t)col};
+    return xfer(d, cmd, 3, buf, len, spare, spare_len, 0, 0, d->lines);
 }
 
 /* Write enable, `op` on `row`, then wait; returns the final status or an error. */
@@ -308,18 +312,18 @@ static int spin_program(void *ctx, uint32_t row, uint32_t col, const void *buf, 
     }
     uint32_t page = d->geo.page_size;
     uint32_t n = col < page ? (len < page - col ? len : page - col) : 0;
-    err = cmd_only(d, OP_WRITE_ENABLE);
-    if (err == 0 && n) {
-        err = load(d, 0, col, buf, n);
+    uint8_t spare[TDM_SPINAND_MAX_OOB];
+    uint32_t spare_len = 0; /* raw spare bytes to send: through the last one a given tag byte lands on */
+    memset(spare, 0xFF, sizeof spare); /* FFh programs nothing: marker and parity bytes stay the chip's */
+    const uint8_t *from = (const uint8_t *)buf + n;
+    for (uint32_t i = 0; i < len - n; i++) {
+        uint32_t at = tag_at(p, col + n - page + i);
+        spare[at] = from[i]; /* scatter */
+        spare_len = at + 1 > spare_len ? at + 1 : spare_len;
     }
-    if (err == 0 && len > n) {
-        uint8_t spare[TDM_SPINAND_MAX_OOB];
-        memset(spare, 0xFF, sizeof spare); /* FFh programs nothing: marker and parity bytes stay the chip's */
-        const uint8_t *from = (const uint8_t *)buf + n;
-        for (uint32_t i = 0; i < len - n; i++) {
-            spare[tag_at(p, col + n - page + i)] = from[i]; /* scatter */
-        }
-        err = load(d, n != 0, page, spare, p->geo.oob_size);
+    err = cmd_only(d, OP_WRITE_ENABLE);
+    if (err == 0) {
+        err = load(d, n ? col : page, buf, n, spare, spare_len);
     }
     if (err < 0) {
         return err;
@@ -354,10 +358,20 @@ static int spin_geometry(void *ctx, struct tdm_nand_geometry *geo)
     return 0;
 }
 
+static int spin_marked_bad(void *ctx, uint32_t block)
+{
+    return tdm_spinand_is_marked_bad(ctx, block);
+}
+
+static int spin_mark_bad(void *ctx, uint32_t block)
+{
+    return tdm_spinand_mark_bad(ctx, block);
+}
+
 struct tdm_nand_ops tdm_spinand_ops(struct tdm_spinand *d)
 {
-    struct tdm_nand_ops ops = {
-        .ctx = d, .geometry = spin_geometry, .read = spin_read, .program = spin_program, .erase = spin_erase};
+    struct tdm_nand_ops ops = {.ctx = d, .geometry = spin_geometry, .read = spin_read, .program = spin_program,
+                               .erase = spin_erase, .is_marked_bad = spin_marked_bad, .mark_bad = spin_mark_bad};
     return ops;
 }
 
@@ -386,7 +400,7 @@ int tdm_spinand_mark_bad(struct tdm_spinand *d, uint32_t block)
     uint8_t zero = 0x00;
     int err = cmd_only(d, OP_WRITE_ENABLE);
     if (err == 0) {
-        err = load(d, 0, d->geo.page_size + d->part->bbm, &zero, 1);
+        err = load(d, d->geo.page_size + d->part->bbm, &zero, 1, 0, 0);
     }
     if (err < 0) {
         return err;

@@ -149,6 +149,7 @@ int tdm_sim_device_create(struct tdm_sim_device *dev, const char *dir, const str
         return err;
     }
     dev->nand.faults = opts->nand_faults;
+    dev->nand_spi_hz = opts->nand_spi_hz;
     hw_from_chip(dev);
     if (opts->layout) {
         dev->layout = *opts->layout;

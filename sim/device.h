@@ -24,6 +24,7 @@
 #include "flash_sim.h"
 #include "nand_sim.h"
 #include "otp_sim.h"
+#include "spinand_sim.h"
 #include "tandem/clock_port.h"
 #include "tandem/counter_port.h"
 #include "tandem/flash_port.h"
@@ -66,6 +67,8 @@ struct tdm_sim_device_opts {
     const struct tdm_layout *layout;  /* NULL = tdm_layout_default */
     uint32_t counter_slots;           /* 0 = TDM_SIM_COUNTER_SLOTS; at most TDM_OTP_COUNTER_SLOTS_NRF5340 */
     struct tdm_sim_faults nand_faults; /* the chip's seeded faults (kept in its file); zero = none */
+    uint32_t nand_spi_hz; /* 0: the NAND port is the page-level chip's; else the device's: the SPI-NAND
+                           * driver over the chip's SPI model at this clock, one line (not kept in the files) */
 };
 
 struct tdm_sim_ipc_end {
@@ -80,6 +83,8 @@ struct tdm_sim_device {
     struct tdm_layout_diag layout_diag; /* why open failed with TDM_E_BOOT_LAYOUT */
     struct tdm_sim_domain dom;          /* the one domain of all three flashes and the counter */
     struct tdm_sim_nand nand;
+    uint32_t nand_spi_hz;                /* opts.nand_spi_hz */
+    struct tdm_sim_spinand_port nand_spi; /* the driver and the SPI model in front of nand (nand_spi_hz) */
     struct tdm_sim_flash app, net;
     /* RAM: lost at every power cut */
     uint8_t *shared;      /* layout.shared.size bytes */
@@ -129,7 +134,9 @@ void tdm_sim_device_close(struct tdm_sim_device *dev);
 /* Ports, valid while the device is open. */
 struct tdm_flash_ops tdm_sim_device_app_flash(struct tdm_sim_device *dev); /* app core only */
 struct tdm_flash_ops tdm_sim_device_net_flash(struct tdm_sim_device *dev); /* net core only */
-struct tdm_nand_ops tdm_sim_device_nand(struct tdm_sim_device *dev);       /* app core only */
+/* app core only; with nand_spi_hz the driver over the SPI model, initialized again by each call (the part
+ * powers up locked: call it at every power-on, as the boot does) */
+struct tdm_nand_ops tdm_sim_device_nand(struct tdm_sim_device *dev);
 struct tdm_counter_ops tdm_sim_device_counter(struct tdm_sim_device *dev); /* app core only */
 /* Decode dev->counter and dev->counter_updates from the OTP words (no clock, no power check). */
 void tdm_sim_device_counter_view(struct tdm_sim_device *dev);

@@ -18,6 +18,7 @@
 struct outcome {
     int err;          /* 0, or why the device did not reach a stable, bootable set */
     unsigned boots;
+    uint64_t bus_misuse; /* SPI bus: protocol errors, commands while busy, without WEL, on a locked block */
 };
 
 struct tdm_camp {
@@ -53,6 +54,17 @@ struct tdm_camp {
 
 
 static int running(const struct tdm_camp *c, const char *id);
+
+/* The SPI bus since the port was last built (at each power-on and mount): tally, then start again. */
+static void bus_tally(struct tdm_camp *c, struct outcome *out)
+{
+    struct tdm_sim_spinand_stats *b = &c->dev.nand_spi.sim.stats;
+    if (c->o->nand_spi_hz) {
+        out->bus_misuse += tdm_sim_spinand_misuse(&c->dev.nand_spi.sim);
+        c->r->bus_transactions += b->transactions;
+        memset(b, 0, sizeof *b);
+    }
+}
 
 /* The application's own work after a healthy start, in the story scenario: fetch the next package.
  * Returns 1 (a package is PENDING: reboot), 0 (nothing left to do), or an error (a cut unwinds). */
@@ -97,6 +109,7 @@ static void boot_until_stable(struct tdm_camp *c, uint64_t ops0, int record)
     while (out->boots < MAX_BOOTS) {
         out->boots++;
         int err = tdm_sim_run_once(&c->dev, &c->cfg, &c->run);
+        bus_tally(c, out);
         if (record && c->run.app_start_op && c->run.rep.outcome == TDM_BOOT_RUN_TRIAL && c->ntrials < 4) {
             c->trial_lo[c->ntrials] = c->run.app_start_op - ops0;
             c->trial_hi[c->ntrials++] = c->dev.dom.ops - ops0;
@@ -107,6 +120,7 @@ static void boot_until_stable(struct tdm_camp *c, uint64_t ops0, int record)
         }
         if (err >= 0) {
             err = app_work(c);
+            bus_tally(c, out);
             if (err == 1) {
                 tdm_sim_device_reset(&c->dev, TDM_RESET_SREQ); /* the app reboots into the bootloader */
                 continue;
@@ -131,6 +145,9 @@ static const char *judge(struct tdm_camp *c, const struct outcome *out)
     if (c->dev.mixed_starts) {
         c->r->mixed_boots += c->dev.mixed_starts;
         return "an application start saw a mixed set";
+    }
+    if (out->bus_misuse) {
+        return "the SPI-NAND driver misused the bus";
     }
     if (out->err < 0) {
         c->r->bricked++;
@@ -172,7 +189,8 @@ static int prepare(struct tdm_camp *c)
     if (system(cmd) != 0) {
         return TDM_E_IO;
     }
-    struct tdm_sim_device_opts dopts = {.part = c->part, .bad_blocks = o->bad_blocks, .seed = c->seed};
+    struct tdm_sim_device_opts dopts = {.part = c->part, .bad_blocks = o->bad_blocks, .seed = c->seed,
+                                        .nand_spi_hz = o->nand_spi_hz};
     int err = tdm_sim_device_create(&c->dev, c->dir, &dopts);
     /* the RAM of both cores' code: garbage at every power-on and reset, so nothing survives a cut in it */
     err = err < 0 ? err : tdm_sim_device_add_ram(&c->dev, &c->run, sizeof c->run);
@@ -345,36 +363,43 @@ static const struct {
     const char *name;
     enum tdm_campaign_scenario sc;
     uint32_t bad, flips, grown;
-    int every_part;
+    int every_part; /* 0: W25N-SMALL; 1: every part the simulator knows; 2: the three 64-block parts */
+    uint32_t spi_hz; /* 0: the page-level NAND port; else the SPI-NAND driver over the SPI model */
     struct tdm_cutrun_plan slice, full;
 } cases[TDM_DEVICE_CASES] = {
-    {"device: a cut at any operation of an update leaves all old or all new", TDM_CAMPAIGN_UPDATE, 0, 0, 0, 0,
+    {"device: a cut at any operation of an update leaves all old or all new", TDM_CAMPAIGN_UPDATE, 0, 0, 0, 0, 0,
      {1, 5, 5}, {1, 150, 1}},
-    {"device: a cut at any operation of a rollback leaves the old set", TDM_CAMPAIGN_ROLLBACK, 0, 0, 0, 0,
+    {"device: a cut at any operation of a rollback leaves the old set", TDM_CAMPAIGN_ROLLBACK, 0, 0, 0, 0, 0,
      {1, 4, 5}, {1, 150, 1}},
     {"device: the same with bad blocks, grown bad blocks and bit flips", TDM_CAMPAIGN_UPDATE, 20, 10000, 2000, 0,
-     {1, 3, 9}, {1, 20, 1}},
+     0, {1, 3, 9}, {1, 20, 1}},
     {"device: a cut anywhere in the whole story, from fetch to rollback, is survived", TDM_CAMPAIGN_STORY, 0, 0, 0,
-     0, {7, 4, 17}, {1, 40, 1}},
+     0, 0, {7, 4, 17}, {1, 40, 1}},
     {"device: the whole story with bad blocks, grown bad blocks and bit flips", TDM_CAMPAIGN_STORY, 20, 5000, 2000,
-     0, {31, 1, 37}, {1, 20, 1}},
+     0, 0, {31, 1, 37}, {1, 20, 1}},
     {"device: a rollback with bad blocks, grown bad blocks and bit flips", TDM_CAMPAIGN_ROLLBACK, 20, 5000, 2000, 0,
-     {13, 1, 17}, {1, 20, 1}},
-    {"device: an update on every NAND part leaves all old or all new", TDM_CAMPAIGN_UPDATE, 0, 0, 0, 1,
+     0, {13, 1, 17}, {1, 20, 1}},
+    {"device: an update on every NAND part leaves all old or all new", TDM_CAMPAIGN_UPDATE, 0, 0, 0, 1, 0,
      {11, 1, 23}, {1, 10, 1}},
+    {"device: an update through the SPI-NAND driver at 32 MHz leaves all old or all new", TDM_CAMPAIGN_UPDATE, 10,
+     10000, 2000, 2, 32000000, {13, 1, 29}, {1, 40, 1}},
+    {"device: a rollback through the SPI-NAND driver at 32 MHz leaves the old set", TDM_CAMPAIGN_ROLLBACK, 10,
+     10000, 2000, 2, 32000000, {29, 1, 31}, {1, 40, 1}},
 };
 
 unsigned tdm_device_cases(struct tdm_cutrun_case *c, struct tdm_device_case *dc, unsigned max)
 {
     static const char *const w25n[] = {"W25N-SMALL", NULL};
+    static const char *const small[] = {"W25N-SMALL", "MT29F-SMALL", "GD5F-SMALL", NULL};
     for (unsigned i = 0; i < TDM_DEVICE_CASES && i < max; i++) {
         memset(&dc[i], 0, sizeof dc[i]);
         dc[i].scenario = cases[i].sc;
         dc[i].bad_blocks = cases[i].bad;
         dc[i].bitflip_ppm = cases[i].flips;
         dc[i].grown_bad_ppm = cases[i].grown;
+        dc[i].nand_spi_hz = cases[i].spi_hz;
         struct tdm_cutrun_case k = {
-            .name = cases[i].name, .parts = cases[i].every_part ? NULL : w25n, .arg = &dc[i], .setup = case_setup,
+            .name = cases[i].name, .parts = cases[i].every_part == 2 ? small : cases[i].every_part ? NULL : w25n, .arg = &dc[i], .setup = case_setup,
             .body = case_body, .power_on = case_power_on, .check = case_check, .teardown = case_teardown,
             .keep = case_keep, .back = case_back, .slice = cases[i].slice, .full = cases[i].full};
         c[i] = k;

@@ -35,6 +35,7 @@ struct tdm_campaign_result {
                              on trial to the end of its confirmation) */
     uint64_t healthy_rejected; /* runs whose healthy new set ended rejected (update and story: goal 0) */
     uint64_t nand_faults; /* injected NAND faults that happened in all runs (bit flips, program/erase fails) */
+    uint64_t bus_transactions; /* SPI transactions of all runs (nand_spi_hz; 0 on the page-level port) */
 };
 
 struct tdm_device_case {
@@ -43,6 +44,7 @@ struct tdm_device_case {
     uint32_t bitflip_ppm;     /* corrected bit flips on NAND reads */
     uint32_t grown_bad_ppm;   /* program/erase failures (grown bad blocks) */
     uint32_t app_size, net_size; /* firmware body sizes (0 = 60 000 / 20 000 bytes) */
+    uint32_t nand_spi_hz;     /* 0: the page-level NAND port; else the SPI-NAND driver over the SPI model */
     struct tdm_campaign_result tot; /* totals over the runs */
     struct tdm_camp *camp;    /* the prepared device (built at the first setup of a part and seed) */
 };
@@ -50,7 +52,7 @@ struct tdm_device_case {
 /* The named device cases (the same in every program that runs them): fills c[i] and dc[i] for
  * i < min(n, max) and returns n. c[i].arg = &dc[i]. */
 unsigned tdm_device_cases(struct tdm_cutrun_case *c, struct tdm_device_case *dc, unsigned max);
-#define TDM_DEVICE_CASES 7
+#define TDM_DEVICE_CASES 9
 
 /* Free what the cases' runs prepared (the simulated devices and their directories). */
 void tdm_device_cases_free(struct tdm_device_case *dc, unsigned n);

@@ -22,7 +22,13 @@ struct tdm_flash_ops tdm_sim_device_net_flash(struct tdm_sim_device *dev)
 
 struct tdm_nand_ops tdm_sim_device_nand(struct tdm_sim_device *dev)
 {
-    return tdm_sim_nand_ops(&dev->nand);
+    if (!dev->nand_spi_hz) {
+        return tdm_sim_nand_ops(&dev->nand);
+    }
+    struct tdm_nand_ops ops;
+    /* an init that fails leaves a driver whose geometry fails (TDM_E_IO): a chip that does not answer */
+    (void)tdm_sim_spinand_port(&dev->nand_spi, &dev->nand, dev->nand_spi_hz, 1, dev->seed, &ops);
+    return ops;
 }
 
 /* ---- security counter (OTP) ---- */

@@ -23,10 +23,15 @@
                       {16 * (k) + 8, 8, PA, 0}
 #define W25N_LAYOUT {W25N_SPARE(0), W25N_SPARE(1), W25N_SPARE(2), W25N_SPARE(3)}
 
-/* MT29F1G01ABAFD: 128 spare bytes, bytes 0-1 the marker, 2-63 free (Linux micron.c: free offset 2,
- * length 62; ecc = the upper 64 bytes). Free bytes are ECC-protected, 16 per sector codeword (assumed:
- * the M78A datasheet's spare map was not available to confirm which free bytes the ECC covers). */
-#define MT29_LAYOUT {{0, 2, MK, 0}, {2, 14, PR, 0}, {16, 16, PR, 1}, {32, 16, PR, 2}, {48, 16, PR, 3}, {64, 64, PA, 0}}
+/* MT29F1G01ABAFD: 128 spare bytes, bytes 0-1 the marker, 2-63 free (Linux micron.c micron_8_ooblayout:
+ * free offset 2, length 62; ecc = the upper 64 bytes). Which free bytes the ECC covers is assumed (the
+ * M78A datasheet's spare map was not available): 4-63 protected, 16 per sector codeword (4-15 for the
+ * first, after the marker and 2-3), bytes 2-3 NOT protected, as in Micron's on-die-ECC parallel NAND
+ * (M60A datasheet "spare area mapping": bytes 2-3 of each section are user metadata II, not protected).
+ * Of the two readings this is the stricter one (two bytes fewer under ECC); the driver's table
+ * (nand/spinand_parts.c) agrees, and tests/nand/test_spinand_views.c holds both to it. */
+#define MT29_LAYOUT {{0, 2, MK, 0}, {2, 2, FR, 0}, {4, 12, PR, 0}, {16, 16, PR, 1}, {32, 16, PR, 2}, {48, 16, PR, 3}, \
+                     {64, 64, PA, 0}}
 
 /* GD5F1GQ4UA: four 16-byte sections; byte 0 of section 0 the marker, bytes 0-7 otherwise free, 8-15
  * parity (Linux gigadevice.c gd5fxgq4xa layout; linux-mtd 2019-06 thread: "user meta data 1" = the

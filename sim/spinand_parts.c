@@ -33,48 +33,58 @@
                   "P-FAIL/E-FAIL; bad-block LUT A1h/A5h of 20 entries; EBh 2 dummy bytes (Linux); " \
                   "tRST 5 us from idle (assumed)",
 
+#define MT29F1G01ABAFD_FACTS \
+        .id = {0x2C, 0x14}, .id_len = 2, .id_addr = false, \
+        .prot_powerup = 0x38, .prot_lock = 0x7C, \
+        .cfg_powerup = 0x10, .cfg_writable = 0x10, \
+        .cfg_ecc = 0x10, .cfg_buf = 0, .cfg_qe = 0, \
+        .ecc_shift = 4, .ecc_mask = 0x7, \
+        .ecc = {{0, 0}, {3, 1}, {6, 3}, {8, 5}}, \
+        .ecc_uncorrectable = 2, \
+        .quadio_dummy = 2, .has_lut = false, .t_rst_ns = 5000, \
+        .source = "MT29F1G01ABAFD: ID 2Ch 14h after 9Fh + 1 dummy byte (Linux micron.c: OPCODE_DUMMY); " \
+                  "block lock A0h BRWD 7, BP3-0 bits 6-3, TB 2, WP#/HOLD# disable 1; power-up locked " \
+                  "(value 38h assumed); configuration B0h ECC_EN bit 4 (power-up on: assumed), " \
+                  "CFG2-0 / LOT_EN modes not modelled (writes refused as protocol errors); status C0h " \
+                  "ECCS2-0 bits 6-4: 000 clean, 001 1-3 bits, 011 4-6 bits, 101 7-8 bits, 010 " \
+                  "uncorrectable (Linux micron.c); OIP 0, WEL 1, E_FAIL 2, P_FAIL 3; EBh 2 dummy bytes " \
+                  "(Linux); tRST 5 us from idle (assumed)"
+
+#define GD5F1GQ4UA_FACTS \
+        .id = {0xC8, 0xF1}, .id_len = 2, .id_addr = true, \
+        .prot_powerup = 0x38, .prot_lock = 0x3E, \
+        .cfg_powerup = 0x10, .cfg_writable = 0x51, \
+        .cfg_ecc = 0x10, .cfg_buf = 0, .cfg_qe = 0x01, \
+        .ecc_shift = 4, .ecc_mask = 0x3, \
+        .ecc = {{0, 0}, {7, 1}, {8, 3}}, \
+        .ecc_uncorrectable = 2, \
+        .quadio_dummy = 1, .has_lut = false, .t_rst_ns = 5000, \
+        .source = "GD5F1GQ4UA: ID C8h F1h after 9Fh + address byte 00h (Linux gigadevice.c: OPCODE_ADDR); " \
+                  "protection A0h BRWD 7, BP2-0 bits 5-3, INV 2, CMP 1, power-up all locked (38h " \
+                  "assumed); feature B0h OTP_PRT 7 (not modelled), OTP_EN 6, ECC_EN 4 (power-up on: " \
+                  "assumed), QE 0 (x4 commands need it: Linux SPINAND_HAS_QE_BIT); status C0h ECCS1-0 " \
+                  "bits 5-4: 00 clean, 01 1-7 bits, 11 8 bits, 10 uncorrectable (Linux gigadevice.c); " \
+                  "EBh 1 dummy byte (Linux); tRST 5 us from idle (assumed)"
+
 static const struct tdm_sim_spinand_part tdm_spinand_parts[] = {
     {
         .name = "W25N01GV", W25N01GV_FACTS
     },
     {
-        .name = "MT29F1G01ABAFD",
-        .id = {0x2C, 0x14}, .id_len = 2, .id_addr = false,
-        .prot_powerup = 0x38, .prot_lock = 0x7C,
-        .cfg_powerup = 0x10, .cfg_writable = 0x10,
-        .cfg_ecc = 0x10, .cfg_buf = 0, .cfg_qe = 0,
-        .ecc_shift = 4, .ecc_mask = 0x7,
-        .ecc = {{0, 0}, {3, 1}, {6, 3}, {8, 5}},
-        .ecc_uncorrectable = 2,
-        .quadio_dummy = 2, .has_lut = false, .t_rst_ns = 5000,
-        .source = "MT29F1G01ABAFD: ID 2Ch 14h after 9Fh + 1 dummy byte (Linux micron.c: OPCODE_DUMMY); "
-                  "block lock A0h BRWD 7, BP3-0 bits 6-3, TB 2, WP#/HOLD# disable 1; power-up locked "
-                  "(value 38h assumed); configuration B0h ECC_EN bit 4 (power-up on: assumed), "
-                  "CFG2-0 / LOT_EN modes not modelled (writes refused as protocol errors); status C0h "
-                  "ECCS2-0 bits 6-4: 000 clean, 001 1-3 bits, 011 4-6 bits, 101 7-8 bits, 010 "
-                  "uncorrectable (Linux micron.c); OIP 0, WEL 1, E_FAIL 2, P_FAIL 3; EBh 2 dummy bytes "
-                  "(Linux); tRST 5 us from idle (assumed)",
+        .name = "MT29F1G01ABAFD", MT29F1G01ABAFD_FACTS
     },
     {
-        .name = "GD5F1GQ4UA",
-        .id = {0xC8, 0xF1}, .id_len = 2, .id_addr = true,
-        .prot_powerup = 0x38, .prot_lock = 0x3E,
-        .cfg_powerup = 0x10, .cfg_writable = 0x51,
-        .cfg_ecc = 0x10, .cfg_buf = 0, .cfg_qe = 0x01,
-        .ecc_shift = 4, .ecc_mask = 0x3,
-        .ecc = {{0, 0}, {7, 1}, {8, 3}},
-        .ecc_uncorrectable = 2,
-        .quadio_dummy = 1, .has_lut = false, .t_rst_ns = 5000,
-        .source = "GD5F1GQ4UA: ID C8h F1h after 9Fh + address byte 00h (Linux gigadevice.c: OPCODE_ADDR); "
-                  "protection A0h BRWD 7, BP2-0 bits 5-3, INV 2, CMP 1, power-up all locked (38h "
-                  "assumed); feature B0h OTP_PRT 7 (not modelled), OTP_EN 6, ECC_EN 4 (power-up on: "
-                  "assumed), QE 0 (x4 commands need it: Linux SPINAND_HAS_QE_BIT); status C0h ECCS1-0 "
-                  "bits 5-4: 00 clean, 01 1-7 bits, 11 8 bits, 10 uncorrectable (Linux gigadevice.c); "
-                  "EBh 1 dummy byte (Linux); tRST 5 us from idle (assumed)",
+        .name = "GD5F1GQ4UA", GD5F1GQ4UA_FACTS
     },
     {
-        /* The 64-block test part answers as a W25N01GV (same die facts, fewer blocks). */
+        /* The 64-block test parts answer as their real part (same die facts, fewer blocks). */
         .name = "W25N-SMALL", W25N01GV_FACTS
+    },
+    {
+        .name = "MT29F-SMALL", MT29F1G01ABAFD_FACTS
+    },
+    {
+        .name = "GD5F-SMALL", GD5F1GQ4UA_FACTS
     },
 };
 

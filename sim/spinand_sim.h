@@ -25,6 +25,7 @@
 
 #include "nand_sim.h"
 #include "tandem/spi_port.h"
+#include "tandem/spinand.h"
 
 /* Status register (C0h) bits common to the three parts (W25N01GV SR-3, MT29F status, GD5F status). */
 #define TDM_SPINAND_SR_OIP 0x01
@@ -108,5 +109,36 @@ struct tdm_spi_ops tdm_sim_spinand_ops(struct tdm_sim_spinand *s);
 
 /* The status register as the chip would report it now (OIP from the clock), without a transaction. */
 uint8_t tdm_sim_spinand_status(struct tdm_sim_spinand *s);
+
+/* ---- sim/spinand_port.c: the chip's NAND port as a device has it ---- */
+
+/* The real SPI-NAND driver (nand/spinand.c) over this command-level model of a page-level chip, on a bus
+ * of `hz` with `lines` data lines (1, or 4 for quad). Caller-owned and not moved while in use (the port's
+ * ctx points into it); the chip outlives it. */
+struct tdm_sim_spinand_port {
+    struct tdm_sim_spinand sim;
+    struct tdm_clock_ops clock; /* the chip's simulated clock: the driver waits tR / tPROG / tBERS on it */
+    struct tdm_spinand drv;
+    uint32_t lines;
+};
+
+/* Build the stack in front of `chip` and init the driver (reset, JEDEC ID, unlock, ECC on); the driver
+ * uses the chip's blocks only (a 64-block test part answers with its real part's ID). *ops = the driver's
+ * NAND port, marker calls included. Power cuts and torn operations are the chip's (its domain): a cut
+ * lands at the chip's program or erase and the driver returns TDM_E_POWER. Returns 0, TDM_E_SIM_PART
+ * (no command-level facts for the part), TDM_E_INVAL (bus), or the driver's init error. */
+int tdm_sim_spinand_port(struct tdm_sim_spinand_port *p, struct tdm_sim_nand *chip, uint32_t hz, uint32_t lines,
+                         uint64_t seed, struct tdm_nand_ops *ops);
+/* After power came back the part is locked again: init the driver, as a device's boot does. */
+int tdm_sim_spinand_port_boot(struct tdm_sim_spinand_port *p);
+
+/* Misuse of the bus the chip counted (a driver must cause none): protocol errors, commands ignored while
+ * busy or without write enable, program / erase of a locked block. */
+uint64_t tdm_sim_spinand_misuse(const struct tdm_sim_spinand *s);
+
+/* The physical limit of programming `bytes` (whole pages) at this bus: per page the part's tPROG, the
+ * page's transfer on the data lines and the fewest command bytes on one line (06h, 02h + column,
+ * 10h + row, one status read). The reference of store.stage_ratio at the SPI level. */
+uint64_t tdm_sim_spinand_program_limit_ns(const struct tdm_sim_spinand *s, uint64_t bytes);
 
 #endif

@@ -19,7 +19,8 @@
  *    data). One page read (13h, tR) per call, then read-from-cache of the data columns and, if tag
  *    columns are asked, of the spare area.
  *  - program: write enable, program load (02h: the cache register starts all FFh, so columns not given
- *    program nothing), random load of the spare image (84h) when data and tag are both given, WEL
+ *    program nothing) of the data and, in the same transaction (the cache register runs on from the data
+ *    into the spare), the raw spare image through the last byte the given tag bytes land on, WEL
  *    checked, program execute (10h), OIP polled; P_FAIL -> TDM_E_NAND_PROGRAM. Every call is one program
  *    of the page (it counts against NOP, and with on-die ECC a second program of a page over-writes its
  *    parity: callers program a page once).
@@ -91,7 +92,7 @@ _Static_assert(sizeof(struct tdm_spinand) <= TDM_SPINAND_RAM, "struct tdm_spinan
  * TDM_E_POWER. After a power cycle of the chip, call it again: the parts power up locked. */
 int tdm_spinand_init(struct tdm_spinand *d, const struct tdm_spinand_config *cfg);
 
-/* The NAND port over this driver: ops.ctx = d. */
+/* The NAND port over this driver: ops.ctx = d; its is_marked_bad / mark_bad are the two calls below. */
 struct tdm_nand_ops tdm_spinand_ops(struct tdm_spinand *d);
 
 /* The bad-block marker of `block` (first page, its datasheet spare byte): 1 marked (not FFh, or the page

@@ -2,7 +2,8 @@
  * full plans run in bench/run and make campaign): an update (install -> trial -> confirm) and a rollback
  * (install -> trial -> crash -> restore) cut at every operation of every flash, before and torn; second cuts
  * during the recovery of a seeded sample of first cuts; the same with factory bad blocks, grown bad blocks
- * and bit flips; the whole story from fetch to rollback every 7th operation; an update on every NAND part.
+ * and bit flips; the whole story from fetch to rollback every 7th operation; an update on every NAND part,
+ * and one through the SPI-NAND driver over each part's SPI command model (the device's bus, issue 14).
  * After the runs, what they add up to: cuts on both sides of the confirmation, cuts inside a trial, the
  * injected faults really happened, no healthy set rejected.
  * Replay one run: --case NAME --part PART --seed S --cut N --torn T [--second M]. */
@@ -46,6 +47,8 @@ int main(int argc, char **argv)
         /* a healthy set is never rejected for a power cut, even one during its trial or confirmation */
         rc |= check(t->healthy_rejected == 0, c[i].name, "a healthy set was rejected");
         rc |= check(i != 0 || t->trial_cuts >= 4, c[i].name, "fewer than 4 cuts fell inside a trial");
+        /* the SPI case really ran on the bus (issue 14): the driver over the SPI model, no misuse (judged per run) */
+        rc |= check(!dc[i].nand_spi_hz || t->bus_transactions > 0, c[i].name, "no SPI transaction");
     }
     tdm_device_cases_free(dc, n);
     return rc;

@@ -218,6 +218,27 @@ static void a_page_program_costs_the_transfer_plus_tprog(void)
     sf_close(&F);
 }
 
+/* With its tag a page costs no more than the limit (tdm_sim_spinand_program_limit_ns), the write-enable
+ * check and the spare bytes up to the last one the tag reaches: the spare goes in the data's load, not in
+ * a second one of the whole spare area. Store-sized tags (16 protected bytes), each part. */
+static void a_page_with_its_tag_costs_the_spare_bytes_the_tag_reaches(void)
+{
+    for (int i = 0; i < SPINAND_NPARTS; i++) {
+        sf_open(&F, spinand_parts[i], 0);
+        TDM_CHECK_OK(sf_driver(&F, SPIM4_HZ, 1));
+        uint32_t reach = F.chip.tag_raw[15] + 1u; /* protected bytes come first: tag byte 15 is the last */
+        uint64_t t0 = F.chip.dom->clock_ns;
+        TDM_CHECK_OK(F.port.program(F.port.ctx, 64, 0, F.page, 2048 + 16));
+        uint64_t took = F.chip.dom->clock_ns - t0;
+        uint64_t limit = tdm_sim_spinand_program_limit_ns(&F.sim, 2048);
+        uint64_t allowed = limit + (reach + 3ull) * 8 * 1000000000ull / SPIM4_HZ + 1; /* + spare, + WEL read */
+        TDM_CHECK_MSG(took >= limit && took <= allowed, "%s: took %llu ns, limit %llu, allowed %llu",
+                      spinand_parts[i], (unsigned long long)took, (unsigned long long)limit,
+                      (unsigned long long)allowed);
+        sf_close(&F);
+    }
+}
+
 int main(int argc, char **argv)
 {
     static const struct tdm_scenario s[] = {
@@ -235,6 +256,8 @@ int main(int argc, char **argv)
         {"a driver that forgets to unlock fails", a_driver_that_forgets_to_unlock_fails},
         {"factory marks are read at their datasheet place", factory_marks_are_read_at_their_datasheet_place},
         {"a page program costs the transfer plus tprog", a_page_program_costs_the_transfer_plus_tprog},
+        {"a page with its tag costs the spare bytes the tag reaches",
+         a_page_with_its_tag_costs_the_spare_bytes_the_tag_reaches},
     };
     return tdm_test_main(argc, argv, s, sizeof s / sizeof s[0]);
 }

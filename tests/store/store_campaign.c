@@ -11,6 +11,7 @@
 
 #include "nand_sim.h"
 #include "rng.h"
+#include "spinand_sim.h"
 #include "tandem/err.h"
 #include "tandem/host_crypto.h"
 #include "tandem/store.h"
@@ -40,6 +41,7 @@ struct rig {
     struct model kept_m;
     int have_kept;
     struct tdm_sim_nand chip;
+    struct tdm_sim_spinand_port spi; /* cfg->spi_hz: the driver and the SPI model in front of chip */
     struct tdm_nand_ops ops;
     struct tdm_nand nand;
     struct tdm_store st;
@@ -91,15 +93,22 @@ static void chip_clone(struct tdm_sim_nand *dst, const struct tdm_sim_nand *src)
     }
 }
 
-static void rig_attach(struct rig *r)
+/* The store's NAND port on r->chip (powered: the driver inits over the SPI bus). */
+static int rig_attach(struct rig *r)
 {
-    r->ops = tdm_sim_nand_ops(&r->chip);
-    tdm_nand_init(&r->nand, &r->ops);
+    int err = 0;
+    if (r->cfg->spi_hz) {
+        err = tdm_sim_spinand_port(&r->spi, &r->chip, r->cfg->spi_hz, 1, r->cfg->seed, &r->ops);
+    } else {
+        r->ops = tdm_sim_nand_ops(&r->chip);
+    }
+    err = err < 0 ? err : tdm_nand_init(&r->nand, &r->ops);
     memset(&r->scfg, 0, sizeof r->scfg);
     r->scfg.nand = &r->nand;
     r->scfg.crypto = tdm_host_crypto();
     r->scfg.page_buf = r->page_buf;
     r->scfg.slot_bytes = r->cfg->slot_capacity;
+    return err;
 }
 
 static int rig_create(struct rig *r)
@@ -115,10 +124,13 @@ static int rig_create(struct rig *r)
     r->chip.faults.disturb_ppm = c->disturb_ppm;
     r->chip.faults.retention_ppm = c->retention_ppm;
     r->chip.faults.bitflip_bits = r->chip.geo.ecc_bits;
-    rig_attach(r);
     memset(&r->m, 0, sizeof r->m);
     r->m.roles_conf[0] = r->m.roles_conf[1] = TDM_STORE_NONE;
-    return 0;
+    err = rig_attach(r);
+    if (err < 0) {
+        tdm_sim_nand_destroy(&r->chip);
+    }
+    return err;
 }
 
 /* Power on: RAM holds garbage, as on silicon, so nothing the store kept in RAM before the cut can be trusted
@@ -129,11 +141,12 @@ static uint64_t ram_seed(const struct campaign_cfg *c, uint64_t cut, int torn, u
            (uint64_t)torn;
 }
 
-static void power_on(struct rig *r)
+static int power_on(struct rig *r)
 {
     tdm_sim_domain_power_on(r->chip.dom);
     tdm_rng_fill(&r->ram_rng, &r->st, sizeof r->st);
     tdm_rng_fill(&r->ram_rng, r->page_buf, sizeof r->page_buf);
+    return r->cfg->spi_hz ? tdm_sim_spinand_port_boot(&r->spi) : 0; /* the part powered up locked */
 }
 
 /* ---- the workload ---- */
@@ -238,7 +251,7 @@ static int workload(struct rig *r)
     uint64_t armed = r->chip.dom->cut_at; /* the campaign's cut stays armed across this reboot */
     enum tdm_sim_cut mode = r->chip.dom->cut_mode;
     tdm_sim_domain_cut_now(r->chip.dom);
-    power_on(r);
+    STEP(power_on(r));
     tdm_sim_domain_cut_at(r->chip.dom, armed, mode);
     STEP(tdm_store_mount(&r->st, &r->scfg));
     int durable = tdm_store_resume(&r->st, 1);
@@ -405,12 +418,25 @@ static int check_blocks(struct rig *r)
     return 0;
 }
 
+/* On the SPI bus: the driver never misused it (a command the chip did not understand, ignored while busy or
+ * without write enable, or refused on a locked block). */
+static int check_bus(struct rig *r)
+{
+    const struct tdm_sim_spinand_stats *b = &r->spi.sim.stats;
+    if (r->cfg->spi_hz && tdm_sim_spinand_misuse(&r->spi.sim)) {
+        return failf(r, "spi bus: %llu protocol errors, %llu commands while busy, %llu without write enable, %llu "
+                     "on a locked block", (unsigned long long)b->proto_errors, (unsigned long long)b->busy_ignored,
+                     (unsigned long long)b->wel_missing, (unsigned long long)b->lock_refused);
+    }
+    return 0;
+}
+
 /* Recovery after a cut: power on, mount, resume an open slot, maintain. 1 = unformatted (allowed only
  * while the format was in doubt), 0 = mounted, negative = error (a second cut unwinds to the runner). */
 static int recover(struct rig *r)
 {
-    power_on(r);
-    int err = tdm_store_mount(&r->st, &r->scfg);
+    int err = power_on(r);
+    err = err < 0 ? err : tdm_store_mount(&r->st, &r->scfg);
     if (err == TDM_E_STORE_UNFORMATTED && r->m.formatted < 2) {
         return 1;
     }
@@ -440,7 +466,7 @@ static int check_all(struct rig *r)
     if (rec < 0) {
         return failf(r, "recovery: %s", tdm_errname(rec));
     }
-    if (check_slots(r) < 0 || check_journal(r) < 0 || check_blocks(r) < 0) {
+    if (check_bus(r) < 0 || check_slots(r) < 0 || check_journal(r) < 0 || check_blocks(r) < 0) {
         return -1;
     }
     return 0;
@@ -561,7 +587,7 @@ static void case_power_on(struct tdm_cutrun *cr)
 {
     struct rig *r = cr->world;
     r->ram_rng = ram_seed(r->cfg, cr->cut, cr->torn, cr->second) ^ 0x51u;
-    power_on(r);
+    (void)power_on(r); /* a driver that cannot init shows in the check (mount fails) */
 }
 
 /* Recover and check; after a torn first cut, the late boot too (only a torn operation leaves weak pages). */
@@ -592,7 +618,10 @@ static int case_back(struct tdm_cutrun *cr)
     struct rig *r = cr->world;
     tdm_sim_nand_destroy(&r->chip);
     chip_clone(&r->chip, &r->kept);
-    rig_attach(r);
+    tdm_sim_domain_power_on(r->chip.dom); /* the driver inits over a powered bus */
+    if (rig_attach(r) < 0) {
+        return TDM_E_IO;
+    }
     r->m = r->kept_m;
     cr->dom = r->chip.dom;
     return 0;
@@ -609,6 +638,8 @@ static void case_teardown(struct tdm_cutrun *cr)
         sc->torn_kind[k] += r->chip.stats.torn[k];
     }
     if (!cr->cut) {
+        sc->uncut_ops += r->chip.dom->ops;
+        sc->bus_transactions += r->cfg->spi_hz ? r->spi.sim.stats.transactions : 0;
         sc->scrubs += r->scrubs;
         sc->grown_bad += r->chip.stats.program_fails + r->chip.stats.erase_fails;
     }

@@ -16,6 +16,8 @@
 
 struct campaign_cfg {
     const char *part;         /* simulated part, e.g. "W25N-SMALL" */
+    uint32_t spi_hz;          /* bus: 0 = the page-level port; else the device's, the SPI-NAND driver over the
+                               * chip's SPI command-level model at this clock, one data line (SPIM4: 32 MHz) */
     uint32_t factory_bad;     /* factory bad blocks on the chip */
     uint64_t seed;
     uint32_t slot_a_bytes;    /* content staged in slot A (then installed) */
@@ -39,6 +41,8 @@ struct store_case {
     struct campaign_cfg cfg; /* part and seed are the runner's; stride, double_sample: make check's slice */
     uint64_t torn_kind[8];   /* cut operations per outcome (enum tdm_sim_torn), all runs */
     uint64_t scrubs, grown_bad; /* seen in the uncut runs */
+    uint64_t uncut_ops, bus_transactions; /* NAND operations and SPI transactions of the uncut runs (0 on the
+                                           * page-level port) */
     uint8_t sha[3][32];      /* SHA-256 of content 1 and 2 (computed once) */
     int have_sha;
 };

@@ -2,7 +2,8 @@
  * and a harsh one (factory bad blocks, grown bad blocks, bit flips, disturb, retention) on every part the
  * simulator knows: every 3rd operation of the small parts cut before and torn, every 29th of the real
  * 1024-block parts (the store keeps its last 64 blocks either way), second cuts for a seeded sample;
- * then the distinct torn outcomes the runs exercised. `--full` runs every operation (as bench_store).
+ * then the same harsh chip through the SPI-NAND driver over each small part's SPI command model (SPIM4: 32 MHz,
+ * one line), every 17th operation; then the distinct torn outcomes the runs exercised. `--full` runs every operation (as bench_store).
  * Replay one run: --case NAME --part PART --seed S --cut N --torn T [--second M]. */
 #include <stdio.h>
 #include <string.h>
@@ -18,16 +19,18 @@ static const char *const real[] = {"W25N01GV", "MT29F1G01ABAFD", "GD5F1GQ4UA", N
     CLEAN, .factory_bad = 20, .program_fail_ppm = 3000, .erase_fail_ppm = 20000, .bitflip_ppm = 3000,     \
         .disturb_ppm = 300, .retention_ppm = 300
 
-static struct store_case cases[4] = {
+#define NCASES 5
+static struct store_case cases[NCASES] = {
     {.cfg = {CLEAN, .stride = 3, .double_sample = 6}},
     {.cfg = {HARSH, .stride = 3, .double_sample = 6}},
     {.cfg = {CLEAN, .stride = 29, .double_sample = 1}},
     {.cfg = {HARSH, .stride = 29, .double_sample = 1}},
+    {.cfg = {HARSH, .stride = 17, .double_sample = 4, .spi_hz = 32000000}},
 };
 
 int main(int argc, char **argv)
 {
-    struct tdm_cutrun_case c[4];
+    struct tdm_cutrun_case c[NCASES];
     store_case_init(&c[0], "store: a cut anywhere on a clean chip keeps every committed byte", &cases[0], small);
     store_case_init(&c[1], "store: a cut anywhere with bad blocks and bit flips keeps every committed byte",
                     &cases[1], small);
@@ -35,7 +38,9 @@ int main(int argc, char **argv)
                     &cases[2], real);
     store_case_init(&c[3], "store: a cut anywhere with bad blocks and bit flips keeps every committed byte "
                     "(1024 blocks)", &cases[3], real);
-    int rc = tdm_cutrun_main(argc, argv, c, 4);
+    store_case_init(&c[4], "store: a cut anywhere through the SPI-NAND driver keeps every committed byte",
+                    &cases[4], small);
+    int rc = tdm_cutrun_main(argc, argv, c, NCASES);
     int selective = 0;
     for (int i = 1; i < argc; i++) {
         selective |= !strcmp(argv[i], "--case") || !strcmp(argv[i], "--part") || !strcmp(argv[i], "--cut") ||
@@ -45,13 +50,18 @@ int main(int argc, char **argv)
         int kinds = 0;
         for (unsigned k = 0; k < TDM_SIM_TORN_KINDS; k++) {
             uint64_t n = 0;
-            for (int i = 0; i < 4; i++) {
+            for (int i = 0; i < NCASES; i++) {
                 n += cases[i].torn_kind[k];
             }
             kinds += n != 0;
         }
         printf("%s  distinct torn outcomes exercised: %d (goal >= 5)\n", kinds >= 5 ? "ok  " : "FAIL", kinds);
         rc = kinds >= 5 ? 0 : 1;
+        /* the SPI case really ran on the bus: more transactions than NAND operations */
+        int bus = cases[4].bus_transactions > cases[4].uncut_ops && cases[4].uncut_ops > 0;
+        printf("%s  SPI case: %llu bus transactions for %llu NAND operations (uncut runs)\n", bus ? "ok  " : "FAIL",
+               (unsigned long long)cases[4].bus_transactions, (unsigned long long)cases[4].uncut_ops);
+        rc |= !bus;
     }
     return rc;
 }
