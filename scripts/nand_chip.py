@@ -25,7 +25,7 @@ def spans(*ranges):
 # docs/NAND.md "Parts and their raw spare layout": geometry, ECC strength (bits per codeword) and, per tag byte,
 # its raw spare offset (protected bytes first).
 W25N_TAG = spans((4, 7), (20, 23), (36, 39), (52, 55), (2, 3), (18, 19), (34, 35), (50, 51))
-MT29F_TAG = spans((2, 63))
+MT29F_TAG = spans((4, 63), (2, 3))
 GD5F_TAG = spans((4, 7), (20, 23), (36, 39), (52, 55), (1, 3), (16, 19), (32, 35), (48, 51))
 FAMILIES = {  # name: (page size, spare size, pages per block, blocks, ECC bits, tag map)
     "W25N01GV": (2048, 64, 64, 1024, 1, W25N_TAG),
