@@ -8,6 +8,7 @@
 #include "otp_sim.h"
 #include "pkg_build.h"
 #include "provision_hex.h"
+#include "tandem/crc32.h"
 #include "tandem/err.h"
 
 static uint8_t keys[TDM_OTP_KEYS_MAX][TDM_P256_PUBKEY_LEN];
@@ -152,6 +153,32 @@ static void a_partial_or_altered_table_gives_no_keys(void)
     }
 }
 
+/* A table whose count is 0 or above the maximum is refused even with a matching complement and CRC (the
+ * reader never reads past OTP[63] into the counter's words, or past its buffer). */
+static void a_count_outside_one_to_three_is_refused(void)
+{
+    for (uint32_t n = 0; n <= 5; n += 4) {
+        uint32_t w[TDM_OTP_KEYS_WORDS + 24];
+        memset(w, 0xFF, sizeof w);
+        w[0] = TDM_OTP_KEYS_MAGIC;
+        w[1] = n | (n ^ 0xFFFFu) << 16;
+        uint32_t body = 2 + 16 * n, crc = 0;
+        for (uint32_t i = 0; i < body; i++) {
+            uint8_t b[4] = {(uint8_t)w[i], (uint8_t)(w[i] >> 8), (uint8_t)(w[i] >> 16), (uint8_t)(w[i] >> 24)};
+            crc = tdm_crc32(crc, b, 4);
+        }
+        w[body] = crc;
+        struct tdm_sim_otp o;
+        tdm_sim_otp_init(&o, n);
+        struct tdm_otp_ops otp = tdm_sim_otp_ops(&o);
+        for (uint32_t i = 0; i <= body; i++) {
+            TDM_CHECK_OK(otp.write(otp.ctx, i, w[i]));
+        }
+        uint8_t got[TDM_OTP_KEYS_MAX][TDM_P256_PUBKEY_LEN];
+        TDM_CHECK_MSG(tdm_otp_keys_read(&otp, got, TDM_OTP_KEYS_MAX) == TDM_E_CORRUPT, "count %u", n);
+    }
+}
+
 static void a_key_table_needs_one_to_three_uncompressed_keys(void)
 {
     uint32_t words[TDM_OTP_KEYS_WORDS];
@@ -168,6 +195,7 @@ int main(int argc, char **argv)
         {"keys round trip from the hex to the bootloader", keys_round_trip_from_the_hex_to_the_bootloader},
         {"a blank OTP has no keys", a_blank_otp_has_no_keys},
         {"a partial or altered table gives no keys", a_partial_or_altered_table_gives_no_keys},
+        {"a count outside one to three is refused", a_count_outside_one_to_three_is_refused},
         {"a key table needs one to three uncompressed keys", a_key_table_needs_one_to_three_uncompressed_keys},
     };
     return tdm_test_main(argc, argv, s, sizeof s / sizeof s[0]);
