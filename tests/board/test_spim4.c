@@ -36,6 +36,14 @@ static void close_bus(void)
     tdm_sim_nand_destroy(&chip);
 }
 
+/* One transaction that only writes `n` bytes of `buf`. */
+static void one_write(const void *buf, uint32_t n)
+{
+    TDM_CHECK_OK(spi.select(spi.ctx));
+    TDM_CHECK_OK(spi.write(spi.ctx, buf, n, 1));
+    TDM_CHECK_OK(spi.deselect(spi.ctx));
+}
+
 static void the_spinand_driver_runs_over_spim4(void)
 {
     open_bus();
@@ -78,9 +86,7 @@ static void spim4_is_set_up_for_32_mhz_on_its_dedicated_pins(void)
     /* the fake's own rule can fail: drop the drive strength and a transfer is a violation */
     nrf_fake_set_reg(TDM_NRF_APP_P0_S + 0x700u + 4u * 8, 1);
     uint8_t op = 0xFF;
-    TDM_CHECK_OK(spi.select(spi.ctx));
-    TDM_CHECK_OK(spi.write(spi.ctx, &op, 1, 1));
-    TDM_CHECK_OK(spi.deselect(spi.ctx));
+    one_write(&op, 1);
     TDM_CHECK(fake.violations == 1);
     close_bus();
 }
@@ -150,9 +156,7 @@ static void a_long_transfer_is_split_at_maxcnt(void)
     static uint8_t big[70000];
     uint64_t rng = tdm_test_seed() + 5;
     tdm_rng_fill(&rng, big, sizeof big);
-    TDM_CHECK_OK(spi.select(spi.ctx));
-    TDM_CHECK_OK(spi.write(spi.ctx, big, sizeof big, 1));
-    TDM_CHECK_OK(spi.deselect(spi.ctx));
+    one_write(big, sizeof big);
     TDM_CHECK(fake.starts == 2 && fake.max_maxcnt == 0xFFFFu && fake.mosi_n == sizeof big);
     TDM_CHECK(!memcmp(fake.mosi, big, sizeof big));
     close_bus();
