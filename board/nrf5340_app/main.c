@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "board_app.h"
+#include "mmio.h"
 #include "tandem/boot.h"
 #include "tandem/err.h"
 #include "tandem/layout.h"
@@ -60,6 +61,20 @@ static const struct tdm_nand_ops *open_nand(void)
     return &nand_ops;
 }
 
+/* The CPU port's clock: HCLK of the application core is 128 MHz (Div1) or 64 MHz (Div2, the value after
+ * reset) (PS v1.3 CLOCK, HFCLKCTRL 0x558). Returns the clock it ran at before. */
+#define CLOCK_HFCLKCTRL 0x558u
+static uint32_t set_core_mhz(void *ctx, uint32_t mhz)
+{
+    (void)ctx;
+    if (mhz != 64 && mhz != 128) {
+        return 0;
+    }
+    uint32_t before = (tdm_mmio_read(TDM_NRF_APP_CLOCK_S + CLOCK_HFCLKCTRL) & 1u) ? 64 : 128;
+    tdm_mmio_write(TDM_NRF_APP_CLOCK_S + CLOCK_HFCLKCTRL, mhz == 128 ? 0 : 1);
+    return before;
+}
+
 /* The application's vector table follows its MCUboot header in the slot. */
 static void start_application(const struct tdm_boot_config *cfg)
 {
@@ -94,6 +109,8 @@ void tdm_board_main(void)
                                TDM_OTP_COUNTER_SLOTS_NRF5340);
     cfg.counter = tdm_otp_counter_ops(&otp_counter);
     cfg.crypto = tdm_board_crypto();
+    cfg.cpu.set_mhz = set_core_mhz;
+    cfg.run_mhz = 128; /* the bootloader's hashing at 128 MHz (docs/BOOT.md "The bootloader's clock") */
     cfg.nand = open_nand();
     cfg.nand_page_buf = nand_page;
     struct tdm_otp_ops otp = tdm_board_otp_ops(&app_nvmc);
@@ -109,6 +126,7 @@ void tdm_board_main(void)
     struct tdm_boot_report rep;
     int err = tdm_boot_run(&boot, &cfg, &rep);
     if (err >= 0) {
+        (void)set_core_mhz(0, 64); /* the application starts at the clock of a reset (SPIM4 init raised it) */
         start_application(&cfg);
     }
     if (err == TDM_E_BOOT_NO_IMAGE) {
