@@ -54,6 +54,7 @@ static int accept_fill(struct tdm_fetch *f)
     if (err < 0) {
         return err;
     }
+    tdm_cpu_spend(&f->cfg.cpu, TDM_CPU_CRC32_BYTES, d->fill);
     d->acc_crc = tdm_crc32(d->acc_crc, f->buf, d->fill);
     d->fill = 0;
     return 0;
@@ -62,21 +63,28 @@ static int accept_fill(struct tdm_fetch *f)
 /* The decoder's output, in order. Bytes below d->skip were accepted before this pass: they are only
  * compared (CRC-32 of the whole run once it is complete); the rest fills the transfer buffer up to a
  * page, which is then parsed and written as one full page (so the store's page buffer is free again
- * before the next base read). */
+ * before the next base read). The patch decoder's work is reported here, per byte it emitted (its cost
+ * was measured with its base reads included: sim/cpu_cost.c); the prefix and whole components cost
+ * only the copy. */
 static int rebuilt(void *ctx, const uint8_t *data, uint32_t len)
 {
     struct tdm_fetch *f = ctx;
     struct tdm_fetch_delta *d = f->cfg.delta;
+    if (d->pkg.kind == TDM_DELTA_ENTRY_PATCH) {
+        tdm_cpu_spend(&f->cfg.cpu, TDM_CPU_DELTA_OUT_BYTES, len);
+    }
     while (len > 0) {
         uint32_t n;
         if (d->out < d->skip) {
             n = d->skip - d->out < len ? d->skip - d->out : len;
+            tdm_cpu_spend(&f->cfg.cpu, TDM_CPU_CRC32_BYTES, n);
             d->skip_crc = tdm_crc32(d->skip_crc, data, n);
             if (d->out + n == d->skip && d->skip_crc != d->acc_crc) {
                 return TDM_E_FETCH_CHANGED;
             }
         } else {
             n = f->store->page - d->fill < len ? f->store->page - d->fill : len;
+            tdm_cpu_spend(&f->cfg.cpu, TDM_CPU_COPY_BYTES, n);
             memcpy(f->buf + d->fill, data, n);
             d->fill += n;
             if (d->fill == f->store->page) {
@@ -164,6 +172,7 @@ int tdm_fetch_x_delta_end(struct tdm_fetch *f)
 void tdm_fetch_x_delta_durable(struct tdm_fetch *f, const uint8_t *data, uint32_t n)
 {
     if (f->cfg.delta && tdm_fetch_x_is_delta(f)) {
+        tdm_cpu_spend(&f->cfg.cpu, TDM_CPU_CRC32_BYTES, n);
         f->cfg.delta->acc_crc = tdm_crc32(f->cfg.delta->acc_crc, data, n);
     }
 }

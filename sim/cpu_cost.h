@@ -25,6 +25,7 @@ enum tdm_sim_cost {
     TDM_SIM_COST_CRC32_BYTE,
     TDM_SIM_COST_COPY_BYTE,
     TDM_SIM_COST_P256_VERIFY,
+    TDM_SIM_COST_DELTA_OUT_BYTE, /* the delta patch decoder, per output byte */
     TDM_SIM_COSTS
 };
 

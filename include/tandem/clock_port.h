@@ -21,6 +21,7 @@ struct tdm_clock_ops {
 enum tdm_cpu_work {
     TDM_CPU_CRC32_BYTES = 0, /* bytes run through tdm_crc32 */
     TDM_CPU_COPY_BYTES = 1,  /* bytes copied or compared by a byte loop */
+    TDM_CPU_DELTA_OUT_BYTES = 2, /* output bytes of the delta patch decoder (delta/decode.c) */
 };
 
 struct tdm_cpu_ops {

@@ -138,6 +138,8 @@ struct tdm_fetch_config {
     void *cancel_arg;
     struct tdm_fetch_delta *delta;  /* workspace for delta packages; NULL: full packages only (a delta
                                        package is then refused by the parser like any foreign file) */
+    struct tdm_cpu_ops cpu;         /* the delta path's decoding, CRC and copies reported to a simulated
+                                       clock (spend NULL: none, as on a board) */
 };
 
 /* What a run did (also filled on failure). */
