@@ -247,7 +247,7 @@ static int device_figures(void)
            "programmed, commit, PENDING) / the same for the full package from a zero-cost download (W25N01GV "
            "figures, W25N-SMALL part, sum of the 4 pairs), CPU time included, app core at 64 MHz: both sides "
            "charge SHA-256 and P-256 (parser, store digest) and copies out of NAND, the delta side also the "
-           "decoder (82.073 instr per output byte) and the agent's CRC-32 and copies (sim/cpu_cost.c); CPU "
+           "decoder (15.328 instr per output byte) and the agent's CRC-32 and copies (sim/cpu_cost.c); CPU "
            "%.0f ms of %.0f (delta), %.0f of %.0f ms (full)\n",
            cpu_delta / 1e6, t_delta[0] / 1e6, cpu_full / 1e6, t_full[0] / 1e6);
     printf("metric delta.rebuild_ratio_128 %.3f ratio\n", (double)t_delta[1] / (double)t_full[1]);

@@ -267,7 +267,32 @@ static int step_control(struct tdm_delta *d)
 static int step_byte(struct tdm_delta *d)
 {
     int err;
-    if (d->state == ST_ADD) {
+    if (d->state == ST_ADD && d->zero_left > 1) {
+        uint32_t pos = (uint32_t)d->old_pos;
+        uint8_t b0;
+        err = base_byte(d, pos, &b0);
+        if (err < 0) {
+            return err;
+        }
+        uint32_t n = d->zero_left;
+        uint32_t c = d->base_have - (pos - d->base_off);
+        n = n < c ? n : c;
+        c = TDM_DELTA_OUT_BUF - d->out_have;
+        n = n < c ? n : c;
+        memcpy(d->out + d->out_have, d->base + (pos - d->base_off), n);
+        d->out_have = (uint16_t)(d->out_have + n);
+        d->out_pos += n;
+        d->prev = d->out[d->out_have - 1];
+        d->old_pos += n;
+        d->zero_left -= n;
+        d->add_left -= n;
+        if (d->out_have == TDM_DELTA_OUT_BUF) {
+            err = out_flush(d);
+        }
+        if (d->add_left == 0) {
+            d->state = d->extra_left != 0 ? ST_EXTRA : ST_ADD_LEN;
+        }
+    } else if (d->state == ST_ADD) {
         uint8_t b;
         uint8_t diff = decode_diff(d);
         err = base_byte(d, (uint32_t)d->old_pos, &b);
