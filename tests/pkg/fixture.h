@@ -109,4 +109,47 @@ static inline int fx_verify(const struct tdm_pkg_config *cfg, const uint8_t *b, 
     return tdm_pkg_verify_buf(cfg, b, n, &p);
 }
 
+/* A crypto port that fails (TDM_E_CRYPTO, as a hardware backend may) at its call number fail_at (1-based,
+ * every call of the four ops counted; 0 never fails) and otherwise forwards to the host crypto. */
+struct fx_crypto_fault {
+    struct tdm_crypto_ops real;
+    unsigned calls, fail_at;
+};
+static struct fx_crypto_fault fx_cf;
+
+static inline int fx_cf_fails(void)
+{
+    return ++fx_cf.calls == fx_cf.fail_at;
+}
+static inline int fx_cf_start(void *c, struct tdm_sha256 *h)
+{
+    return fx_cf_fails() ? TDM_E_CRYPTO : fx_cf.real.sha256_start(c, h);
+}
+static inline int fx_cf_update(void *c, struct tdm_sha256 *h, const void *d, size_t n)
+{
+    return fx_cf_fails() ? TDM_E_CRYPTO : fx_cf.real.sha256_update(c, h, d, n);
+}
+static inline int fx_cf_finish(void *c, struct tdm_sha256 *h, uint8_t out[TDM_SHA256_LEN])
+{
+    return fx_cf_fails() ? TDM_E_CRYPTO : fx_cf.real.sha256_finish(c, h, out);
+}
+static inline int fx_cf_verify(void *c, const uint8_t pub[TDM_P256_PUBKEY_LEN], const uint8_t hash[TDM_SHA256_LEN],
+                               const uint8_t sig[TDM_P256_SIG_LEN])
+{
+    return fx_cf_fails() ? TDM_E_CRYPTO : fx_cf.real.p256_verify(c, pub, hash, sig);
+}
+/* The failing port, armed to fail at call fail_at (counting restarts at 0). */
+static inline struct tdm_crypto_ops fx_crypto_fault(unsigned fail_at)
+{
+    fx_cf.real = tdm_host_crypto();
+    fx_cf.calls = 0;
+    fx_cf.fail_at = fail_at;
+    struct tdm_crypto_ops o = fx_cf.real;
+    o.sha256_start = fx_cf_start;
+    o.sha256_update = fx_cf_update;
+    o.sha256_finish = fx_cf_finish;
+    o.p256_verify = fx_cf_verify;
+    return o;
+}
+
 #endif

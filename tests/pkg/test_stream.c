@@ -175,6 +175,34 @@ static void reader_check_for_the_bootloader(void)
     fx_free(&f);
 }
 
+/* The crypto port of a device can fail (a hardware hash engine busy or faulted): whichever call fails, the
+ * check stops with TDM_E_CRYPTO, never a verdict on the package (never "bad signature", never accepted).
+ * Inner signatures required, so the image signature check runs too. */
+static void crypto_port_failing_at_every_call(void)
+{
+    struct fx f;
+    fx_build(&f, 1500, 700, 32);
+    struct mem m = {f.pkg, f.pkg_len, 0, 0};
+    uint8_t buf[512];
+    static struct tdm_pkg_parser p;
+    struct tdm_pkg_config c = f.cfg;
+    c.image_sig = TDM_PKG_IMAGE_SIG_REQUIRE;
+    static struct tdm_crypto_ops fault;
+    fault = fx_crypto_fault(0);
+    c.ops = &fault;
+    TDM_CHECK_OK(tdm_pkg_check(&p, &c, mem_read, &m, buf, sizeof buf));
+    unsigned calls = fx_cf.calls;
+    TDM_CHECK(calls > 10);
+    for (unsigned k = 1; k <= calls; k++) {
+        tdm_test_replay_extra("--fail-at %u", k);
+        fault = fx_crypto_fault(k);
+        m.reads = 0;
+        TDM_CHECK_ERR(tdm_pkg_check(&p, &c, mem_read, &m, buf, sizeof buf), TDM_E_CRYPTO);
+        TDM_CHECK(tdm_pkg_finish(&p) == TDM_E_CRYPTO); /* the error stays */
+    }
+    fx_free(&f);
+}
+
 static void restart_from_offset_zero(void)
 {
     struct fx f;
@@ -216,6 +244,7 @@ int main(int argc, char **argv)
         {"reader check for the bootloader", reader_check_for_the_bootloader},
         {"restart from offset zero", restart_from_offset_zero},
         {"configuration checked at init", config_checked_at_init},
+        {"crypto port failing at every call is named, never a verdict", crypto_port_failing_at_every_call},
     };
     return tdm_test_main(argc, argv, s, sizeof s / sizeof s[0]);
 }
