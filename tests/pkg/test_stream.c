@@ -230,6 +230,27 @@ static void config_checked_at_init(void)
     c.required |= 1u << 5; /* required but not allowed */
     TDM_CHECK_ERR(tdm_pkg_parser_init(&p, &c), TDM_E_CONFIG);
     TDM_CHECK_ERR(tdm_pkg_feed(&p, f.pkg, 4), TDM_E_CONFIG);
+    TDM_CHECK_ERR(tdm_pkg_finish(&p), TDM_E_CONFIG); /* the first error stays */
+    static const char *what[] = {"no p256_verify", "keys NULL", "too many keys", "image_sig out of range",
+                                 "component id 0 allowed", "no component allowed"};
+    for (unsigned i = 0; i < sizeof what / sizeof what[0]; i++) {
+        c = f.cfg;
+        struct tdm_crypto_ops o = f.ops;
+        if (i == 0) {
+            o.p256_verify = 0;
+            c.ops = &o;
+        }
+        c.keys = i == 1 ? 0 : c.keys;
+        c.nkeys = i == 2 ? TDM_PKG_MAX_KEYS + 1 : c.nkeys;
+        c.image_sig = i == 3 ? TDM_PKG_IMAGE_SIG_REQUIRE + 1 : c.image_sig;
+        c.comp_max[0] = i == 4 ? 100 : 0;
+        if (i == 5) {
+            memset(c.comp_max, 0, sizeof c.comp_max);
+            c.required = 0;
+        }
+        tdm_test_replay_extra("--what '%s'", what[i]);
+        TDM_CHECK_ERR(tdm_pkg_parser_init(&p, &c), TDM_E_CONFIG);
+    }
     fx_free(&f);
 }
 
