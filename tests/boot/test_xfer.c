@@ -20,6 +20,9 @@ struct faulty_ipc {
     unsigned drop_raise;   /* the raise with this number (1-based) is lost */
     unsigned damage_raise; /* the raise with this number flips a data byte; the next raise repairs it */
     uint8_t *damaged;
+    unsigned waits;
+    unsigned spoil_wait; /* the answer seen by this wait (1-based) is spoiled as spoil_how says */
+    enum { SPOIL_CRC = 1, SPOIL_STALE_SEQ, SPOIL_VERSION, SPOIL_PAGE0, SPOIL_SMALL_CHUNK } spoil_how;
 };
 
 static int faulty_raise(void *ctx, uint32_t ch)
@@ -46,10 +49,31 @@ static int faulty_take(void *ctx, uint32_t ch)
     return f->inner.take(f->inner.ctx, ch);
 }
 
+/* Spoil the answer in the window: a flipped CRC byte, or a well-formed answer with an old sequence number
+ * or another HELLO (protocol version, page size, window chunk). */
+static void spoil_answer(struct faulty_ipc *f)
+{
+    uint8_t *b = f->inner.window + TDM_XFER_RSP_OFF;
+    struct tdm_xfer_msg m;
+    if (f->spoil_how == SPOIL_CRC || tdm_xfer_decode(b, TDM_XFER_RSP_MAGIC, &m) < 0) {
+        b[44] ^= 0x01;
+        return;
+    }
+    m.seq -= f->spoil_how == SPOIL_STALE_SEQ;
+    m.value += f->spoil_how == SPOIL_VERSION;
+    m.aux = f->spoil_how == SPOIL_PAGE0 ? 0 : m.aux;
+    m.aux2 = f->spoil_how == SPOIL_SMALL_CHUNK ? m.aux2 / 2 : m.aux2;
+    tdm_xfer_encode(b, TDM_XFER_RSP_MAGIC, &m);
+}
+
 static int faulty_wait(void *ctx, uint32_t mask, uint64_t t)
 {
     struct faulty_ipc *f = ctx;
-    return f->inner.wait(f->inner.ctx, mask, t);
+    int ch = f->inner.wait(f->inner.ctx, mask, t);
+    if (ch >= 0 && ++f->waits == f->spoil_wait) {
+        spoil_answer(f);
+    }
+    return ch;
 }
 
 struct rig {
@@ -313,6 +337,44 @@ static void a_cut_while_the_net_core_programs_is_repaired_by_sending_again(void)
     rig_close(&R);
 }
 
+/* An answer damaged in the window (CRC) or left over from an earlier command (old sequence number) is
+ * counted, the command asked again with its sequence number, and the chunk lands once. */
+static void a_damaged_or_stale_answer_is_counted_and_asked_again(void)
+{
+    rig_open(&R);
+    seeded_image(8);
+    for (unsigned how = SPOIL_CRC; how <= SPOIL_STALE_SEQ; how++) {
+        tdm_test_replay_extra("--spoil %u", how);
+        R.fipc.spoil_how = how;
+        R.fipc.spoil_wait = R.fipc.waits + 1;
+        uint64_t bad = R.x.stats.bad_responses, retries = R.x.stats.retries, erases = R.dev.net.stats.erases;
+        TDM_CHECK_OK(send_image(&R, img, 2048));
+        TDM_CHECK(R.x.stats.bad_responses == bad + 1 && R.x.stats.retries == retries + 1);
+        TDM_CHECK(memcmp(tdm_sim_flash_peek(&R.dev.net, R.x.slot_addr, 2048), img, 2048) == 0);
+        TDM_CHECK(R.dev.net.stats.erases <= erases + 1); /* the repeat was answered, not redone */
+    }
+    rig_close(&R);
+}
+
+/* A net-boot stage that speaks another protocol version is named TDM_E_BOOT_PROTO; one whose page size or
+ * window chunk does not fit the client's chunk is a configuration error, found at HELLO. */
+static void a_net_boot_stage_of_another_protocol_or_geometry_is_named_at_hello(void)
+{
+    static const struct {
+        unsigned how;
+        int err;
+    } cases[] = {{SPOIL_VERSION, TDM_E_BOOT_PROTO}, {SPOIL_PAGE0, TDM_E_CONFIG}, {SPOIL_SMALL_CHUNK, TDM_E_CONFIG}};
+    rig_open(&R);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        tdm_test_replay_extra("--spoil %u", cases[i].how);
+        R.fipc.spoil_how = cases[i].how;
+        R.fipc.spoil_wait = R.fipc.waits + 1;
+        TDM_CHECK_ERR(tdm_xfer_open(&R.x, &R.app_ipc, TDM_XFER_CHUNK_DEFAULT), cases[i].err);
+    }
+    TDM_CHECK_OK(tdm_xfer_open(&R.x, &R.app_ipc, TDM_XFER_CHUNK_DEFAULT));
+    rig_close(&R);
+}
+
 int main(int argc, char **argv)
 {
     static const struct tdm_scenario s[] = {
@@ -325,6 +387,9 @@ int main(int argc, char **argv)
         {"data damaged in the window is caught and sent again", data_damaged_in_the_window_is_caught_and_sent_again},
         {"a repeated command is answered but not redone", a_repeated_command_is_answered_but_not_redone},
         {"no net-boot stage means a timeout, not a hang", no_net_boot_stage_means_a_timeout_not_a_hang},
+        {"a damaged or stale answer is counted and asked again", a_damaged_or_stale_answer_is_counted_and_asked_again},
+        {"a net-boot stage of another protocol or geometry is named at HELLO",
+         a_net_boot_stage_of_another_protocol_or_geometry_is_named_at_hello},
         {"a cut while the net core programs is repaired by sending again",
          a_cut_while_the_net_core_programs_is_repaired_by_sending_again},
     };
