@@ -196,6 +196,30 @@ static void the_retry_count_is_byte_7_of_the_record_and_older_records_decode_wit
     TDM_CHECK(back.trial_retries == 0 && back.phase == TDM_BS_TRIAL && back.cand_slot == 1);
 }
 
+/* The boot-state record names the bootloader that ran last (the fetch agent checks MIN_BOOTLOADER against
+ * it). A record written by a bootloader of the same major and another minor version is rewritten once by
+ * this one, and the set boots as before. */
+static void a_bootloader_of_another_minor_version_rewrites_the_version_once(void)
+{
+    story_open(&S);
+    story_reboot(&S);
+    static struct tdm_store store;
+    static uint8_t page_buf[TDM_NAND_MAX_PAGE + TDM_NAND_MAX_OOB];
+    struct tdm_nand nand;
+    struct tdm_nand_ops ops;
+    struct tdm_bootstate st;
+    TDM_CHECK_OK(tdm_sim_store_mount(&S.dev, &nand, &ops, &store, page_buf));
+    TDM_CHECK_OK(tdm_bootstate_load(&store, &st));
+    TDM_CHECK(st.boot_major == TDM_BOOT_VERSION_MAJOR && st.boot_minor == TDM_BOOT_VERSION_MINOR);
+    st.boot_minor = (uint8_t)(TDM_BOOT_VERSION_MINOR + 1 + tdm_test_seed() % 200);
+    TDM_CHECK_OK(tdm_bootstate_save(&store, &st));
+    story_reboot(&S);
+    TDM_CHECK(S.run.rep.outcome == TDM_BOOT_RUN_INSTALLED && story_runs(&S, "v1"));
+    story_state(&S, &st);
+    TDM_CHECK(st.boot_major == TDM_BOOT_VERSION_MAJOR && st.boot_minor == TDM_BOOT_VERSION_MINOR);
+    story_close(&S);
+}
+
 int main(int argc, char **argv)
 {
     argv0 = argv[0];
@@ -214,6 +238,8 @@ int main(int argc, char **argv)
         {"a device that loses power at every trial ends on the old set after 3 retries",
          a_device_that_loses_power_at_every_trial_ends_on_the_old_set_after_3_retries},
         {"the number of retries is a config field", the_number_of_retries_is_a_config_field},
+        {"a bootloader of another minor version rewrites the version once",
+         a_bootloader_of_another_minor_version_rewrites_the_version_once},
         {"the retry count is byte 7 of the record, and older records decode with 0",
          the_retry_count_is_byte_7_of_the_record_and_older_records_decode_with_0},
     };
