@@ -220,6 +220,42 @@ static void a_bootloader_of_another_minor_version_rewrites_the_version_once(void
     story_close(&S);
 }
 
+/* Five sets in a row fail their trial (watchdog): each is rolled back and joins the rejected list, which
+ * keeps the newest TDM_BOOTSTATE_REJECTED_MAX (newest first); the oldest falls off. */
+static void the_rejected_list_keeps_the_newest_four(void)
+{
+    story_open(&S);
+    uint8_t sha[TDM_BOOTSTATE_REJECTED_MAX + 1][TDM_SHA256_LEN];
+    struct tdm_bootstate st;
+    for (unsigned k = 0; k <= TDM_BOOTSTATE_REJECTED_MAX; k++) {
+        char id[8], version[16];
+        snprintf(id, sizeof id, "v%u", k + 2);
+        snprintf(version, sizeof version, "2.0.%u+1", k);
+        struct tdm_kit_set v;
+        story_set(&S, &v, id, version, 2, TDM_SIM_HEALTHY, TDM_SIM_HEALTHY);
+        story_stage(&S, &v);
+        tdm_sim_device_power_cycle(&S.dev);
+        S.cfg.reset_after_start = TDM_RESET_DOG0;
+        TDM_CHECK_OK(tdm_sim_run_once(&S.dev, &S.cfg, &S.run));
+        TDM_CHECK(S.run.rep.outcome == TDM_BOOT_RUN_TRIAL && S.run.app == TDM_SIM_APP_RESET);
+        story_state(&S, &st);
+        memcpy(sha[k], st.cand_sha, TDM_SHA256_LEN);
+        S.cfg.reset_after_start = 0;
+        tdm_sim_device_reset(&S.dev, S.run.reset_reason);
+        TDM_CHECK_OK(tdm_sim_run_once(&S.dev, &S.cfg, &S.run));
+        TDM_CHECK(S.run.rep.outcome == TDM_BOOT_RUN_ROLLED_BACK && story_runs(&S, "v1"));
+        story_state(&S, &st);
+        tdm_test_replay_extra("--set %u", k);
+        TDM_CHECK(st.nrejected == (k < TDM_BOOTSTATE_REJECTED_MAX ? k + 1 : TDM_BOOTSTATE_REJECTED_MAX));
+        tdm_kit_free(&v);
+    }
+    for (unsigned i = 0; i < TDM_BOOTSTATE_REJECTED_MAX; i++) {
+        TDM_CHECK_MSG(memcmp(st.rejected[i], sha[TDM_BOOTSTATE_REJECTED_MAX - i], TDM_SHA256_LEN) == 0, "entry %u", i);
+    }
+    TDM_CHECK(!tdm_bootstate_is_rejected(&st, sha[0]) && tdm_bootstate_is_rejected(&st, sha[1]));
+    story_close(&S);
+}
+
 int main(int argc, char **argv)
 {
     argv0 = argv[0];
@@ -238,6 +274,7 @@ int main(int argc, char **argv)
         {"a device that loses power at every trial ends on the old set after 3 retries",
          a_device_that_loses_power_at_every_trial_ends_on_the_old_set_after_3_retries},
         {"the number of retries is a config field", the_number_of_retries_is_a_config_field},
+        {"the rejected list keeps the newest four", the_rejected_list_keeps_the_newest_four},
         {"a bootloader of another minor version rewrites the version once",
          a_bootloader_of_another_minor_version_rewrites_the_version_once},
         {"the retry count is byte 7 of the record, and older records decode with 0",
