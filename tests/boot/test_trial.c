@@ -256,6 +256,62 @@ static void the_rejected_list_keeps_the_newest_four(void)
     story_close(&S);
 }
 
+/* Every field of the boot-state record with a value out of its range makes the record corrupt (the
+ * bootloader then treats the journal's record as absent), one field at a time. */
+static void a_boot_state_record_with_a_field_out_of_range_is_corrupt(void)
+{
+    struct tdm_bootstate st = {.phase = TDM_BS_TRIAL, .inst_slot = TDM_STORE_SLOT_A, .cand_slot = TDM_STORE_SLOT_B,
+                               .nrejected = (uint8_t)(tdm_test_seed() % (TDM_BOOTSTATE_REJECTED_MAX + 1))};
+    struct tdm_bootstate back;
+    uint8_t rec[TDM_BOOTSTATE_LEN];
+    tdm_bootstate_encode(&st, rec);
+    TDM_CHECK_OK(tdm_bootstate_decode(rec, sizeof rec, &back));
+    TDM_CHECK_ERR(tdm_bootstate_decode(rec, sizeof rec - 1, &back), TDM_E_CORRUPT);
+    static const struct {
+        const char *what;
+        unsigned off;
+        uint8_t val;
+    } bad[] = {{"format", 0, 2},        {"phase", 1, TDM_BS_REPAIR + 1},   {"step", 2, TDM_BS_STEP_VERIFY + 1},
+               {"last", 3, TDM_BS_LAST_REFUSED + 1}, {"installed slot", 4, 2}, {"candidate slot", 5, 3},
+               {"rejected count", 6, TDM_BOOTSTATE_REJECTED_MAX + 1}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        uint8_t r2[TDM_BOOTSTATE_LEN];
+        memcpy(r2, rec, sizeof r2);
+        r2[bad[i].off] = bad[i].val;
+        tdm_test_replay_extra("--what '%s'", bad[i].what);
+        TDM_CHECK_ERR(tdm_bootstate_decode(r2, sizeof r2, &back), TDM_E_CORRUPT);
+    }
+}
+
+/* The application's transitions in the wrong state are named and write nothing: a request while a set is
+ * on trial, a request naming the installed slot, a confirmation with nothing on trial. */
+static void requests_and_confirmations_in_the_wrong_state_are_named(void)
+{
+    story_open(&S);
+    struct tdm_kit_set v2;
+    story_cut_in_trial(&S, &v2);
+    static struct tdm_store store;
+    static uint8_t page_buf[TDM_NAND_MAX_PAGE + TDM_NAND_MAX_OOB];
+    struct tdm_nand nand;
+    struct tdm_nand_ops ops;
+    struct tdm_bootstate st;
+    TDM_CHECK_OK(tdm_sim_store_mount(&S.dev, &nand, &ops, &store, page_buf));
+    TDM_CHECK_OK(tdm_bootstate_load(&store, &st));
+    TDM_CHECK(st.phase == TDM_BS_TRIAL);
+    TDM_CHECK_ERR(tdm_bootstate_request(&store, st.cand_slot, 2, &v2.version), TDM_E_STATE);
+    story_reboot(&S); /* the trial goes on and confirms v2 */
+    TDM_CHECK_OK(tdm_sim_store_mount(&S.dev, &nand, &ops, &store, page_buf));
+    TDM_CHECK_OK(tdm_bootstate_load(&store, &st));
+    TDM_CHECK(st.phase == TDM_BS_IDLE && st.inst_slot != TDM_STORE_NONE);
+    TDM_CHECK_ERR(tdm_bootstate_request(&store, st.inst_slot, 2, &v2.version), TDM_E_STORE_SLOT);
+    TDM_CHECK_ERR(tdm_bootstate_confirm(&store, NULL), TDM_E_STATE);
+    struct tdm_bootstate after;
+    TDM_CHECK_OK(tdm_bootstate_load(&store, &after));
+    TDM_CHECK(after.phase == TDM_BS_IDLE && after.inst_slot == st.inst_slot && after.inst_gen == st.inst_gen);
+    tdm_kit_free(&v2);
+    story_close(&S);
+}
+
 int main(int argc, char **argv)
 {
     argv0 = argv[0];
@@ -275,6 +331,10 @@ int main(int argc, char **argv)
          a_device_that_loses_power_at_every_trial_ends_on_the_old_set_after_3_retries},
         {"the number of retries is a config field", the_number_of_retries_is_a_config_field},
         {"the rejected list keeps the newest four", the_rejected_list_keeps_the_newest_four},
+        {"a boot-state record with a field out of range is corrupt",
+         a_boot_state_record_with_a_field_out_of_range_is_corrupt},
+        {"requests and confirmations in the wrong state are named",
+         requests_and_confirmations_in_the_wrong_state_are_named},
         {"a bootloader of another minor version rewrites the version once",
          a_bootloader_of_another_minor_version_rewrites_the_version_once},
         {"the retry count is byte 7 of the record, and older records decode with 0",
