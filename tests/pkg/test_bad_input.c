@@ -211,6 +211,14 @@ static void dependency_not_satisfied(void)
     TDM_CHECK_ERR(fx_verify(&f.cfg, u, un), TDM_E_PKG_DEPENDENCY);
     free(u);
     free(app);
+    ip.deps[0] = (struct tdm_mcuboot_dep){5, {0, 0, 0, 0}}; /* needs image 5 (component 6): not in the set */
+    TDM_CHECK_OK(tdm_image_wrap(raw, sizeof raw, &ip, &app, &an));
+    pp.comp[0].image = app;
+    pp.comp[0].len = an;
+    TDM_CHECK_OK(tdm_pack(&pp, &u, &un, &bad));
+    TDM_CHECK_ERR(fx_verify(&f.cfg, u, un), TDM_E_PKG_DEPENDENCY);
+    free(u);
+    free(app);
     fx_free(&f);
 }
 
@@ -319,6 +327,70 @@ static void manifest_counts_note_and_targets(void)
     TDM_CHECK_ERR(tdm_pkg_manifest_decode(m, n, &man), TDM_E_PKG_MALFORMED); /* one too many */
 }
 
+/* Start of component i's bytes in a package built by fx_build. */
+static uint32_t comp_start(const uint8_t *pkg, unsigned i)
+{
+    return fx_comp_off(pkg) + (i ? tdm_get_le32(pkg + comp_tlv(pkg, 0) + 4) : 0);
+}
+
+/* Offset in the package of the value of the first TLV of `type` in component i's unprotected area. */
+static uint32_t image_tlv(const uint8_t *pkg, unsigned i, uint16_t type)
+{
+    const uint8_t *h = pkg + comp_start(pkg, i);
+    uint32_t p = tdm_get_le16(h + 8) + tdm_get_le32(h + 12) + tdm_get_le16(h + 10) + 4u;
+    while (tdm_get_le16(h + p) != type) {
+        p += 4u + tdm_get_le16(h + p + 2);
+    }
+    return comp_start(pkg, i) + p + 4;
+}
+
+/* After a test edited component i's TLV area: its digest in the manifest again, and the manifest re-signed
+ * (a validly signed package around an image whose own TLVs are wrong). */
+static void rehash_tlvs(struct fx *f, uint8_t *pkg, unsigned i)
+{
+    const uint8_t *h = pkg + comp_start(pkg, i);
+    uint32_t hashed = tdm_get_le16(h + 8) + tdm_get_le32(h + 12) + tdm_get_le16(h + 10);
+    uint32_t v = comp_tlv(pkg, i), size = tdm_get_le32(pkg + v + 4);
+    struct tdm_sha256 sh;
+    f->ops.sha256_start(0, &sh);
+    f->ops.sha256_update(0, &sh, h + hashed, size - hashed);
+    f->ops.sha256_finish(0, &sh, pkg + v + 52);
+    fx_resign(f, pkg);
+}
+
+/* The image's own SHA256 TLV and its inner signature, wrong under a manifest that signs them as they are:
+ * the SHA256 TLV must match the body (TDM_E_PKG_DIGEST); a known key's bad inner signature is refused when
+ * inner signatures are checked (IF_KNOWN, REQUIRE) and ignored when they are not (IGNORE). */
+static void signed_manifest_over_wrong_image_tlvs(void)
+{
+    struct fx f;
+    fx_build(&f, 400, 300, 32);
+    uint8_t *b = malloc(f.pkg_len);
+    unsigned comp = (unsigned)(tdm_test_seed() % 2);
+    tdm_test_replay_extra("(component %u)", comp);
+    memcpy(b, f.pkg, f.pkg_len);
+    b[image_tlv(b, comp, TDM_MCUBOOT_TLV_SHA256) + 5] ^= 0x08;
+    rehash_tlvs(&f, b, comp);
+    TDM_CHECK_ERR(fx_verify(&f.cfg, b, f.pkg_len), TDM_E_PKG_DIGEST);
+    memcpy(b, f.pkg, f.pkg_len);
+    uint32_t sig = image_tlv(b, comp, TDM_MCUBOOT_TLV_ECDSA_SIG);
+    b[sig + 1 + b[sig + 1]] ^= 0x01; /* the last byte of the DER SEQUENCE: s, still well-formed */
+    rehash_tlvs(&f, b, comp);
+    static const struct {
+        uint8_t image_sig;
+        int err;
+    } modes[] = {{TDM_PKG_IMAGE_SIG_IGNORE, 0}, {TDM_PKG_IMAGE_SIG_IF_KNOWN, TDM_E_PKG_SIG},
+                 {TDM_PKG_IMAGE_SIG_REQUIRE, TDM_E_PKG_SIG}};
+    for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+        struct tdm_pkg_config c = f.cfg;
+        c.image_sig = modes[i].image_sig;
+        tdm_test_replay_extra("(component %u, image_sig %u)", comp, modes[i].image_sig);
+        TDM_CHECK_ERR(fx_verify(&c, b, f.pkg_len), modes[i].err);
+    }
+    free(b);
+    fx_free(&f);
+}
+
 int main(int argc, char **argv)
 {
     static const struct tdm_scenario s[] = {
@@ -332,6 +404,7 @@ int main(int argc, char **argv)
         {"dependency not satisfied", dependency_not_satisfied},
         {"signed manifest disagrees with its images", signed_manifest_disagrees_with_its_images},
         {"manifest: component count, note, targets", manifest_counts_note_and_targets},
+        {"signed manifest over wrong image TLVs", signed_manifest_over_wrong_image_tlvs},
     };
     return tdm_test_main(argc, argv, s, sizeof s / sizeof s[0]);
 }

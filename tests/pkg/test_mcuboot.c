@@ -36,6 +36,21 @@ static void hand_built_image_parses(void)
     TDM_CHECK(img.has_sec_cnt && img.sec_cnt == 42 && img.tlv_count == 2);
     TDM_CHECK(img.hashed_len == 60 && img.total_len == sizeof b && memcmp(h, b + 68, 32) == 0);
     TDM_CHECK_ERR(tdm_mcuboot_check_sig(&ops, &img, h, NULL, NULL, 0), TDM_E_PKG_UNSIGNED);
+    b[64] = 0x30; /* the SHA256 TLV becomes an unknown type: no image hash at all */
+    TDM_CHECK_ERR(tdm_mcuboot_verify(&ops, b, sizeof b, &img, h), TDM_E_PKG_IMAGE);
+    b[64] = 0x10;
+    TDM_CHECK_OK(tdm_mcuboot_verify(&ops, b, sizeof b, &img, h));
+    /* a signature TLV without a key hash or key, and a known key's signature that is not DER */
+    struct tdm_mcuboot_image lone = img;
+    uint8_t der[8] = {0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x01}, id[1][32], pub[1][65] = {{4}};
+    lone.sig = der;
+    lone.sig_len = sizeof der;
+    TDM_CHECK_ERR(tdm_mcuboot_check_sig(&ops, &lone, h, NULL, NULL, 0), TDM_E_PKG_UNSIGNED);
+    memset(id[0], 0x5a, 32);
+    lone.keyhash = id[0];
+    der[1] = 0x07; /* SEQUENCE longer than the TLV */
+    TDM_CHECK_ERR(tdm_mcuboot_check_sig(&ops, &lone, h, (const uint8_t(*)[65])pub, (const uint8_t(*)[32])id, 1),
+                  TDM_E_PKG_IMAGE);
     b[40] ^= 1; /* body byte: hash no longer matches */
     TDM_CHECK_ERR(tdm_mcuboot_verify(&ops, b, sizeof b, &img, h), TDM_E_PKG_DIGEST);
     b[40] ^= 1;
