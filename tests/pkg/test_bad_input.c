@@ -222,13 +222,6 @@ static void dependency_not_satisfied(void)
     fx_free(&f);
 }
 
-/* Offset of component i's COMPONENT TLV value in a package built by fx_build (the two are the manifest's
- * last TLVs). */
-static uint32_t comp_tlv(const uint8_t *pkg, unsigned i)
-{
-    return TDM_PKG_HEADER_LEN + tdm_get_le32(pkg + 8) - (2 - i) * TDM_PKG_COMPONENT_LEN - (1 - i) * 4;
-}
-
 /* Validly signed manifests (a signer's tool gone wrong) that disagree with the images they announce: the
  * SIGNED flag, a size that leaves no TLV info, a TLV area larger than a device holds, sizes whose sum
  * wraps 32 bits. Each is named before a byte of the component is accepted. */
@@ -237,8 +230,8 @@ static void signed_manifest_disagrees_with_its_images(void)
     struct fx f;
     fx_build(&f, 300, 200, 32);
     uint8_t *b = malloc(f.pkg_len);
-    uint32_t net = comp_tlv(f.pkg, 1);
-    TDM_CHECK(f.pkg[comp_tlv(f.pkg, 0)] == TDM_PKG_COMP_APP && f.pkg[net] == TDM_PKG_COMP_NET);
+    uint32_t net = fx_comp_tlv(f.pkg, 1);
+    TDM_CHECK(f.pkg[fx_comp_tlv(f.pkg, 0)] == TDM_PKG_COMP_APP && f.pkg[net] == TDM_PKG_COMP_NET);
     uint32_t hashed = 32u + tdm_get_le32(f.net + 12) + tdm_get_le16(f.net + 10);
     static const struct {
         const char *what;
@@ -253,7 +246,7 @@ static void signed_manifest_disagrees_with_its_images(void)
     static struct tdm_pkg_parser p;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         memcpy(b, f.pkg, f.pkg_len);
-        uint32_t v = comp_tlv(b, cases[i].comp) + cases[i].field;
+        uint32_t v = fx_comp_tlv(b, cases[i].comp) + cases[i].field;
         if (cases[i].field == 2) {
             tdm_put_le16(b + v, 0);
         } else {
@@ -327,37 +320,6 @@ static void manifest_counts_note_and_targets(void)
     TDM_CHECK_ERR(tdm_pkg_manifest_decode(m, n, &man), TDM_E_PKG_MALFORMED); /* one too many */
 }
 
-/* Start of component i's bytes in a package built by fx_build. */
-static uint32_t comp_start(const uint8_t *pkg, unsigned i)
-{
-    return fx_comp_off(pkg) + (i ? tdm_get_le32(pkg + comp_tlv(pkg, 0) + 4) : 0);
-}
-
-/* Offset in the package of the value of the first TLV of `type` in component i's unprotected area. */
-static uint32_t image_tlv(const uint8_t *pkg, unsigned i, uint16_t type)
-{
-    const uint8_t *h = pkg + comp_start(pkg, i);
-    uint32_t p = tdm_get_le16(h + 8) + tdm_get_le32(h + 12) + tdm_get_le16(h + 10) + 4u;
-    while (tdm_get_le16(h + p) != type) {
-        p += 4u + tdm_get_le16(h + p + 2);
-    }
-    return comp_start(pkg, i) + p + 4;
-}
-
-/* After a test edited component i's TLV area: its digest in the manifest again, and the manifest re-signed
- * (a validly signed package around an image whose own TLVs are wrong). */
-static void rehash_tlvs(struct fx *f, uint8_t *pkg, unsigned i)
-{
-    const uint8_t *h = pkg + comp_start(pkg, i);
-    uint32_t hashed = tdm_get_le16(h + 8) + tdm_get_le32(h + 12) + tdm_get_le16(h + 10);
-    uint32_t v = comp_tlv(pkg, i), size = tdm_get_le32(pkg + v + 4);
-    struct tdm_sha256 sh;
-    f->ops.sha256_start(0, &sh);
-    f->ops.sha256_update(0, &sh, h + hashed, size - hashed);
-    f->ops.sha256_finish(0, &sh, pkg + v + 52);
-    fx_resign(f, pkg);
-}
-
 /* The image's own SHA256 TLV and its inner signature, wrong under a manifest that signs them as they are:
  * the SHA256 TLV must match the body (TDM_E_PKG_DIGEST); a known key's bad inner signature is refused when
  * inner signatures are checked (IF_KNOWN, REQUIRE) and ignored when they are not (IGNORE). */
@@ -369,13 +331,13 @@ static void signed_manifest_over_wrong_image_tlvs(void)
     unsigned comp = (unsigned)(tdm_test_seed() % 2);
     tdm_test_replay_extra("(component %u)", comp);
     memcpy(b, f.pkg, f.pkg_len);
-    b[image_tlv(b, comp, TDM_MCUBOOT_TLV_SHA256) + 5] ^= 0x08;
-    rehash_tlvs(&f, b, comp);
+    b[fx_image_tlv(b, comp, TDM_MCUBOOT_TLV_SHA256) + 5] ^= 0x08;
+    fx_rehash_tlvs(&f, b, comp);
     TDM_CHECK_ERR(fx_verify(&f.cfg, b, f.pkg_len), TDM_E_PKG_DIGEST);
     memcpy(b, f.pkg, f.pkg_len);
-    uint32_t sig = image_tlv(b, comp, TDM_MCUBOOT_TLV_ECDSA_SIG);
+    uint32_t sig = fx_image_tlv(b, comp, TDM_MCUBOOT_TLV_ECDSA_SIG);
     b[sig + 1 + b[sig + 1]] ^= 0x01; /* the last byte of the DER SEQUENCE: s, still well-formed */
-    rehash_tlvs(&f, b, comp);
+    fx_rehash_tlvs(&f, b, comp);
     static const struct {
         uint8_t image_sig;
         int err;
