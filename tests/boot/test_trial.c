@@ -304,6 +304,34 @@ static void requests_and_confirmations_in_the_wrong_state_are_named(void)
     story_close(&S);
 }
 
+/* A device whose internal flash holds no image (a blank board, provisioned through its first update) has
+ * nothing to go back to: when that first set fails its trial, the bootloader keeps it (a device that boots
+ * beats one that does not) and records it as installed. */
+static void a_first_set_on_a_blank_device_is_kept_when_its_trial_fails(void)
+{
+    story_open(&S);
+    struct tdm_sim_flash *flash[2] = {&S.dev.app, &S.dev.net};
+    const uint32_t base[2] = {S.dev.layout.app_slot.addr, S.dev.layout.net_slot.addr};
+    for (int core = 0; core < 2; core++) { /* no MCUboot header on either core */
+        memset(flash[core]->mem + base[core] - flash[core]->geo.base, 0xFF, 32);
+    }
+    struct tdm_kit_set v2;
+    story_stage_v2(&S, &v2);
+    S.cfg.reset_after_start = TDM_RESET_DOG0;
+    TDM_CHECK_OK(tdm_sim_run_once(&S.dev, &S.cfg, &S.run));
+    TDM_CHECK(S.run.rep.outcome == TDM_BOOT_RUN_TRIAL && !S.run.rep.captured && S.run.app == TDM_SIM_APP_RESET);
+    S.cfg.reset_after_start = 0;
+    tdm_sim_device_reset(&S.dev, S.run.reset_reason);
+    TDM_CHECK_OK(tdm_sim_run_once(&S.dev, &S.cfg, &S.run));
+    TDM_CHECK(S.run.rep.outcome == TDM_BOOT_RUN_INSTALLED && story_runs(&S, "v2"));
+    struct tdm_bootstate st;
+    story_state(&S, &st);
+    TDM_CHECK(st.phase == TDM_BS_IDLE && st.last == TDM_BS_LAST_CONFIRMED && st.inst_slot != TDM_STORE_NONE);
+    TDM_CHECK(st.cand_slot == TDM_STORE_NONE && st.nrejected == 0);
+    tdm_kit_free(&v2);
+    story_close(&S);
+}
+
 int main(int argc, char **argv)
 {
     argv0 = argv[0];
@@ -323,6 +351,8 @@ int main(int argc, char **argv)
          a_device_that_loses_power_at_every_trial_ends_on_the_old_set_after_3_retries},
         {"the number of retries is a config field", the_number_of_retries_is_a_config_field},
         {"the rejected list keeps the newest four", the_rejected_list_keeps_the_newest_four},
+        {"a first set on a blank device is kept when its trial fails",
+         a_first_set_on_a_blank_device_is_kept_when_its_trial_fails},
         {"a boot-state record with a field out of range is corrupt",
          a_boot_state_record_with_a_field_out_of_range_is_corrupt},
         {"requests and confirmations in the wrong state are named",
