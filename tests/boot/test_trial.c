@@ -332,6 +332,25 @@ static void a_first_set_on_a_blank_device_is_kept_when_its_trial_fails(void)
     story_close(&S);
 }
 
+/* RESETREAS that cannot be read (the reset port fails): the reason of a reset during the trial is unknown,
+ * and an unknown reason counts as the set's failure. The same power cut with a readable, empty register
+ * restarts the trial instead ('a power cut before the confirmation restarts the trial and confirms'). */
+static void an_unreadable_reset_reason_during_a_trial_rolls_back(void)
+{
+    story_open(&S);
+    struct tdm_kit_set v2;
+    story_cut_in_trial(&S, &v2);
+    S.cfg.reset_read_fails = 1;
+    TDM_CHECK_OK(tdm_sim_run_once(&S.dev, &S.cfg, &S.run));
+    TDM_CHECK(S.run.rep.outcome == TDM_BOOT_RUN_ROLLED_BACK && S.run.rep.trial_retry == 0);
+    TDM_CHECK(story_runs(&S, "v1") && S.dev.mixed_starts == 0);
+    struct tdm_bootstate st;
+    story_state(&S, &st);
+    TDM_CHECK(st.phase == TDM_BS_IDLE && st.last == TDM_BS_LAST_REJECTED && st.nrejected == 1);
+    tdm_kit_free(&v2);
+    story_close(&S);
+}
+
 int main(int argc, char **argv)
 {
     argv0 = argv[0];
@@ -351,6 +370,7 @@ int main(int argc, char **argv)
          a_device_that_loses_power_at_every_trial_ends_on_the_old_set_after_3_retries},
         {"the number of retries is a config field", the_number_of_retries_is_a_config_field},
         {"the rejected list keeps the newest four", the_rejected_list_keeps_the_newest_four},
+        {"an unreadable reset reason during a trial rolls back", an_unreadable_reset_reason_during_a_trial_rolls_back},
         {"a first set on a blank device is kept when its trial fails",
          a_first_set_on_a_blank_device_is_kept_when_its_trial_fails},
         {"a boot-state record with a field out of range is corrupt",
