@@ -117,4 +117,15 @@ static inline void story_state(struct story *s, struct tdm_bootstate *st)
     TDM_CHECK_OK(tdm_bootstate_load(story_store(s), st));
 }
 
+/* A fresh story cut right after v2 started on trial (story_cut_in_trial); *st is the record (phase TRIAL)
+ * of the returned store. */
+static inline struct tdm_store *story_on_trial(struct story *s, struct tdm_kit_set *v2, struct tdm_bootstate *st)
+{
+    story_open(s);
+    story_cut_in_trial(s, v2);
+    struct tdm_store *store = story_store(s);
+    TDM_CHECK_OK(tdm_bootstate_load(store, st));
+    return store;
+}
+
 #endif

@@ -199,12 +199,9 @@ static void a_set_installed_before_the_images_record_existed_is_checked_against_
  * alone, leaves app flash as it is, verifies both and starts the trial. */
 static void an_install_recorded_at_step_net_resumes_with_the_network_image_alone(void)
 {
-    story_open(&S);
     struct tdm_kit_set v2;
-    story_cut_in_trial(&S, &v2);
-    struct tdm_store *store = story_store(&S);
     struct tdm_bootstate st;
-    TDM_CHECK_OK(tdm_bootstate_load(store, &st));
+    struct tdm_store *store = story_on_trial(&S, &v2, &st);
     st.phase = TDM_BS_INSTALL;
     st.step = TDM_BS_STEP_NET;
     TDM_CHECK_OK(tdm_bootstate_save(store, &st));

@@ -283,12 +283,9 @@ static void a_boot_state_record_with_a_field_out_of_range_is_corrupt(void)
  * on trial, a request naming the installed slot, a confirmation with nothing on trial. */
 static void requests_and_confirmations_in_the_wrong_state_are_named(void)
 {
-    story_open(&S);
     struct tdm_kit_set v2;
-    story_cut_in_trial(&S, &v2);
-    struct tdm_store *store = story_store(&S);
     struct tdm_bootstate st;
-    TDM_CHECK_OK(tdm_bootstate_load(store, &st));
+    struct tdm_store *store = story_on_trial(&S, &v2, &st);
     TDM_CHECK(st.phase == TDM_BS_TRIAL);
     TDM_CHECK_ERR(tdm_bootstate_request(store, st.cand_slot, 2, &v2.version), TDM_E_STATE);
     story_reboot(&S); /* the trial goes on and confirms v2 */
