@@ -164,6 +164,13 @@ static int run_app(struct tdm_sim_device *dev, const struct tdm_sim_run_config *
     return 0;
 }
 
+static int reset_read_fails(void *ctx, uint32_t *reasons)
+{
+    (void)ctx;
+    (void)reasons;
+    return TDM_E_IO;
+}
+
 int tdm_sim_run_once(struct tdm_sim_device *dev, const struct tdm_sim_run_config *cfg, struct tdm_sim_run *run)
 {
     memset(&run->rep, 0, sizeof run->rep);
@@ -202,6 +209,9 @@ int tdm_sim_run_once(struct tdm_sim_device *dev, const struct tdm_sim_run_config
         .skip_boot_verify = cfg->skip_boot_verify,
     };
     bc.layout = dev->layout;
+    if (cfg->reset_read_fails) {
+        bc.reset.read = reset_read_fails;
+    }
     uint64_t t0 = dev->dom.clock_ns;
     err = tdm_boot_run(&run->boot, &bc, &run->rep);
     run->boot_ns = dev->dom.clock_ns - t0;

@@ -31,6 +31,7 @@ struct tdm_sim_run_config {
     int confirm_cut_torn;   /* ... torn inside it (else before it) */
     uint8_t trial_retries;  /* the bootloader's config (0 = its default) */
     uint8_t skip_boot_verify;
+    uint8_t reset_read_fails; /* the bootloader's RESETREAS read returns TDM_E_IO (a faulty reset port) */
     uint32_t app_mhz;       /* application core clock at reset: 64 (0) or 128 MHz; the network core runs at 64 */
     uint32_t boot_mhz;      /* the bootloader's run_mhz (0: it stays at the reset clock) */
 };

@@ -101,14 +101,31 @@ static inline void story_cut_in_trial(struct story *s, struct tdm_kit_set *v2)
     tdm_sim_device_power_cycle(&s->dev);
 }
 
-static inline void story_state(struct story *s, struct tdm_bootstate *st)
+/* The device's store, mounted afresh with test RAM (valid until the next call). */
+static inline struct tdm_store *story_store(struct story *s)
 {
     static struct tdm_store store;
     static uint8_t page_buf[TDM_NAND_MAX_PAGE + TDM_NAND_MAX_OOB];
-    struct tdm_nand nand;
-    struct tdm_nand_ops ops;
+    static struct tdm_nand nand;
+    static struct tdm_nand_ops ops;
     TDM_CHECK_OK(tdm_sim_store_mount(&s->dev, &nand, &ops, &store, page_buf));
-    TDM_CHECK_OK(tdm_bootstate_load(&store, st));
+    return &store;
+}
+
+static inline void story_state(struct story *s, struct tdm_bootstate *st)
+{
+    TDM_CHECK_OK(tdm_bootstate_load(story_store(s), st));
+}
+
+/* A fresh story cut right after v2 started on trial (story_cut_in_trial); *st is the record (phase TRIAL)
+ * of the returned store. */
+static inline struct tdm_store *story_on_trial(struct story *s, struct tdm_kit_set *v2, struct tdm_bootstate *st)
+{
+    story_open(s);
+    story_cut_in_trial(s, v2);
+    struct tdm_store *store = story_store(s);
+    TDM_CHECK_OK(tdm_bootstate_load(store, st));
+    return store;
 }
 
 #endif

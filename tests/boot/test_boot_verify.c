@@ -194,6 +194,60 @@ static void a_set_installed_before_the_images_record_existed_is_checked_against_
     story_close(&S);
 }
 
+/* A record left by a bootloader that copied the two images one after the other: INSTALL at step NET (the
+ * application image done, the network image cut half way). This bootloader goes on with the network image
+ * alone, leaves app flash as it is, verifies both and starts the trial. */
+static void an_install_recorded_at_step_net_resumes_with_the_network_image_alone(void)
+{
+    struct tdm_kit_set v2;
+    struct tdm_bootstate st;
+    struct tdm_store *store = story_on_trial(&S, &v2, &st);
+    st.phase = TDM_BS_INSTALL;
+    st.step = TDM_BS_STEP_NET;
+    TDM_CHECK_OK(tdm_bootstate_save(store, &st));
+    uint32_t off = 2048 + (uint32_t)(tdm_test_seed() % (STORY_NET_SIZE - 4096));
+    corrupt(TDM_SIM_CORE_NET, off);
+    tdm_test_replay_extra("(net byte %u)", off);
+    TDM_CHECK_OK(tdm_sim_run_once(&S.dev, &S.cfg, &S.run));
+    TDM_CHECK(S.run.rep.outcome == TDM_BOOT_RUN_TRIAL && story_runs(&S, "v2"));
+    TDM_CHECK(S.run.rep.app_pages_erased == 0 && S.run.rep.app_pages_written == 0 && S.run.rep.net_pages_sent > 0);
+    const uint8_t *net = tdm_sim_flash_peek(&S.dev.net, S.dev.layout.net_slot.addr, (uint32_t)v2.net_len);
+    TDM_CHECK(net && memcmp(net, v2.net, v2.net_len) == 0);
+    story_state(&S, &st);
+    TDM_CHECK(st.phase == TDM_BS_TRIAL || st.phase == TDM_BS_IDLE);
+    tdm_kit_free(&v2);
+    story_close(&S);
+}
+
+/* Two faults at once: the application image changed in flash and the installed package's first NAND page
+ * went bad. Nothing trustworthy is left to restore from, so the set boots as it is, reported unverified and
+ * unrepaired, and nothing is written to internal flash. */
+static void a_changed_image_with_its_nand_copy_lost_boots_as_it_is(void)
+{
+    story_open(&S);
+    struct tdm_kit_set v2;
+    v2_confirmed(&v2);
+    struct tdm_store *store = story_store(&S);
+    struct tdm_bootstate st;
+    TDM_CHECK_OK(tdm_bootstate_load(store, &st));
+    TDM_CHECK(st.inst_slot < TDM_STORE_SLOTS && store->slot[st.inst_slot].nblocks > 0);
+    uint32_t row = (uint32_t)store->slot[st.inst_slot].map[0] * S.dev.nand.geo.pages_per_block;
+    S.dev.nand.page_flags[row] |= TDM_SIM_PAGE_UNSTABLE | TDM_SIM_PAGE_ECC_FAILS;
+    uint32_t off = 1024 + (uint32_t)(tdm_test_seed() % (STORY_APP_SIZE / 2));
+    corrupt(TDM_SIM_CORE_APP, off);
+    tdm_test_replay_extra("(app byte %u)", off);
+    /* the bootloader hands over (the net-boot stage accepted BOOT); the simulator then refuses to start an
+     * application image whose hash is not that of a set it built */
+    TDM_CHECK_ERR(tdm_sim_run_once(&S.dev, &S.cfg, &S.run), TDM_E_BOOT_NO_IMAGE);
+    TDM_CHECK(S.run.netboot.booted == 1);
+    TDM_CHECK(S.run.rep.outcome == TDM_BOOT_RUN_INSTALLED && S.run.rep.verified == 0 && S.run.rep.repaired == 0);
+    TDM_CHECK(S.run.rep.app_pages_erased == 0 && S.run.rep.app_pages_written == 0);
+    story_state(&S, &st);
+    TDM_CHECK(st.phase == TDM_BS_IDLE);
+    tdm_kit_free(&v2);
+    story_close(&S);
+}
+
 int main(int argc, char **argv)
 {
     argv0 = argv[0];
@@ -209,6 +263,9 @@ int main(int argc, char **argv)
         {"a corrupted candidate is installed again when its trial restarts",
          a_corrupted_candidate_is_installed_again_when_its_trial_restarts},
         {"a missing NAND boots the installed set unverified", a_missing_nand_boots_the_installed_set_unverified},
+        {"a changed image with its NAND copy lost boots as it is", a_changed_image_with_its_nand_copy_lost_boots_as_it_is},
+        {"an install recorded at step NET resumes with the network image alone",
+         an_install_recorded_at_step_net_resumes_with_the_network_image_alone},
         {"with the check turned off, a corrupted image reaches the application",
          with_the_check_turned_off_a_corrupted_image_reaches_the_application},
         {"a set installed before the images record existed is checked against its package",

@@ -212,6 +212,13 @@ static void a_network_image_changed_after_its_copy_is_caught_by_the_final_verify
     an_image_changed_after_it_was_written(1);
 }
 
+/* The record pending_without_request writes: PENDING for the new content, or (a test's choice) the phase
+ * a cut can leave behind it and a generation the slot no longer holds. */
+static struct {
+    uint8_t phase;
+    uint32_t gen_delta;
+} pending_as = {TDM_BS_PENDING, 0};
+
 /* Write a package into the free slot and record PENDING for it directly, the way a fetch agent that
  * skipped tdm_bootstate_request (or an older one) would: the bootloader must not rely on the request. */
 static void pending_without_request(struct story *s, const struct tdm_kit_set *set)
@@ -230,10 +237,10 @@ static void pending_without_request(struct story *s, const struct tdm_kit_set *s
     struct tdm_store_slot_info si;
     TDM_CHECK_OK(tdm_store_slot_info(&store, (unsigned)slot, &si));
     TDM_CHECK_OK(tdm_bootstate_load(&store, &st));
-    st.phase = TDM_BS_PENDING;
+    st.phase = pending_as.phase;
     st.step = TDM_BS_STEP_CAPTURE;
     st.cand_slot = (uint8_t)slot;
-    st.cand_gen = si.gen;
+    st.cand_gen = si.gen + pending_as.gen_delta;
     memcpy(st.cand_sha, si.sha256, TDM_SHA256_LEN);
     st.cand_counter = set->counter;
     st.cand_version = set->version;
@@ -334,6 +341,28 @@ static void a_forged_signature_under_the_trusted_key_id_is_refused_and_nothing_i
     story_close(&S);
 }
 
+/* A damaged candidate found at INSTALL / step CAPTURE (the record a cut right after the install started
+ * leaves) is refused like a PENDING one: internal flash was not touched, there is nothing to roll back. A
+ * PENDING record naming content the slot no longer holds (another generation) is refused by name. */
+static void a_candidate_failing_before_the_first_flash_write_is_refused_not_rolled_back(void)
+{
+    story_open(&S);
+    struct tdm_kit_set v2;
+    story_set(&S, &v2, "v2", "2.0.0+1", 2, TDM_SIM_HEALTHY, TDM_SIM_HEALTHY);
+    v2.pkg[v2.pkg_len - 1 - tdm_test_seed() % 16] ^= 0x04; /* in the network image's TLV area */
+    pending_as.phase = TDM_BS_INSTALL;
+    refused_by_the_bootloader(&v2, TDM_E_PKG_DIGEST);
+    pending_as.phase = TDM_BS_PENDING;
+    v2.pkg[v2.pkg_len - 1 - tdm_test_seed() % 16] ^= 0x04;
+    pending_as.gen_delta = 1;
+    refused_by_the_bootloader(&v2, TDM_E_STORE_SLOT);
+    pending_as.gen_delta = 0;
+    story_reboot(&S);
+    TDM_CHECK(story_runs(&S, "v1") && S.run.rep.outcome == TDM_BOOT_RUN_INSTALLED && S.dev.mixed_starts == 0);
+    tdm_kit_free(&v2);
+    story_close(&S);
+}
+
 int main(int argc, char **argv)
 {
     static const struct tdm_scenario s[] = {
@@ -350,6 +379,8 @@ int main(int argc, char **argv)
         {"a PENDING record for a package rejected before is refused by the bootloader",
          a_pending_record_for_a_package_rejected_before_is_refused_by_the_bootloader},
         {"a PENDING record naming a capture is refused by name", a_pending_record_naming_a_capture_is_refused_by_name},
+        {"a candidate failing before the first flash write is refused, not rolled back",
+         a_candidate_failing_before_the_first_flash_write_is_refused_not_rolled_back},
         {"a forged signature under the trusted key id is refused and nothing is written",
          a_forged_signature_under_the_trusted_key_id_is_refused_and_nothing_is_written},
     };

@@ -1,143 +1,7 @@
 /* The transfer protocol between the application core and the net-boot stage, as a specification:
  * chunks through the shared window, digests, lost signals, damaged data, repeats, the slot fence and
  * power cuts. Runs on the simulated nRF5340 (sim/device.h) with the net-boot stage as the net core. */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-#include "device.h"
-#include "harness.h"
-#include "rng.h"
-#include "tandem/crc32.h"
-#include "tandem/host_crypto.h"
-#include "tandem/xfer.h"
-
-/* An IPC view of the app core with fault hooks: drop a raise, damage the data of a raise. */
-struct faulty_ipc {
-    struct tdm_ipc_ops inner;
-    unsigned raises;
-    unsigned drop_raise;   /* the raise with this number (1-based) is lost */
-    unsigned damage_raise; /* the raise with this number flips a data byte; the next raise repairs it */
-    uint8_t *damaged;
-};
-
-static int faulty_raise(void *ctx, uint32_t ch)
-{
-    struct faulty_ipc *f = ctx;
-    f->raises++;
-    if (f->damaged) {
-        *f->damaged ^= 0x10;
-        f->damaged = NULL;
-    }
-    if (f->raises == f->damage_raise) {
-        f->damaged = f->inner.window + TDM_XFER_BUF_OFF + 100;
-        *f->damaged ^= 0x10;
-    }
-    if (f->raises == f->drop_raise) {
-        return 0;
-    }
-    return f->inner.raise(f->inner.ctx, ch);
-}
-
-static int faulty_take(void *ctx, uint32_t ch)
-{
-    struct faulty_ipc *f = ctx;
-    return f->inner.take(f->inner.ctx, ch);
-}
-
-static int faulty_wait(void *ctx, uint32_t mask, uint64_t t)
-{
-    struct faulty_ipc *f = ctx;
-    return f->inner.wait(f->inner.ctx, mask, t);
-}
-
-struct rig {
-    char dir[64];
-    struct tdm_sim_device dev;
-    struct tdm_netboot nb;
-    struct faulty_ipc fipc;
-    struct tdm_ipc_ops app_ipc;
-    struct tdm_xfer x;
-    struct tdm_crypto_ops crypto;
-};
-
-static struct rig R;
-
-static int net_step(void *arg)
-{
-    return tdm_netboot_poll(arg);
-}
-
-static void rig_boot_net(struct rig *r)
-{
-    struct tdm_netboot_config cfg = {
-        .flash = tdm_sim_device_net_flash(&r->dev),
-        .ipc = tdm_sim_device_ipc(&r->dev, TDM_SIM_CORE_NET),
-        .crypto = r->crypto,
-        .slot_addr = r->dev.layout.net_slot.addr,
-        .slot_size = r->dev.layout.net_slot.size,
-        .chunk = TDM_XFER_CHUNK_DEFAULT,
-    };
-    TDM_CHECK_OK(tdm_netboot_init(&r->nb, &cfg));
-    tdm_sim_device_set_step(&r->dev, TDM_SIM_CORE_NET, net_step, &r->nb);
-    r->fipc.inner = tdm_sim_device_ipc(&r->dev, TDM_SIM_CORE_APP);
-    r->app_ipc = r->fipc.inner;
-    r->app_ipc.ctx = &r->fipc;
-    r->app_ipc.raise = faulty_raise;
-    r->app_ipc.take = faulty_take;
-    r->app_ipc.wait = faulty_wait;
-}
-
-static void rig_open(struct rig *r)
-{
-    memset(r, 0, sizeof *r);
-    snprintf(r->dir, sizeof r->dir, "/tmp/tdm_xfer_%d", (int)getpid());
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", r->dir);
-    TDM_CHECK(system(cmd) == 0);
-    struct tdm_sim_device_opts o = {.part = "W25N-SMALL", .seed = tdm_test_seed()};
-    TDM_CHECK_OK(tdm_sim_device_create(&r->dev, r->dir, &o));
-    r->crypto = tdm_host_crypto();
-    rig_boot_net(r);
-    TDM_CHECK_OK(tdm_xfer_open(&r->x, &r->app_ipc, TDM_XFER_CHUNK_DEFAULT));
-}
-
-static void rig_close(struct rig *r)
-{
-    tdm_sim_device_close(&r->dev);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", r->dir);
-    TDM_CHECK(system(cmd) == 0);
-}
-
-/* Send `len` bytes to the start of the slot, double-buffered; returns the first error. */
-static int send_image(struct rig *r, const uint8_t *img, uint32_t len)
-{
-    uint32_t chunk = r->x.chunk, base = r->x.slot_addr;
-    for (uint32_t off = 0, i = 0; off < len; off += chunk, i ^= 1) {
-        uint32_t n = len - off < chunk ? len - off : chunk;
-        memcpy(tdm_xfer_buffer(&r->x, i), img + off, n);
-        int err = tdm_xfer_write_start(&r->x, i, base + off, n);
-        if (err < 0) {
-            return err;
-        }
-        err = tdm_xfer_finish(&r->x);
-        if (err < 0) {
-            return err;
-        }
-    }
-    return 0;
-}
-
-static uint8_t img[40000];
-
-static void seeded_image(uint32_t salt)
-{
-    uint64_t s = tdm_test_seed() + salt;
-    tdm_rng_fill(&s, img, sizeof img);
-    memset(img + 9000, 0xFF, 3000); /* erased-looking words need no write */
-}
+#include "xfer_rig.h"
 
 static void hello_tells_the_slot_and_the_page_size(void)
 {
@@ -313,6 +177,84 @@ static void a_cut_while_the_net_core_programs_is_repaired_by_sending_again(void)
     rig_close(&R);
 }
 
+/* An answer damaged in the window (CRC) or left over from an earlier command (old sequence number) is
+ * counted, the command asked again with its sequence number, and the chunk lands once. */
+static void a_damaged_or_stale_answer_is_counted_and_asked_again(void)
+{
+    rig_open(&R);
+    seeded_image(8);
+    for (unsigned how = SPOIL_CRC; how <= SPOIL_STALE_SEQ; how++) {
+        tdm_test_replay_extra("--spoil %u", how);
+        R.fipc.spoil_how = how;
+        R.fipc.spoil_wait = R.fipc.waits + 1;
+        uint64_t bad = R.x.stats.bad_responses, retries = R.x.stats.retries, erases = R.dev.net.stats.erases;
+        TDM_CHECK_OK(send_image(&R, img, 2048));
+        TDM_CHECK(R.x.stats.bad_responses == bad + 1 && R.x.stats.retries == retries + 1);
+        TDM_CHECK(memcmp(tdm_sim_flash_peek(&R.dev.net, R.x.slot_addr, 2048), img, 2048) == 0);
+        TDM_CHECK(R.dev.net.stats.erases <= erases + 1); /* the repeat was answered, not redone */
+    }
+    rig_close(&R);
+}
+
+/* A net-boot stage that speaks another protocol version is named TDM_E_BOOT_PROTO; one whose page size or
+ * window chunk does not fit the client's chunk is a configuration error, found at HELLO. */
+static void a_net_boot_stage_of_another_protocol_or_geometry_is_named_at_hello(void)
+{
+    static const struct {
+        unsigned how;
+        int err;
+    } cases[] = {{SPOIL_VERSION, TDM_E_BOOT_PROTO}, {SPOIL_PAGE0, TDM_E_CONFIG}, {SPOIL_SMALL_CHUNK, TDM_E_CONFIG}};
+    rig_open(&R);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        tdm_test_replay_extra("--spoil %u", cases[i].how);
+        R.fipc.spoil_how = cases[i].how;
+        R.fipc.spoil_wait = R.fipc.waits + 1;
+        TDM_CHECK_ERR(tdm_xfer_open(&R.x, &R.app_ipc, TDM_XFER_CHUNK_DEFAULT), cases[i].err);
+    }
+    TDM_CHECK_OK(tdm_xfer_open(&R.x, &R.app_ipc, TDM_XFER_CHUNK_DEFAULT));
+    rig_close(&R);
+}
+
+/* Commands that break a rule of the protocol (docs/PROTOCOL.md) reach the stage only from a faulty client,
+ * since the block's CRC catches damage: each is answered TDM_E_BOOT_PROTO and nothing is erased or written. */
+static void every_malformed_command_is_refused_and_nothing_written(void)
+{
+    rig_open(&R);
+    uint32_t chunk = R.x.chunk, page = R.x.page_size, end = R.x.slot_size;
+    const struct {
+        const char *what;
+        uint8_t cmd;
+        uint32_t off, len; /* off: from the slot start */
+    } cases[] = {
+        {"write of 0 bytes", TDM_XFER_WRITE, 0, 0},
+        {"write longer than a chunk", TDM_XFER_WRITE, 0, chunk + page},
+        {"write not page-aligned", TDM_XFER_WRITE, 4, page},
+        {"write of part of a page", TDM_XFER_WRITE, 0, page / 2},
+        {"write past the slot end", TDM_XFER_WRITE, end - page, 2 * page},
+        {"read of 0 bytes", TDM_XFER_READ, 0, 0},
+        {"read longer than a chunk", TDM_XFER_READ, 0, chunk + 4},
+        {"read past the slot end", TDM_XFER_READ, end - 4, 8},
+        {"hash past the slot end", TDM_XFER_HASH, end - 4, 8},
+    };
+    uint8_t *w = R.fipc.inner.window;
+    uint64_t s = tdm_test_seed();
+    tdm_rng_fill(&s, w + TDM_XFER_BUF_OFF, chunk);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        uint32_t len = cases[i].len < chunk ? cases[i].len : chunk;
+        struct tdm_xfer_msg m = {.seq = 2000 + (uint32_t)i, .cmd = cases[i].cmd, .addr = R.x.slot_addr + cases[i].off,
+                                 .len = cases[i].len, .value = tdm_crc32(0, w + TDM_XFER_BUF_OFF, len)};
+        tdm_xfer_encode(w + TDM_XFER_CMD_OFF, TDM_XFER_CMD_MAGIC, &m);
+        tdm_test_replay_extra("--what '%s'", cases[i].what);
+        TDM_CHECK_OK(R.fipc.inner.raise(R.fipc.inner.ctx, TDM_XFER_CH_CMD));
+        TDM_CHECK(tdm_netboot_poll(&R.nb) == 1);
+        struct tdm_xfer_msg r;
+        TDM_CHECK_OK(tdm_xfer_decode(w + TDM_XFER_RSP_OFF, TDM_XFER_RSP_MAGIC, &r));
+        TDM_CHECK(r.seq == m.seq && r.status == TDM_E_BOOT_PROTO);
+        TDM_CHECK(R.dev.net.stats.erases == 0 && R.dev.net.stats.writes == 0);
+    }
+    rig_close(&R);
+}
+
 int main(int argc, char **argv)
 {
     static const struct tdm_scenario s[] = {
@@ -321,10 +263,14 @@ int main(int argc, char **argv)
         {"pages that already match are not erased again", pages_that_already_match_are_not_erased_again},
         {"read and hash report what is in flash", read_and_hash_report_what_is_in_flash},
         {"the net-boot stage never writes outside the slot", the_net_boot_stage_never_writes_outside_the_slot},
+        {"every malformed command is refused and nothing written", every_malformed_command_is_refused_and_nothing_written},
         {"a lost signal is retried and the chunk written once", a_lost_signal_is_retried_and_the_chunk_written_once},
         {"data damaged in the window is caught and sent again", data_damaged_in_the_window_is_caught_and_sent_again},
         {"a repeated command is answered but not redone", a_repeated_command_is_answered_but_not_redone},
         {"no net-boot stage means a timeout, not a hang", no_net_boot_stage_means_a_timeout_not_a_hang},
+        {"a damaged or stale answer is counted and asked again", a_damaged_or_stale_answer_is_counted_and_asked_again},
+        {"a net-boot stage of another protocol or geometry is named at HELLO",
+         a_net_boot_stage_of_another_protocol_or_geometry_is_named_at_hello},
         {"a cut while the net core programs is repaired by sending again",
          a_cut_while_the_net_core_programs_is_repaired_by_sending_again},
     };

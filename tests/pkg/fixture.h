@@ -109,4 +109,85 @@ static inline int fx_verify(const struct tdm_pkg_config *cfg, const uint8_t *b, 
     return tdm_pkg_verify_buf(cfg, b, n, &p);
 }
 
+/* Offset of component i's COMPONENT TLV value in a package built by fx_build (the two are the manifest's
+ * last TLVs). */
+static inline uint32_t fx_comp_tlv(const uint8_t *pkg, unsigned i)
+{
+    return TDM_PKG_HEADER_LEN + tdm_get_le32(pkg + 8) - (2 - i) * TDM_PKG_COMPONENT_LEN - (1 - i) * 4;
+}
+
+/* Start of component i's bytes in a package built by fx_build. */
+static inline uint32_t fx_comp_start(const uint8_t *pkg, unsigned i)
+{
+    return fx_comp_off(pkg) + (i ? tdm_get_le32(pkg + fx_comp_tlv(pkg, 0) + 4) : 0);
+}
+
+/* Offset in the package of the value of the first TLV of `type` in component i's unprotected area. */
+static inline uint32_t fx_image_tlv(const uint8_t *pkg, unsigned i, uint16_t type)
+{
+    const uint8_t *h = pkg + fx_comp_start(pkg, i);
+    uint32_t p = tdm_get_le16(h + 8) + tdm_get_le32(h + 12) + tdm_get_le16(h + 10) + 4u;
+    while (tdm_get_le16(h + p) != type) {
+        p += 4u + tdm_get_le16(h + p + 2);
+    }
+    return fx_comp_start(pkg, i) + p + 4;
+}
+
+/* After a test edited component i's TLV area: its digest in the manifest again, and the manifest re-signed
+ * (a validly signed package around an image whose own TLVs are wrong). */
+static inline void fx_rehash_tlvs(struct fx *f, uint8_t *pkg, unsigned i)
+{
+    const uint8_t *h = pkg + fx_comp_start(pkg, i);
+    uint32_t hashed = tdm_get_le16(h + 8) + tdm_get_le32(h + 12) + tdm_get_le16(h + 10);
+    uint32_t v = fx_comp_tlv(pkg, i), size = tdm_get_le32(pkg + v + 4);
+    struct tdm_sha256 sh;
+    f->ops.sha256_start(0, &sh);
+    f->ops.sha256_update(0, &sh, h + hashed, size - hashed);
+    f->ops.sha256_finish(0, &sh, pkg + v + 52);
+    fx_resign(f, pkg);
+}
+
+/* A crypto port that fails (TDM_E_CRYPTO, as a hardware backend may) at its call number fail_at (1-based,
+ * every call of the four ops counted; 0 never fails) and otherwise forwards to the host crypto. */
+struct fx_crypto_fault {
+    struct tdm_crypto_ops real;
+    unsigned calls, fail_at;
+};
+static struct fx_crypto_fault fx_cf;
+
+static inline int fx_cf_fails(void)
+{
+    return ++fx_cf.calls == fx_cf.fail_at;
+}
+static inline int fx_cf_start(void *c, struct tdm_sha256 *h)
+{
+    return fx_cf_fails() ? TDM_E_CRYPTO : fx_cf.real.sha256_start(c, h);
+}
+static inline int fx_cf_update(void *c, struct tdm_sha256 *h, const void *d, size_t n)
+{
+    return fx_cf_fails() ? TDM_E_CRYPTO : fx_cf.real.sha256_update(c, h, d, n);
+}
+static inline int fx_cf_finish(void *c, struct tdm_sha256 *h, uint8_t out[TDM_SHA256_LEN])
+{
+    return fx_cf_fails() ? TDM_E_CRYPTO : fx_cf.real.sha256_finish(c, h, out);
+}
+static inline int fx_cf_verify(void *c, const uint8_t pub[TDM_P256_PUBKEY_LEN], const uint8_t hash[TDM_SHA256_LEN],
+                               const uint8_t sig[TDM_P256_SIG_LEN])
+{
+    return fx_cf_fails() ? TDM_E_CRYPTO : fx_cf.real.p256_verify(c, pub, hash, sig);
+}
+/* The failing port, armed to fail at call fail_at (counting restarts at 0). */
+static inline struct tdm_crypto_ops fx_crypto_fault(unsigned fail_at)
+{
+    fx_cf.real = tdm_host_crypto();
+    fx_cf.calls = 0;
+    fx_cf.fail_at = fail_at;
+    struct tdm_crypto_ops o = fx_cf.real;
+    o.sha256_start = fx_cf_start;
+    o.sha256_update = fx_cf_update;
+    o.sha256_finish = fx_cf_finish;
+    o.p256_verify = fx_cf_verify;
+    return o;
+}
+
 #endif

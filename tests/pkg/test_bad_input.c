@@ -211,6 +211,145 @@ static void dependency_not_satisfied(void)
     TDM_CHECK_ERR(fx_verify(&f.cfg, u, un), TDM_E_PKG_DEPENDENCY);
     free(u);
     free(app);
+    ip.deps[0] = (struct tdm_mcuboot_dep){5, {0, 0, 0, 0}}; /* needs image 5 (component 6): not in the set */
+    TDM_CHECK_OK(tdm_image_wrap(raw, sizeof raw, &ip, &app, &an));
+    pp.comp[0].image = app;
+    pp.comp[0].len = an;
+    TDM_CHECK_OK(tdm_pack(&pp, &u, &un, &bad));
+    TDM_CHECK_ERR(fx_verify(&f.cfg, u, un), TDM_E_PKG_DEPENDENCY);
+    free(u);
+    free(app);
+    fx_free(&f);
+}
+
+/* Validly signed manifests (a signer's tool gone wrong) that disagree with the images they announce: the
+ * SIGNED flag, a size that leaves no TLV info, a TLV area larger than a device holds, sizes whose sum
+ * wraps 32 bits. Each is named before a byte of the component is accepted. */
+static void signed_manifest_disagrees_with_its_images(void)
+{
+    struct fx f;
+    fx_build(&f, 300, 200, 32);
+    uint8_t *b = malloc(f.pkg_len);
+    uint32_t net = fx_comp_tlv(f.pkg, 1);
+    TDM_CHECK(f.pkg[fx_comp_tlv(f.pkg, 0)] == TDM_PKG_COMP_APP && f.pkg[net] == TDM_PKG_COMP_NET);
+    uint32_t hashed = 32u + tdm_get_le32(f.net + 12) + tdm_get_le16(f.net + 10);
+    static const struct {
+        const char *what;
+        unsigned comp, field; /* 2: flags u16, 4: size u32 */
+        int32_t delta_from_hashed;
+        int early; /* named at the component's 32-byte MCUboot header, before its body */
+    } cases[] = {
+        {"SIGNED flag cleared on a signed image", 0, 2, 0, 0},
+        {"size leaves 2 bytes after the hashed range", 1, 4, 2, 1},
+        {"TLV area larger than TDM_PKG_TLV_MAX", 1, 4, TDM_PKG_TLV_MAX + 1, 1},
+    };
+    static struct tdm_pkg_parser p;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        memcpy(b, f.pkg, f.pkg_len);
+        uint32_t v = fx_comp_tlv(b, cases[i].comp) + cases[i].field;
+        if (cases[i].field == 2) {
+            tdm_put_le16(b + v, 0);
+        } else {
+            tdm_put_le32(b + v, hashed + (uint32_t)cases[i].delta_from_hashed);
+        }
+        fx_resign(&f, b);
+        tdm_test_replay_extra("--what '%s'", cases[i].what);
+        TDM_CHECK_ERR(tdm_pkg_verify_buf(&f.cfg, b, f.pkg_len, &p), TDM_E_PKG_IMAGE);
+        uint32_t start = fx_comp_off(b) + (cases[i].comp ? (uint32_t)f.app_len : 0);
+        TDM_CHECK(!cases[i].early || tdm_pkg_offset(&p) <= start + TDM_MCUBOOT_HDR_LEN);
+    }
+    uint8_t huge[TDM_PKG_COMPONENT_LEN] = {3, 0};
+    tdm_put_le32(huge + 4, UINT32_MAX - 64);
+    size_t n;
+    uint8_t *h = fx_add_tlv(&f, TDM_PKG_T_COMPONENT, huge, sizeof huge, &n);
+    TDM_CHECK_ERR(fx_verify(&f.cfg, h, n), TDM_E_PKG_TOO_BIG);
+    free(h);
+    memcpy(b, f.pkg, f.pkg_len);
+    tdm_put_le32(b + 8, 3); /* a manifest too short for one TLV header: named by the fixed header */
+    TDM_CHECK_ERR(tdm_pkg_verify_buf(&f.cfg, b, f.pkg_len, &p), TDM_E_PKG_MALFORMED);
+    TDM_CHECK(tdm_pkg_offset(&p) == TDM_PKG_HEADER_LEN);
+    free(b);
+    fx_free(&f);
+}
+
+static void put_tlv(uint8_t *m, uint32_t *n, uint16_t type, const void *v, uint16_t len)
+{
+    tdm_put_le16(m + *n, type);
+    tdm_put_le16(m + *n + 2, len);
+    memcpy(m + *n + 4, v, len);
+    *n += 4u + len;
+}
+
+/* Manifest decoding alone: more components than a device holds, none at all, a note longer than the
+ * device keeps (cut, not refused: it is optional), and the components' targets against the layout. */
+static void manifest_counts_note_and_targets(void)
+{
+    uint8_t m[1024], v8[8] = {2, 1}, v4[4] = {5}, comp[TDM_PKG_COMPONENT_LEN] = {0};
+    uint32_t n = 0;
+    put_tlv(m, &n, TDM_PKG_T_SET_VERSION, v8, 8);
+    put_tlv(m, &n, TDM_PKG_T_SEC_COUNTER, v4, 4);
+    put_tlv(m, &n, TDM_PKG_T_HW_ID, v4, 4);
+    put_tlv(m, &n, TDM_PKG_T_MIN_BOOTLOADER, v8, 8);
+    struct tdm_pkg_manifest man;
+    TDM_CHECK_ERR(tdm_pkg_manifest_decode(m, n, &man), TDM_E_PKG_MISSING); /* no component */
+    char note[100];
+    memset(note, 'a' + (int)(tdm_test_seed() % 26), sizeof note);
+    put_tlv(m, &n, TDM_PKG_T_NOTE, note, sizeof note);
+    tdm_put_le32(comp + 4, 100);
+    for (uint8_t id = 1; id <= TDM_PKG_MAX_COMPONENTS; id++) {
+        comp[0] = id;
+        put_tlv(m, &n, TDM_PKG_T_COMPONENT, comp, sizeof comp);
+    }
+    TDM_CHECK_OK(tdm_pkg_manifest_decode(m, n, &man));
+    TDM_CHECK(man.count == TDM_PKG_MAX_COMPONENTS && man.note_len == sizeof man.note && man.note[0] == note[0]);
+    struct tdm_pkg_manifest third = man;
+    third.comp[0] = man.comp[2];
+    third.count = 1;
+    TDM_CHECK_ERR(tdm_pkg_check_targets(&third, 0x10000, 0x1000000), TDM_E_PKG_COMPONENT); /* id 3 */
+    man.count = 2;
+    man.comp[0].load_addr = 0x10000;
+    man.comp[1] = man.comp[0];
+    man.comp[1].id = TDM_PKG_COMP_NET;
+    TDM_CHECK_ERR(tdm_pkg_check_targets(&man, 0x10000, 0x1000000), TDM_E_PKG_MALFORMED); /* net in slot 0 */
+    man.comp[1].slot = 1;
+    TDM_CHECK_ERR(tdm_pkg_check_targets(&man, 0x10000, 0x1000000), TDM_E_PKG_LOAD_ADDR);
+    man.comp[1].load_addr = 0x1000000;
+    TDM_CHECK_OK(tdm_pkg_check_targets(&man, 0x10000, 0x1000000));
+    comp[0] = TDM_PKG_MAX_COMPONENTS + 1;
+    put_tlv(m, &n, TDM_PKG_T_COMPONENT, comp, sizeof comp);
+    TDM_CHECK_ERR(tdm_pkg_manifest_decode(m, n, &man), TDM_E_PKG_MALFORMED); /* one too many */
+}
+
+/* The image's own SHA256 TLV and its inner signature, wrong under a manifest that signs them as they are:
+ * the SHA256 TLV must match the body (TDM_E_PKG_DIGEST); a known key's bad inner signature is refused when
+ * inner signatures are checked (IF_KNOWN, REQUIRE) and ignored when they are not (IGNORE). */
+static void signed_manifest_over_wrong_image_tlvs(void)
+{
+    struct fx f;
+    fx_build(&f, 400, 300, 32);
+    uint8_t *b = malloc(f.pkg_len);
+    unsigned comp = (unsigned)(tdm_test_seed() % 2);
+    tdm_test_replay_extra("(component %u)", comp);
+    memcpy(b, f.pkg, f.pkg_len);
+    b[fx_image_tlv(b, comp, TDM_MCUBOOT_TLV_SHA256) + 5] ^= 0x08;
+    fx_rehash_tlvs(&f, b, comp);
+    TDM_CHECK_ERR(fx_verify(&f.cfg, b, f.pkg_len), TDM_E_PKG_DIGEST);
+    memcpy(b, f.pkg, f.pkg_len);
+    uint32_t sig = fx_image_tlv(b, comp, TDM_MCUBOOT_TLV_ECDSA_SIG);
+    b[sig + 1 + b[sig + 1]] ^= 0x01; /* the last byte of the DER SEQUENCE: s, still well-formed */
+    fx_rehash_tlvs(&f, b, comp);
+    static const struct {
+        uint8_t image_sig;
+        int err;
+    } modes[] = {{TDM_PKG_IMAGE_SIG_IGNORE, 0}, {TDM_PKG_IMAGE_SIG_IF_KNOWN, TDM_E_PKG_SIG},
+                 {TDM_PKG_IMAGE_SIG_REQUIRE, TDM_E_PKG_SIG}};
+    for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+        struct tdm_pkg_config c = f.cfg;
+        c.image_sig = modes[i].image_sig;
+        tdm_test_replay_extra("(component %u, image_sig %u)", comp, modes[i].image_sig);
+        TDM_CHECK_ERR(fx_verify(&c, b, f.pkg_len), modes[i].err);
+    }
+    free(b);
     fx_free(&f);
 }
 
@@ -225,6 +364,9 @@ int main(int argc, char **argv)
         {"duplicate, missing, not an MCUboot image", duplicate_missing_and_not_mcuboot},
         {"unknown fields: critical refused, optional skipped", unknown_fields_critical_or_optional},
         {"dependency not satisfied", dependency_not_satisfied},
+        {"signed manifest disagrees with its images", signed_manifest_disagrees_with_its_images},
+        {"manifest: component count, note, targets", manifest_counts_note_and_targets},
+        {"signed manifest over wrong image TLVs", signed_manifest_over_wrong_image_tlvs},
     };
     return tdm_test_main(argc, argv, s, sizeof s / sizeof s[0]);
 }

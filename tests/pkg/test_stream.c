@@ -175,6 +175,34 @@ static void reader_check_for_the_bootloader(void)
     fx_free(&f);
 }
 
+/* The crypto port of a device can fail (a hardware hash engine busy or faulted): whichever call fails, the
+ * check stops with TDM_E_CRYPTO, never a verdict on the package (never "bad signature", never accepted).
+ * Inner signatures required, so the image signature check runs too. */
+static void crypto_port_failing_at_every_call(void)
+{
+    struct fx f;
+    fx_build(&f, 1500, 700, 32);
+    struct mem m = {f.pkg, f.pkg_len, 0, 0};
+    uint8_t buf[512];
+    static struct tdm_pkg_parser p;
+    struct tdm_pkg_config c = f.cfg;
+    c.image_sig = TDM_PKG_IMAGE_SIG_REQUIRE;
+    static struct tdm_crypto_ops fault;
+    fault = fx_crypto_fault(0);
+    c.ops = &fault;
+    TDM_CHECK_OK(tdm_pkg_check(&p, &c, mem_read, &m, buf, sizeof buf));
+    unsigned calls = fx_cf.calls;
+    TDM_CHECK(calls > 10);
+    for (unsigned k = 1; k <= calls; k++) {
+        tdm_test_replay_extra("--fail-at %u", k);
+        fault = fx_crypto_fault(k);
+        m.reads = 0;
+        TDM_CHECK_ERR(tdm_pkg_check(&p, &c, mem_read, &m, buf, sizeof buf), TDM_E_CRYPTO);
+        TDM_CHECK(tdm_pkg_finish(&p) == TDM_E_CRYPTO); /* the error stays */
+    }
+    fx_free(&f);
+}
+
 static void restart_from_offset_zero(void)
 {
     struct fx f;
@@ -202,6 +230,27 @@ static void config_checked_at_init(void)
     c.required |= 1u << 5; /* required but not allowed */
     TDM_CHECK_ERR(tdm_pkg_parser_init(&p, &c), TDM_E_CONFIG);
     TDM_CHECK_ERR(tdm_pkg_feed(&p, f.pkg, 4), TDM_E_CONFIG);
+    TDM_CHECK_ERR(tdm_pkg_finish(&p), TDM_E_CONFIG); /* the first error stays */
+    static const char *what[] = {"no p256_verify", "keys NULL", "too many keys", "image_sig out of range",
+                                 "component id 0 allowed", "no component allowed"};
+    for (unsigned i = 0; i < sizeof what / sizeof what[0]; i++) {
+        c = f.cfg;
+        struct tdm_crypto_ops o = f.ops;
+        if (i == 0) {
+            o.p256_verify = 0;
+            c.ops = &o;
+        }
+        c.keys = i == 1 ? 0 : c.keys;
+        c.nkeys = i == 2 ? TDM_PKG_MAX_KEYS + 1 : c.nkeys;
+        c.image_sig = i == 3 ? TDM_PKG_IMAGE_SIG_REQUIRE + 1 : c.image_sig;
+        c.comp_max[0] = i == 4 ? 100 : 0;
+        if (i == 5) {
+            memset(c.comp_max, 0, sizeof c.comp_max);
+            c.required = 0;
+        }
+        tdm_test_replay_extra("--what '%s'", what[i]);
+        TDM_CHECK_ERR(tdm_pkg_parser_init(&p, &c), TDM_E_CONFIG);
+    }
     fx_free(&f);
 }
 
@@ -216,6 +265,7 @@ int main(int argc, char **argv)
         {"reader check for the bootloader", reader_check_for_the_bootloader},
         {"restart from offset zero", restart_from_offset_zero},
         {"configuration checked at init", config_checked_at_init},
+        {"crypto port failing at every call is named, never a verdict", crypto_port_failing_at_every_call},
     };
     return tdm_test_main(argc, argv, s, sizeof s / sizeof s[0]);
 }
