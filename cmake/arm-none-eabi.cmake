@@ -26,6 +26,9 @@ set(CMAKE_NM ${TDM_ARM_PREFIX}nm CACHE FILEPATH "")
 set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
 
 set(TDM_ARM_CPU_FLAGS "-mcpu=cortex-m33 -mthumb -mfloat-abi=soft")
+# The network core's Cortex-M33 has no DSP extension (and no FPU): its image and the library copies it
+# links are compiled with these (board/CMakeLists.txt); the later -mcpu wins.
+set(TDM_NET_CPU_FLAGS -mcpu=cortex-m33+nodsp)
 set(CMAKE_C_FLAGS_INIT
     "${TDM_ARM_CPU_FLAGS} -Os -ffunction-sections -fdata-sections -fno-common -fstack-usage -fcallgraph-info=su,da")
 set(CMAKE_ASM_FLAGS_INIT "${TDM_ARM_CPU_FLAGS}")

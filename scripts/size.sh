@@ -49,7 +49,10 @@ fi
 # verifier crypto/p256.c) are counted apart; their code in the image is size.<NAME>_crypto_text.
 # ENTRY is the function whose worst-case stack is size.<NAME>_stack (the board port's reset handler of
 # cmake/tdm_sections.ld); the image's own objects (CMakeFiles/<target>.dir/*.ci) join the call graph.
-IMAGES=${TDM_SIZE_IMAGES:-"boot:board/bootloader.elf:tdm_board_reset netboot:board/netboot.elf:tdm_board_reset"}
+# PREFIX (4th field) names the image's own LTO copies of the libraries (board/CMakeLists.txt:
+# tdm_board_copies): an LTO image's call graph is its link's ltrans .ci (the code that ships) plus the .ci
+# of those copies built without LTO (the crypto port); without ltrans files, the libraries' .ci as before.
+IMAGES=${TDM_SIZE_IMAGES:-"boot:board/bootloader.elf:tdm_board_reset:bootcore netboot:board/netboot.elf:tdm_board_reset:netcore"}
 CRYPTO_LIB=${TDM_SIZE_CRYPTO_LIB:-"tdm_port_crypto tdm_crypto"}
 
 mapfile -t libs < <(find "$dir" -name 'libtdm_*.a' ! -path '*/CMakeFiles/*' | sort)
@@ -235,13 +238,20 @@ fi
 
 # --- linked images (once they exist)
 for spec in $IMAGES; do
-  IFS=: read -r iname ipath ientry <<<"$spec"
+  IFS=: read -r iname ipath ientry icopies <<<"$spec"
   elf=$dir/$ipath
   [ -f "$elf" ] || continue
   read -r text data bss < <("${prefix}size" "$elf" | awk 'NR == 2 {print $1, $2, $3}')
-  { cat "$tmp/ci_list"
-    find "$(dirname "$elf")/CMakeFiles/$(basename "$elf" .elf).dir" -name '*.ci' | sed "s|^|image_$iname |"
-  } >"$tmp/ci_$iname"
+  edir=$(dirname "$elf")
+  if compgen -G "$elf.ltrans*.ci" >/dev/null; then
+    { ls "$elf".ltrans*.ci | sed "s|^|image_$iname |"
+      [ -n "$icopies" ] && find "$edir/CMakeFiles" -path "*/${icopies}_*.dir/*" -name '*.ci' | sed "s|^|image_$iname |"
+    } >"$tmp/ci_$iname"
+  else
+    { cat "$tmp/ci_list"
+      find "$edir/CMakeFiles/$(basename "$elf" .elf).dir" -name '*.ci' | sed "s|^|image_$iname |"
+    } >"$tmp/ci_$iname"
+  fi
   walk "$tmp/ci_$iname" >"$tmp/stack_$iname"
   st=$(awk -v e="$ientry" '$1 == "entry" && $3 == e {print $4; exit}' "$tmp/stack_$iname")
   if grep -Eq '^(recursion|dynamic) ' "$tmp/stack_$iname"; then
@@ -255,7 +265,8 @@ for spec in $IMAGES; do
 function hex(s,    i, v) { v = 0; s = tolower(s); sub(/^0x/, "", s)
   for (i = 1; i <= length(s); i++) { v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1 }
   return v }
-function owner(f) { if (f ~ /\.a\(/) { sub(/\(.*/, "", f); sub(/.*\//, "", f); sub(/^lib/, "", f); sub(/\.a$/, "", f); return f }
+function owner(f) { if (f ~ /ltrans[0-9]*\.o$/) { return "lto:everything_but_crypto_and_libc" }
+  if (f ~ /\.a\(/) { sub(/\(.*/, "", f); sub(/.*\//, "", f); sub(/^lib/, "", f); sub(/\.a$/, "", f); sub(/^(bootcore|netcore)_/, "", f); return f }
   sub(/.*\//, "", f); sub(/\.obj$/, "", f); return "board:" f }
 /^Linker script and memory map/ { inmap = 1 }
 !inmap { next }
@@ -272,6 +283,7 @@ AWK
   awk -v e="$ientry" '$1 == "entry" && $3 == e { $1 = $2 = $3 = $4 = ""; sub(/^ +/, ""); print "  stack: " $0; exit }' \
     "$tmp/stack_$iname"
   awk '{ printf "  %-24s %6d B\n", $2, $1 }' "$tmp/map_$iname"
+  echo "metric size.${iname}_total_text $text B"
   echo "metric size.${iname}_text $((text - ctext)) B"
   echo "metric size.${iname}_crypto_text $ctext B"
   echo "metric size.${iname}_ram $((data + bss)) B"
@@ -289,8 +301,10 @@ while read -r name text data bss; do
   echo "about size.lib_${short}_text sum of objects, before --gc-sections | Cortex-M33 -Os code of $name"
   echo "about size.lib_${short}_stack budgets: cmake/stack_budgets.txt | worst public function of $name"
 done <"$tmp/sizes"
+echo "about size.boot_total_text goal <= 18920 B | bootloader image (board/nrf5340_app), everything linked: crypto, SPI-NAND driver, LTO"
 echo "about size.boot_text goal <= 16384 B | bootloader image (board/nrf5340_app) without the crypto port"
 echo "about size.netboot_text goal <= 4096 B | net-boot stage image (board/nrf5340_net) without the crypto port"
 echo "about size.boot_ram linker script: 448 KB | bootloader .data + .bss (struct tdm_boot, NAND page buffer)"
-echo "about size.boot_stack linker script: 8192 B | worst case from tdm_board_reset, port budgets included"
+echo "about size.boot_stack linker script: 8192 B | worst case from tdm_board_reset over the LTO image's call graph, port budgets included"
+echo "about size.netboot_total_text | net-boot stage image (board/nrf5340_net), everything linked (SHA-256, no ECDSA)"
 exit $status

@@ -16,5 +16,6 @@ int tdm_cmd_inspect(int argc, char **argv);
 int tdm_cmd_verify(int argc, char **argv);
 int tdm_cmd_fw(int argc, char **argv);
 int tdm_cmd_campaign(int argc, char **argv);
+int tdm_cmd_provision(int argc, char **argv);
 
 #endif

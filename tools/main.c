@@ -23,6 +23,7 @@ static const struct tdm_command tdm_commands[] = {
     {"verify", tdm_cmd_verify, "run every device check on a package or MCUboot image"},
     {"fw", tdm_cmd_fw, "synthetic test firmware for the simulated device (set, version, behaviour)"},
     {"campaign", tdm_cmd_campaign, "power-cut campaign over the update story on the simulated device"},
+    {"provision", tdm_cmd_provision, "trusted keys as the UICR OTP hex a factory programmer writes (nRF5340)"},
 };
 
 static void usage(FILE *out)

@@ -5,8 +5,8 @@
  * Specification v1.3; Armv8-M Architecture Reference Manual for the core's own registers). Never: policy
  * (the bootloader and the net-boot stage decide), heap, stdio, globals outside an image's main.c.
  *
- * Thin by design: each function here is the least a board needs to run the device layers. What a real
- * board adds (an SPI NAND driver, the OTP counter) is a stub that says so.
+ * Thin by design: each function here is the least a board needs to run the device layers; the peripheral
+ * drivers with register sequences worth testing off silicon reach the registers through mmio.h.
  */
 #ifndef TANDEM_BOARD_H
 #define TANDEM_BOARD_H
@@ -34,6 +34,19 @@ static inline volatile uint32_t *tdm_board_reg(uint32_t addr)
 static inline uint8_t *tdm_board_mem(uint32_t addr)
 {
     return (uint8_t *)(uintptr_t)addr; /* NOLINT(performance-no-int-to-ptr): memory-mapped memory */
+}
+
+/* WFI / WFE, each followed by the eight NOPs of nRF5340 errata anomaly 168 (the core may execute wrong
+ * instructions right after waking from WFI/WFE; the workaround, as Zephyr's nRF53 SoC code applies it, is
+ * 8 NOPs for code running from flash, 26 from RAM: the images run from flash). Every sleep of the images
+ * goes through these two (tests/board/image_rules.sh checks the disassembly). */
+static inline void tdm_board_wfi(void)
+{
+    __asm__ volatile("wfi\n .rept 8\n nop\n .endr" ::: "memory");
+}
+static inline void tdm_board_wfe(void)
+{
+    __asm__ volatile("wfe\n .rept 8\n nop\n .endr" ::: "memory");
 }
 
 /* Start-up (board/common/start.c): the reset handler tdm_board_reset (linker-script entry) copies .data,
@@ -85,5 +98,7 @@ int tdm_board_ipc_wait(void *ctx, uint32_t mask, uint64_t timeout_ns);
  * P-256 verification by the device's own verifier (crypto/p256.c, tdm_p256_verify; include/tandem/p256.h
  * gives its stack and cost). The app core's CryptoCell-312 is not used. */
 struct tdm_crypto_ops tdm_board_crypto(void);
+/* The same SHA-256 without ECDSA (p256_verify NULL): the net-boot stage, which only hashes, links no P-256. */
+struct tdm_crypto_ops tdm_board_sha256(void);
 
 #endif

@@ -136,9 +136,20 @@ static int p256_verify(void *ctx, const uint8_t pub[TDM_P256_PUBKEY_LEN], const 
     return tdm_p256_verify(pub, hash, sig);
 }
 
+/* Named constants (not compound literals): with -fdata-sections each gets its own section, so an image
+ * that takes only the SHA-256 ops does not keep the ECDSA wrapper through a shared constant pool. */
+struct tdm_crypto_ops tdm_board_sha256(void)
+{
+    static const struct tdm_crypto_ops sha_ops = {.ctx = 0, .sha256_start = sha_start,
+                                                  .sha256_update = sha_update, .sha256_finish = sha_finish,
+                                                  .p256_verify = 0};
+    return sha_ops;
+}
+
 struct tdm_crypto_ops tdm_board_crypto(void)
 {
-    struct tdm_crypto_ops ops = {.ctx = 0, .sha256_start = sha_start, .sha256_update = sha_update,
-                                 .sha256_finish = sha_finish, .p256_verify = p256_verify};
-    return ops;
+    static const struct tdm_crypto_ops all_ops = {.ctx = 0, .sha256_start = sha_start,
+                                                  .sha256_update = sha_update, .sha256_finish = sha_finish,
+                                                  .p256_verify = p256_verify};
+    return all_ops;
 }

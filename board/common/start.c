@@ -22,7 +22,7 @@ void tdm_board_system_reset(void)
     *tdm_board_reg(SCB_AIRCR) = SCB_AIRCR_SYSRESET;
     __asm__ volatile("dsb" ::: "memory");
     for (;;) {
-        __asm__ volatile("wfi");
+        tdm_board_wfi();
     }
 }
 

@@ -1,31 +1,33 @@
 /* The bootloader image of the nRF5340 application core: wires the board ports into the bootloader core,
  * runs tdm_boot_run once and starts the application (include/tandem/boot.h).
  *
- * Owns: the image's only static state (the bootloader's RAM, struct tdm_boot and the NAND page buffer),
- * the trusted key table, releasing the network core. Never: decides anything tdm_boot_run decides, starts
- * an application when tdm_boot_run failed, or retries a power cut other than by a reset.
- * Untested on silicon: the register writes follow the nRF5340 PS v1.3 and are the board bring-up's first check.
+ * Owns: the image's only static state (the bootloader's RAM, struct tdm_boot, the SPI-NAND driver and the
+ * NAND page buffer, the trusted keys read from UICR OTP) and the order of the start: write-protect the
+ * bootloader's flash, clock 128 MHz and SPIM4, the NAND, the keys, the network core, then tdm_boot_run.
+ * Never: decides anything tdm_boot_run decides, starts an application when tdm_boot_run failed, runs
+ * without a provisioned key table (it waits for the factory instead), or retries a power cut other than
+ * by a reset. Untested on silicon: the register writes follow the nRF5340 PS v1.3 (docs/TARGET.md says
+ * which ones only a board confirms).
  */
 #include <stdint.h>
 
 #include "board_app.h"
+#include "mmio.h"
 #include "tandem/boot.h"
 #include "tandem/err.h"
 #include "tandem/layout.h"
 #include "tandem/mcuboot.h"
 #include "tandem/otp_counter.h"
+#include "tandem/otp_keys.h"
+#include "tandem/spinand.h"
 
-#define APP_CORE_HZ 128000000u     /* HFCLK 128 MHz (PS: CLOCK.HFCLKCTRL default divides by 2: 64 MHz; */
-                                   /* the clock then runs slow and timeouts get longer, never shorter) */
+#define APP_CORE_HZ 128000000u     /* HFCLK 128 MHz: tdm_board_spim4_init sets CLOCK.HFCLKCTRL = Div1 */
 #define W25N_PAGE_AND_OOB (2048 + 64) /* the fitted part's page + spare bytes (store page buffer) */
 #define NAND_BLOCKS 1024u
 #define NAND_BLOCK_BYTES (64u * 2048u)
-#define RESET_NETWORK_FORCEOFF 0x50005614u /* RESET (Secure) NETWORK.FORCEOFF: 0 releases the net core */
-#define SPU_RAMREGION_PERM 0x50003700u     /* SPU RAMREGION[n].PERM, 8 KB regions of app RAM */
-#define SPU_PERM_RW_NONSECURE 0x6u         /* READ | WRITE, SECATTR = 0: the net core may use it */
 
-/* The package signing key (uncompressed P-256 point). Provisioning replaces these bytes in the image. */
-static const uint8_t trusted_keys[1][TDM_P256_PUBKEY_LEN] = {{0x04}};
+/* The package signing keys, read from UICR.OTP[0..63] (include/tandem/otp_keys.h; `tandem provision`). */
+static uint8_t trusted_keys[TDM_OTP_KEYS_MAX][TDM_P256_PUBKEY_LEN];
 
 static struct tdm_boot boot;
 static uint8_t nand_page[W25N_PAGE_AND_OOB];
@@ -33,15 +35,44 @@ static struct tdm_board_nvmc app_nvmc;
 static struct tdm_board_clock clock;
 static struct tdm_board_ipc ipc;
 static struct tdm_otp_counter otp_counter;
+static struct tdm_board_spim4 spim;
+static struct tdm_spinand spinand;
+static struct tdm_nand_ops nand_ops;
+static struct tdm_clock_ops clock_ops;
 
-/* Open the shared window to the network core and let it run its net-boot stage. */
-static void release_net_core(const struct tdm_layout_region *window)
+/* Nothing may run (no key, or nothing bootable): sleep until a debugger or a programmer comes. */
+static void wait_for_factory(void)
 {
-    for (uint32_t a = window->addr; a < window->addr + window->size; a += 8192u) {
-        uint32_t region = (a - 0x20000000u) / 8192u;
-        *tdm_board_reg(SPU_RAMREGION_PERM + 4u * region) = SPU_PERM_RW_NONSECURE;
+    for (;;) {
+        tdm_board_wfi();
     }
-    *tdm_board_reg(RESET_NETWORK_FORCEOFF) = 0;
+}
+
+/* The SPI-NAND driver over SPIM4; NULL when no known chip answers (the bootloader then boots the
+ * installed set unchanged: architecture invariant 6). */
+static const struct tdm_nand_ops *open_nand(void)
+{
+    tdm_board_spim4_init(&spim, TDM_NRF_APP_SPIM4_S, TDM_NRF_APP_P0_S, TDM_NRF_APP_CLOCK_S);
+    struct tdm_spinand_config sc = {.spi = tdm_board_spim4_ops(&spim), .clock = &clock_ops, .lines = 1};
+    if (tdm_spinand_init(&spinand, &sc) < 0) {
+        return 0;
+    }
+    nand_ops = tdm_spinand_ops(&spinand);
+    return &nand_ops;
+}
+
+/* The CPU port's clock: HCLK of the application core is 128 MHz (Div1) or 64 MHz (Div2, the value after
+ * reset) (PS v1.3 CLOCK, HFCLKCTRL 0x558). Returns the clock it ran at before. */
+#define CLOCK_HFCLKCTRL 0x558u
+static uint32_t set_core_mhz(void *ctx, uint32_t mhz)
+{
+    (void)ctx;
+    if (mhz != 64 && mhz != 128) {
+        return 0;
+    }
+    uint32_t before = (tdm_mmio_read(TDM_NRF_APP_CLOCK_S + CLOCK_HFCLKCTRL) & 1u) ? 64 : 128;
+    tdm_mmio_write(TDM_NRF_APP_CLOCK_S + CLOCK_HFCLKCTRL, mhz == 128 ? 0 : 1);
+    return before;
 }
 
 /* The application's vector table follows its MCUboot header in the slot. */
@@ -62,12 +93,14 @@ void tdm_board_main(void)
     struct tdm_layout_hw hw;
     tdm_layout_hw_nrf5340(&hw, NAND_BLOCKS, NAND_BLOCK_BYTES);
     tdm_layout_default(&cfg.layout, &hw);
+    tdm_board_protect_app_flash(cfg.layout.bootloader.addr, cfg.layout.bootloader.size);
     app_nvmc.regs = TDM_NRF_APP_NVMC_S;
     app_nvmc.geo = (struct tdm_flash_geometry){.base = hw.app_flash_base, .size = hw.app_flash_size,
                                                .page_size = hw.app_page, .write_unit = 4, .max_writes = 2,
                                                .endurance = 10000};
     cfg.app_flash = tdm_board_nvmc_ops(&app_nvmc);
     tdm_board_clock_init(&clock, APP_CORE_HZ);
+    clock_ops = tdm_board_clock_ops(&clock);
     ipc = (struct tdm_board_ipc){.regs = TDM_NRF_APP_IPC_S, .send_base = 0, .recv_base = 8, .clock = &clock};
     cfg.ipc = tdm_board_ipc_ops(&ipc, tdm_board_mem(cfg.layout.shared.addr), cfg.layout.shared.size);
     cfg.ipc.wait = tdm_board_ipc_wait;
@@ -76,24 +109,28 @@ void tdm_board_main(void)
                                TDM_OTP_COUNTER_SLOTS_NRF5340);
     cfg.counter = tdm_otp_counter_ops(&otp_counter);
     cfg.crypto = tdm_board_crypto();
-    static struct tdm_nand_ops nand_ops;
-    nand_ops = tdm_board_nand_ops();
-    cfg.nand = &nand_ops;
+    cfg.cpu.set_mhz = set_core_mhz;
+    cfg.run_mhz = 128; /* the bootloader's hashing at 128 MHz (docs/BOOT.md "The bootloader's clock") */
+    cfg.nand = open_nand();
     cfg.nand_page_buf = nand_page;
-    cfg.keys = trusted_keys;
-    cfg.nkeys = 1;
+    struct tdm_otp_ops otp = tdm_board_otp_ops(&app_nvmc);
+    int nkeys = tdm_otp_keys_read(&otp, trusted_keys, TDM_OTP_KEYS_MAX);
+    if (nkeys <= 0) {
+        wait_for_factory(); /* no key table, or a torn or altered one: nothing can be verified */
+    }
+    cfg.keys = (const uint8_t(*)[TDM_P256_PUBKEY_LEN])trusted_keys;
+    cfg.nkeys = (unsigned)nkeys;
     cfg.hw_id = TDM_PKG_HW_ID_DEFAULT;
-    release_net_core(&cfg.layout.shared);
+    tdm_board_net_release(cfg.layout.shared.addr, cfg.layout.shared.size);
 
     struct tdm_boot_report rep;
     int err = tdm_boot_run(&boot, &cfg, &rep);
     if (err >= 0) {
+        (void)set_core_mhz(0, 64); /* the application starts at the clock of a reset (SPIM4 init raised it) */
         start_application(&cfg);
     }
     if (err == TDM_E_BOOT_NO_IMAGE) {
-        for (;;) { /* nothing to run and nothing to install: wait for a debugger or a programmer */
-            __asm__ volatile("wfi");
-        }
+        wait_for_factory(); /* nothing to run and nothing to install */
     }
     /* TDM_E_POWER (brown-out) or a flash error: reset; the journal resumes the work where it stopped. */
     tdm_board_system_reset();

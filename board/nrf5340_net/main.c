@@ -2,13 +2,15 @@
  * software SHA-256 into the net-boot server and serves the transfer protocol (include/tandem/xfer.h) until
  * the application core says BOOT; then starts the network image.
  *
- * Owns: the stage's only static state (struct tdm_netboot). Never: writes outside the network slot (the
- * server refuses it, and the stage itself lies below the slot), starts the network image before BOOT.
- * Untested on silicon: the register writes follow the nRF5340 PS v1.3.
+ * Owns: the stage's only static state (struct tdm_netboot), write-protecting its own partition first (ACL,
+ * acl.c), sleeping with the anomaly-168 NOPs (board.h). Never: writes outside the network slot (the
+ * server refuses it, the ACL blocks the stage's partition), starts the network image before BOOT, links
+ * ECDSA (the stage only hashes: tdm_board_sha256), uses a DSP instruction (built +nodsp: the network
+ * core's Cortex-M33 has neither DSP nor FPU). Untested on silicon: the register writes follow the PS v1.3.
  */
 #include <stdint.h>
 
-#include "board.h"
+#include "board_net.h"
 #include "tandem/err.h"
 #include "tandem/layout.h"
 #include "tandem/mcuboot.h"
@@ -38,6 +40,7 @@ void tdm_board_main(void)
     struct tdm_layout layout;
     tdm_layout_hw_nrf5340(&hw, 1024u, 64u * 2048u); /* the NAND figures do not matter to this core */
     tdm_layout_default(&layout, &hw);
+    tdm_board_protect_net_flash(layout.netboot.addr, layout.netboot.size);
     net_nvmc.regs = TDM_NRF_NET_NVMC;
     net_nvmc.geo = (struct tdm_flash_geometry){.base = hw.net_flash_base, .size = hw.net_flash_size,
                                                .page_size = hw.net_page, .write_unit = 4, .max_writes = 2,
@@ -46,7 +49,7 @@ void tdm_board_main(void)
     /* No timeouts on this side (it only polls): no clock, no wait(). */
     ipc = (struct tdm_board_ipc){.regs = TDM_NRF_NET_IPC, .send_base = 8, .recv_base = 0, .clock = 0};
     cfg.ipc = tdm_board_ipc_ops(&ipc, tdm_board_mem(layout.shared.addr), layout.shared.size);
-    cfg.crypto = tdm_board_crypto();
+    cfg.crypto = tdm_board_sha256();
     cfg.slot_addr = layout.net_slot.addr;
     cfg.slot_size = layout.net_slot.size;
     cfg.chunk = TDM_XFER_CHUNK_DEFAULT;
@@ -59,7 +62,7 @@ void tdm_board_main(void)
             tdm_board_system_reset();
         }
         if (err == 0) {
-            __asm__ volatile("wfe"); /* an IPC event wakes the core */
+            tdm_board_wfe(); /* an IPC event wakes the core */
         }
     }
     start_network_image(&cfg);
