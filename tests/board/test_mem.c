@@ -58,7 +58,9 @@ static void mem_routines_match_the_c_library(void)
             break;
         }
         default: {
-            mine[s + (n ? next(&x) % n : 0)] ^= (uint8_t)(next(&x) & 3); /* equal, or one byte off */
+            if (n) {
+                mine[s + next(&x) % n] ^= (uint8_t)(next(&x) & 3); /* equal, or one byte off */
+            }
             int got = board_memcmp(mine + d, mine + s, n), want = memcmp(mine + d, mine + s, n);
             TDM_CHECK_MSG((got > 0) == (want > 0) && (got < 0) == (want < 0), "round %u: %d vs %d", round, got, want);
             memcpy(ref, mine, AREA);
