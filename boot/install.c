@@ -6,6 +6,7 @@
  * layout's slots, or reports an image as installed before its digests match.
  */
 #include "boot_priv.h"
+#include "tandem/div64.h"
 #include "tandem/err.h"
 
 static int flash_read(struct tdm_boot *b, uint32_t addr, void *buf, uint32_t len)
@@ -174,7 +175,7 @@ static int copy_net(struct tdm_boot *b, const struct tdm_boot_source *src, int w
             err = tdm_store_read(&b->store, src->slot, img->off + next, tdm_xfer_buffer(x, cur ^ 1u), nn);
         }
         k++;
-        err = err < 0 ? err : copy_app_until(b, src, &app_off, (uint32_t)(app_len * k / chunks));
+        err = err < 0 ? err : copy_app_until(b, src, &app_off, (uint32_t)tdm_div64(app_len * k, chunks));
         if (x->in_flight) {
             int ferr = tdm_xfer_finish(x); /* always collect the answer, so the channel stays in step */
             err = err < 0 ? err : ferr;

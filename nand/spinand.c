@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "tandem/div64.h"
 #include "tandem/err.h"
 
 #define OP_RESET 0xFF
@@ -91,8 +92,9 @@ static int wait_ready(struct tdm_spinand *d, uint32_t typ_ns, uint32_t max_ns, u
             clk->sleep_ns(clk->ctx, typ_ns);
         }
     } else {
-        uint64_t poll_ns = 24ull * 1000000000ull / (d->spi.hz ? d->spi.hz : 1); /* 3 bytes per read */
-        polls_left = 2ull * max_ns / (poll_ns ? poll_ns : 1) + 2;
+        uint64_t poll_ns = tdm_div64(24ull * 1000000000ull, d->spi.hz ? d->spi.hz : 1); /* 3 bytes per read */
+        uint64_t budget_ns = 2ull * max_ns; /* poll_ns >= 5 (hz < 2^32); past 32 bits the quotient is 0 or 1 */
+        polls_left = (poll_ns > UINT32_MAX ? budget_ns >= poll_ns : tdm_div64(budget_ns, (uint32_t)poll_ns)) + 2;
     }
     for (;;) {
         int err = get_feature(d, REG_STATUS, status);

@@ -48,7 +48,7 @@ struct tdm_spinand_span {
     uint8_t off, len;
 };
 
-/* One part: every figure with its source in nand/spinand_parts.c. */
+/* One part: every figure with its source in nand/spinand_parts.c (tdm_spinand_part_source). */
 struct tdm_spinand_part {
     const char *name;
     uint8_t id[3], id_len;             /* JEDEC ID after 9Fh and one 00h byte */
@@ -63,11 +63,13 @@ struct tdm_spinand_part {
     struct tdm_spinand_span tag[TDM_SPINAND_SPANS]; /* in tag order: protected runs first */
     uint32_t t_rst_ns, t_read_ns, t_prog_ns, t_erase_ns;             /* typical: the first wait */
     uint32_t t_rst_max_ns, t_read_max_ns, t_prog_max_ns, t_erase_max_ns; /* the poll budget */
-    const char *source;
 };
 
 /* The table, NULL-terminated by index: NULL past the end. */
 const struct tdm_spinand_part *tdm_spinand_part_at(unsigned i);
+/* Where part i's figures come from (datasheets, Linux drivers, what is assumed), for the host: kept out of
+ * struct tdm_spinand_part so that the device image does not carry the text. NULL past the end. */
+const char *tdm_spinand_part_source(unsigned i);
 
 struct tdm_spinand_config {
     struct tdm_spi_ops spi;

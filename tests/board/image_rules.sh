@@ -4,7 +4,9 @@
 #  - nRF5340 errata anomaly 168: every WFI and WFE in bootloader.elf and netboot.elf is followed by at
 #    least 8 NOPs (board.h tdm_board_wfi / tdm_board_wfe);
 #  - the network core has no DSP extension: netboot.elf carries no Tag_DSP_extension build attribute
-#    (every object in it compiled +nodsp) and its disassembly has no DSP instruction.
+#    (every object in it compiled +nodsp) and its disassembly has no DSP instruction;
+#  - both images take memcpy/memmove/memset/memcmp from board/common/mem.c (not the C library's) and none
+#    of the four branches to its own start (gcc turning its loop or call back into itself).
 set -euo pipefail
 dir=${1:?usage: image_rules.sh BOARD_BUILD_DIR}
 prefix=${TDM_ARM_PREFIX:-arm-none-eabi-}
@@ -28,6 +30,18 @@ for img in bootloader netboot; do
     status=1
   else
     echo "ok   $img: $n WFI/WFE, each followed by 8 NOPs (anomaly 168)"
+  fi
+done
+for img in bootloader netboot; do
+  libc=$(grep -oE '[a-z_]+\.a\([^)]*mem(cpy|move|set|cmp)[^)]*\)' "$dir/$img.map" | sort -u | tr '\n' ' ' || true)
+  self=$("${prefix}objdump" -d "$dir/$img.elf" | awk -F'\t' '
+    /^[0-9a-f]+ <[^>]+>:$/ { f = $0; sub(/.*</, "", f); sub(/>:$/, "", f) }
+    f ~ /^mem(cpy|move|set|cmp)$/ && $3 ~ /^b/ && index($4, "<" f ">") { print f }' | sort -u | tr '\n' ' ')
+  if [ -n "$libc" ] || [ -n "$self" ]; then
+    echo "FAIL $img: mem* routines not board/common/mem.c's ($libc) or calling themselves ($self)"
+    status=1
+  else
+    echo "ok   $img: memcpy/memmove/memset/memcmp from board/common/mem.c, none calls itself"
   fi
 done
 if "${prefix}readelf" -A "$dir/netboot.elf" | grep -q 'Tag_DSP_extension'; then
