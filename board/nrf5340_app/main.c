@@ -95,6 +95,6 @@ void tdm_board_main(void)
             __asm__ volatile("wfi");
         }
     }
-    /* TDM_E_POWER (brown-out) or a flash error: reset; the journal resumes the work where it stopped. */
+    /* A flash error: reset; the journal resumes the work where it stopped (a brown-out resets by itself). */
     tdm_board_system_reset();
 }
