@@ -3,8 +3,8 @@
  * xdelta3 -9 and zstd -19 --patch-from run on the same pairs in the same run, and the decoder's RAM and
  * code size on the Cortex-M33 (arm-none-eabi-gcc -Os). Then the device side (the fetch agent on the
  * simulated device, tests/fetch/agent_delta_fixture.h): bytes downloaded and simulated time of a delta
- * update against the full package, and the power-cut campaign of a delta fetch (every NAND operation,
- * before and torn). Prints the per-pair table as `#` lines, then `metric` / `about` lines (bench/run).
+ * update against the full package, and the power-cut campaign of a delta fetch on the power-cut runner
+ * (every NAND operation, before and torn, and second cuts). Prints the per-pair table as `#` lines, then `metric` / `about` lines (bench/run).
  * Host-only. */
 #include <limits.h>
 #include <stdio.h>
@@ -144,36 +144,33 @@ static uint64_t stage(const struct adx_pair *p, const char *url, uint64_t seed, 
     return t;
 }
 
-/* A cut at every NAND operation of the delta fetch of pair p, before and torn. */
-static int campaign(const struct adx_pair *p)
+/* The delta campaign (tests/fetch/agent_delta_cut_test.c's case) with the full plan on the W25N-SMALL: a
+ * cut at every NAND operation of the delta fetch of pair p, before and torn, and second cuts inside the
+ * resume of a seeded sample. Failures print the runner's replay line on stderr. */
+static int campaign(struct adx_pair *p)
 {
-    uint64_t got = 0, total = 0;
-    if (stage(p, ADX_DELTA_URL, 7, &got, &total) == 0) {
+    static struct afx_cut_case k;
+    if (adx_setup(&rig, p, &p->delta, 7) < 0) {
         return 1;
     }
-    unsigned cuts = 0, failures = 0;
-    for (uint64_t n = 1; n <= total + 1; n++) {
-        for (int torn = 0; torn < 2; torn++) {
-            struct afx_cut_out o;
-            int bad = adx_setup(&rig, p, &p->delta, 7) < 0 ||
-                      afx_cut_case_on(&rig.dev, &rig.cfg, ADX_DELTA_URL, &p->full, p->delta.len, 7, n,
-                                      torn ? TDM_SIM_CUT_TORN : TDM_SIM_CUT_BEFORE, &o) < 0 ||
-                      o.refetched > p->delta.len;
-            if (bad) {
-                fprintf(stderr, "bench_delta: campaign cut %llu%s: %s\n", (unsigned long long)n, torn ? " torn" : "",
-                        o.why);
-            }
-            failures += (unsigned)bad;
-            cuts += (unsigned)o.reached;
-        }
+    adx_cut_case(&k, &rig, p);
+    struct tdm_cutrun_case c = afx_cut_case_of(ADX_CUT_CASE, &k, NULL);
+    struct tdm_cutrun_opts o = {.plan = c.full, .argv0 = "build/tests/fetch/fetch_agent_delta_cuts --full", .log = stderr};
+    struct tdm_cutrun_result res;
+    if (tdm_cutrun_run(&c, "W25N-SMALL", 1, &o, &res) < 0) {
+        return 1;
     }
-    printf("metric campaign.delta.cuts %u cuts\n", cuts);
+    printf("metric campaign.delta.cuts %llu cuts\n", (unsigned long long)res.cuts);
     printf("about campaign.delta.cuts - | power cuts at every NAND operation (before and torn) of the delta fetch "
-           "%s -> %s (%llu operations), each followed by power-on with scrubbed RAM, mount and a second run\n",
-           tdm_corpus_versions[p->from], tdm_corpus_versions[p->to], (unsigned long long)total);
-    printf("metric campaign.delta.failures %u cases\n", failures);
-    printf("about campaign.delta.failures 0 | cases not ending committed bit-exact, verified (tdm_pkg_check), "
-           "PENDING, with at most the patch fetched twice\n");
+           "%s -> %s (%llu operations, W25N-SMALL), each followed by power-on with scrubbed RAM, mount and a "
+           "second run (the power-cut runner, sim/cutrun.h)\n",
+           tdm_corpus_versions[p->from], tdm_corpus_versions[p->to], (unsigned long long)res.ops);
+    printf("metric campaign.delta.second_cuts %llu cuts\n", (unsigned long long)res.seconds);
+    printf("about campaign.delta.second_cuts - | second cuts inside the resume, at every operation, after %u "
+           "sampled first cuts\n", c.full.seconds);
+    printf("metric campaign.delta.failures %llu cases\n", (unsigned long long)res.failures);
+    printf("about campaign.delta.failures 0 | runs not ending committed bit-exact, verified (tdm_pkg_check), "
+           "PENDING, with at most the patch fetched twice per cut (or whose cut never fired)\n");
     return 0;
 }
 
@@ -207,7 +204,7 @@ static int device_figures(void)
     printf("about delta.rebuild_ratio 1.3 | simulated time of a delta fetch (base reads from NAND, rebuilt pages "
            "programmed, commit, PENDING) / the same for the full package from a zero-cost download (W25N01GV "
            "figures, W25N-SMALL part, sum of the 4 pairs; NAND time only, the decoder's CPU time is not modelled)\n");
-    if (adx_pair_make(&p, fw, 1, 2) < 0) {
+    if (adx_pair_make(&p, fw, ADX_CUT_FROM, ADX_CUT_TO) < 0) {
         return 1;
     }
     int err = campaign(&p);
