@@ -5,7 +5,8 @@
  * the Cortex-M33 (arm-none-eabi-gcc -Os). Then the device side (the fetch agent on the simulated device,
  * tests/fetch/agent_delta_fixture.h): bytes downloaded and simulated time of a delta update against the
  * full package (CPU work charged at 64 and 128 MHz, sim/cpu_cost.c, and NAND time only), and the
- * power-cut campaign of a delta fetch (every NAND operation, before and torn). Prints the per-pair table
+ * power-cut campaign of a delta fetch on the power-cut runner (every NAND operation, before and torn,
+ * and second cuts). Prints the per-pair table
  * as `#` lines, then `metric` / `about` lines (bench/run). `--pairs-out DIR`: the table only, and each
  * pair's base and patch written to DIR for tests/target/delta_figures.sh. Host-only. */
 #include <limits.h>
@@ -175,36 +176,33 @@ static uint64_t stage(const struct adx_pair *p, const char *url, uint64_t seed, 
     return t;
 }
 
-/* A cut at every NAND operation of the delta fetch of pair p, before and torn. */
-static int campaign(const struct adx_pair *p)
+/* The delta campaign (tests/fetch/agent_delta_cut_test.c's case) with the full plan on the W25N-SMALL: a
+ * cut at every NAND operation of the delta fetch of pair p, before and torn, and second cuts inside the
+ * resume of a seeded sample. Failures print the runner's replay line on stderr. */
+static int campaign(struct adx_pair *p)
 {
-    uint64_t got = 0, total = 0, cpu = 0;
-    if (stage(p, ADX_DELTA_URL, 7, 0, &got, &total, &cpu) == 0) {
+    static struct afx_cut_case k;
+    if (adx_setup(&rig, p, &p->delta, 7) < 0) {
         return 1;
     }
-    unsigned cuts = 0, failures = 0;
-    for (uint64_t n = 1; n <= total + 1; n++) {
-        for (int torn = 0; torn < 2; torn++) {
-            struct afx_cut_out o;
-            int bad = adx_setup(&rig, p, &p->delta, 7) < 0 ||
-                      afx_cut_case_on(&rig.dev, &rig.cfg, ADX_DELTA_URL, &p->full, p->delta.len, 7, n,
-                                      torn ? TDM_SIM_CUT_TORN : TDM_SIM_CUT_BEFORE, &o) < 0 ||
-                      o.refetched > p->delta.len;
-            if (bad) {
-                fprintf(stderr, "bench_delta: campaign cut %llu%s: %s\n", (unsigned long long)n, torn ? " torn" : "",
-                        o.why);
-            }
-            failures += (unsigned)bad;
-            cuts += (unsigned)o.reached;
-        }
+    adx_cut_case(&k, &rig, p);
+    struct tdm_cutrun_case c = afx_cut_case_of(ADX_CUT_CASE, &k, NULL);
+    struct tdm_cutrun_opts o = {.plan = c.full, .argv0 = "build/tests/fetch/fetch_agent_delta_cuts --full", .log = stderr};
+    struct tdm_cutrun_result res;
+    if (tdm_cutrun_run(&c, "W25N-SMALL", 1, &o, &res) < 0) {
+        return 1;
     }
-    printf("metric campaign.delta.cuts %u cuts\n", cuts);
+    printf("metric campaign.delta.cuts %llu cuts\n", (unsigned long long)res.cuts);
     printf("about campaign.delta.cuts - | power cuts at every NAND operation (before and torn) of the delta fetch "
-           "%s -> %s (%llu operations), each followed by power-on with scrubbed RAM, mount and a second run\n",
-           tdm_corpus_versions[p->from], tdm_corpus_versions[p->to], (unsigned long long)total);
-    printf("metric campaign.delta.failures %u cases\n", failures);
-    printf("about campaign.delta.failures 0 | cases not ending committed bit-exact, verified (tdm_pkg_check), "
-           "PENDING, with at most the patch fetched twice\n");
+           "%s -> %s (%llu operations, W25N-SMALL), each followed by power-on with scrubbed RAM, mount and a "
+           "second run (the power-cut runner, sim/cutrun.h)\n",
+           tdm_corpus_versions[p->from], tdm_corpus_versions[p->to], (unsigned long long)res.ops);
+    printf("metric campaign.delta.second_cuts %llu cuts\n", (unsigned long long)res.seconds);
+    printf("about campaign.delta.second_cuts - | second cuts inside the resume, at every operation, after %u "
+           "sampled first cuts\n", c.full.seconds);
+    printf("metric campaign.delta.failures %llu cases\n", (unsigned long long)res.failures);
+    printf("about campaign.delta.failures 0 | runs not ending committed bit-exact, verified (tdm_pkg_check), "
+           "PENDING, with at most the patch fetched twice per cut (or whose cut never fired)\n");
     return 0;
 }
 
@@ -254,7 +252,7 @@ static int device_figures(void)
     printf("about delta.rebuild_ratio_128 - | delta.rebuild_ratio with the app core at 128 MHz\n");
     printf("metric delta.rebuild_ratio_nand %.3f ratio\n", (double)t_delta[2] / (double)t_full[2]);
     printf("about delta.rebuild_ratio_nand - | delta.rebuild_ratio in NAND time only (no CPU charged)\n");
-    if (adx_pair_make(&p, fw, 1, 2) < 0) {
+    if (adx_pair_make(&p, fw, ADX_CUT_FROM, ADX_CUT_TO) < 0) {
         return 1;
     }
     int err = campaign(&p);

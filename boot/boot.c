@@ -31,14 +31,14 @@ static int handover(struct tdm_boot *b, enum tdm_boot_outcome outcome)
 }
 
 /* After a durable state record: clear the candidate's slot (when it is not the installed one) and make the
- * store roles and the counter agree. Best effort: only a power cut stops the boot; any other failure is
- * repaired by the next boot's settle, because the state record is already the truth. */
-static int tidy(struct tdm_boot *b, unsigned cand, const struct tdm_counter_ops *counter)
+ * store roles and the counter agree. Best effort: a failure is repaired by the next boot's settle, because
+ * the state record is already the truth (a power cut stops the code where it stands, as on silicon). */
+static void tidy(struct tdm_boot *b, unsigned cand, const struct tdm_counter_ops *counter)
 {
-    if (cand < TDM_STORE_SLOTS && cand != b->st.inst_slot && tdm_store_clear(&b->store, cand) == TDM_E_POWER) {
-        return TDM_E_POWER;
+    if (cand < TDM_STORE_SLOTS && cand != b->st.inst_slot) {
+        (void)tdm_store_clear(&b->store, cand);
     }
-    return tdm_bootstate_settle(&b->store, &b->st, counter) == TDM_E_POWER ? TDM_E_POWER : 0;
+    (void)tdm_bootstate_settle(&b->store, &b->st, counter);
 }
 
 static int running_image_ok(struct tdm_boot *b)
@@ -70,9 +70,8 @@ static int check_idle(struct tdm_boot *b)
     }
     struct tdm_boot_source src;
     static const struct tdm_version any = {0, 0, 0, 0};
-    err = tdm_boot_x_source(b, b->st.inst_slot, 0, &any, &src);
-    if (err < 0) {
-        return err == TDM_E_POWER ? err : 0;
+    if (tdm_boot_x_source(b, b->st.inst_slot, 0, &any, &src) < 0) {
+        return 0;
     }
     b->st.phase = TDM_BS_REPAIR;
     b->st.step = TDM_BS_STEP_APP;
@@ -98,8 +97,11 @@ static int refuse(struct tdm_boot *b, int why)
     b->st.cand_gen = 0;
     b->rep.refused_err = why;
     int err = save(b);
-    err = err < 0 ? err : tidy(b, cand, &b->cfg.counter);
-    return err < 0 ? err : boot_installed(b, TDM_BOOT_RUN_REFUSED);
+    if (err < 0) {
+        return err;
+    }
+    tidy(b, cand, &b->cfg.counter);
+    return boot_installed(b, TDM_BOOT_RUN_REFUSED);
 }
 
 /* Run the copy steps from b->st.step on, saving the state after each, then verify and record what
@@ -182,8 +184,11 @@ static int rollback(struct tdm_boot *b)
     b->st.cand_slot = TDM_STORE_NONE;
     b->st.cand_gen = 0;
     err = save(b);
-    err = err < 0 ? err : tidy(b, cand, &b->cfg.counter);
-    return err < 0 ? err : handover(b, TDM_BOOT_RUN_ROLLED_BACK);
+    if (err < 0) {
+        return err;
+    }
+    tidy(b, cand, &b->cfg.counter);
+    return handover(b, TDM_BOOT_RUN_ROLLED_BACK);
 }
 
 /* Start a rollback from its first step: record phase ROLLBACK / step APP before anything is restored, so
@@ -221,9 +226,6 @@ static int install(struct tdm_boot *b)
     if (err >= 0 && src.is_capture) {
         err = TDM_E_BOOT_CAPTURE; /* a capture is never a candidate */
     }
-    if (err == TDM_E_POWER) {
-        return err;
-    }
     if (err < 0) {
         return give_up(b, err);
     }
@@ -239,7 +241,9 @@ static int install(struct tdm_boot *b)
             b->st.step = TDM_BS_STEP_APP;
             err = save(b);
         }
-        err = err < 0 ? err : tidy(b, TDM_STORE_NONE, 0);
+        if (err >= 0) {
+            tidy(b, TDM_STORE_NONE, 0);
+        }
     }
     err = err < 0 ? err : run_steps(b, &src, b->st.cand_gen);
     if (err == TDM_E_BOOT_VERIFY || err == TDM_E_STORE_UNREADABLE || tdm_err_is_pkg(err)) {
@@ -253,8 +257,11 @@ static int install(struct tdm_boot *b)
     }
     b->st.phase = TDM_BS_TRIAL;
     err = save(b);
-    err = err < 0 ? err : tidy(b, TDM_STORE_NONE, 0);
-    return err < 0 ? err : handover(b, TDM_BOOT_RUN_TRIAL);
+    if (err < 0) {
+        return err;
+    }
+    tidy(b, TDM_STORE_NONE, 0);
+    return handover(b, TDM_BOOT_RUN_TRIAL);
 }
 
 /* A reset during the trial. The set's own doing (watchdog, lock-up, soft reset, either core, a wake from
@@ -313,18 +320,13 @@ static int decide(struct tdm_boot *b)
 {
     /* A counter that cannot advance (OTP full) or a role record that cannot be written must not stop the
      * device from booting: the state record stays the truth and the next boot tries again. */
-    int err = tidy(b, TDM_STORE_NONE, b->st.phase == TDM_BS_IDLE ? &b->cfg.counter : 0);
-    if (err < 0) {
-        return err;
-    }
+    tidy(b, TDM_STORE_NONE, b->st.phase == TDM_BS_IDLE ? &b->cfg.counter : 0);
     if (b->st.boot_major != TDM_BOOT_VERSION_MAJOR || b->st.boot_minor != TDM_BOOT_VERSION_MINOR) {
         /* The device's bootloader version is a fact of the device, read by the fetch agent from this record.
          * Recorded once after each bootloader change; if the write fails, the next boot tries again. */
         b->st.boot_major = TDM_BOOT_VERSION_MAJOR;
         b->st.boot_minor = TDM_BOOT_VERSION_MINOR;
-        if (save(b) == TDM_E_POWER) {
-            return TDM_E_POWER;
-        }
+        (void)save(b);
     }
     switch (b->st.phase) {
     case TDM_BS_PENDING:
@@ -365,9 +367,6 @@ int tdm_boot_run(struct tdm_boot *b, const struct tdm_boot_config *cfg, struct t
     read_reset(b);
     uint32_t reset_mhz = cfg->run_mhz && cfg->cpu.set_mhz ? cfg->cpu.set_mhz(cfg->cpu.ctx, cfg->run_mhz) : 0;
     int err = start_store(b);
-    if (err == TDM_E_POWER) {
-        return err;
-    }
     if (err < 0) {
         b->rep.nand_err = err;
         err = boot_installed(b, TDM_BOOT_RUN_NO_NAND);

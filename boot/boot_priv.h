@@ -71,8 +71,8 @@ int tdm_boot_x_images_record(struct tdm_boot *b, const struct tdm_boot_source *s
 
 /* Verify at boot: hash both installed images and compare with the images record of (slot, gen); without
  * one, take the digests from the slot (full check) and record them. Returns 1 verified (rep.verified),
- * 0 nothing to compare with or the check could not run (boot as is), TDM_E_BOOT_VERIFY (flash differs),
- * TDM_E_POWER. */
+ * 0 nothing to compare with or the check could not run (boot as is), TDM_E_BOOT_VERIFY (flash differs).
+ * A power cut stops it where it stands (no error to recognise). */
 int tdm_boot_x_check_installed(struct tdm_boot *b, unsigned slot, uint32_t gen);
 
 /* SHA-256 of [addr, addr+len) of app flash, read through the copy buffer. */

@@ -53,9 +53,6 @@ static int load_record(struct tdm_boot *b, unsigned slot, uint32_t gen, struct t
 {
     uint8_t rec[IMAGES_LEN];
     int n = tdm_store_journal_latest(&b->store, TDM_BOOT_IMAGES_TYPE, rec, sizeof rec, 0);
-    if (n == TDM_E_POWER) {
-        return n;
-    }
     if (n != IMAGES_LEN || rec[0] != IMAGES_FORMAT || rec[1] != slot || tdm_get_le32(rec + 4) != gen) {
         return TDM_E_NOT_FOUND;
     }
@@ -89,14 +86,13 @@ int tdm_boot_x_check_installed(struct tdm_boot *b, unsigned slot, uint32_t gen)
         /* Installed before this record existed: take the digests from the slot itself, fully checked
          * (signature included), once, and record them for the next boots. */
         static const struct tdm_version any = {0, 0, 0, 0};
-        err = tdm_boot_x_source(b, slot, 0, &any, &src);
-        if (err < 0 && err != TDM_E_POWER) {
+        if (tdm_boot_x_source(b, slot, 0, &any, &src) < 0) {
             return 0; /* nothing trustworthy to compare with */
         }
-        err = err < 0 ? err : tdm_boot_x_images_record(b, &src, gen);
+        err = tdm_boot_x_images_record(b, &src, gen);
     }
     err = err < 0 ? err : tdm_boot_x_verify(b, &src);
-    if (err == TDM_E_POWER || err == TDM_E_BOOT_VERIFY) {
+    if (err == TDM_E_BOOT_VERIFY) {
         return err;
     }
     b->rep.verified = err >= 0;

@@ -222,13 +222,9 @@ int tdm_netboot_poll(struct tdm_netboot *nb)
     r.seq = m.seq;
     r.cmd = m.cmd;
     r.buf = m.buf;
-    err = execute(nb, &m, &r);
-    if (err == TDM_E_POWER) {
-        return err;
-    }
-    r.status = err;
+    r.status = execute(nb, &m, &r); /* a power cut stops the stage inside it (no answer is written) */
     tdm_xfer_encode(rsp, TDM_XFER_RSP_MAGIC, &r);
-    if (err != TDM_E_CORRUPT) { /* damaged data is not "done": a resend must be executed */
+    if (r.status != TDM_E_CORRUPT) { /* damaged data is not "done": a resend must be executed */
         nb->last_seq = m.seq;
         nb->have_last = 1;
         for (unsigned i = 0; i < TDM_XFER_BLOCK_LEN; i++) {

@@ -40,8 +40,11 @@ void tdm_cutrun_reboot(struct tdm_cutrun *r)
     tdm_sim_domain_cut_at(r->dom, at, mode);
 }
 
-const char *tdm_cutrun_part(const struct tdm_cutrun_case *c, unsigned i)
+const char *tdm_cutrun_part(const struct tdm_cutrun_case *c, unsigned i, int slice)
 {
+    if (slice && c->slice_parts) {
+        return c->slice_parts[i];
+    }
     if (c->parts) {
         return c->parts[i];
     }

@@ -54,6 +54,8 @@ struct tdm_cutrun_plan {
 struct tdm_cutrun_case {
     const char *name;           /* a sentence that states the rule (--case NAME) */
     const char *const *parts;   /* NULL-terminated part names; NULL = every part the simulator knows */
+    const char *const *slice_parts; /* the parts of make check's slice when fewer (NULL = parts); --full and
+                                       --part PART use parts */
     void *arg;                  /* the case's own data (r->arg) */
     int (*setup)(struct tdm_cutrun *r);
     int (*body)(struct tdm_cutrun *r);
@@ -116,8 +118,8 @@ struct tdm_cutrun_opts {
 int tdm_cutrun_run(const struct tdm_cutrun_case *c, const char *part, uint64_t seed, const struct tdm_cutrun_opts *o,
                    struct tdm_cutrun_result *res);
 
-/* The parts case c runs on: the i-th one, or NULL past the end. */
-const char *tdm_cutrun_part(const struct tdm_cutrun_case *c, unsigned i);
+/* The parts case c runs on: the i-th one, or NULL past the end (slice = 1: of make check's slice). */
+const char *tdm_cutrun_part(const struct tdm_cutrun_case *c, unsigned i, int slice);
 
 /* A runner binary's main: every case on every one of its parts with its slice (or with --full its full
  * plan), one line per case and part, every failure with its replay line.

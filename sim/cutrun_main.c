@@ -105,8 +105,9 @@ int tdm_cutrun_main(int argc, char **argv, const struct tdm_cutrun_case *cases, 
         if (a.only_case && strcmp(a.only_case, c->name)) {
             continue;
         }
-        for (unsigned i = 0; tdm_cutrun_part(c, i); i++) {
-            const char *part = tdm_cutrun_part(c, i);
+        int slice = !a.full && !a.only_part;
+        for (unsigned i = 0; tdm_cutrun_part(c, i, slice); i++) {
+            const char *part = tdm_cutrun_part(c, i, slice);
             if (a.only_part && strcmp(a.only_part, part)) {
                 continue;
             }

@@ -52,7 +52,7 @@ struct tdm_device_case {
 /* The named device cases (the same in every program that runs them): fills c[i] and dc[i] for
  * i < min(n, max) and returns n. c[i].arg = &dc[i]. */
 unsigned tdm_device_cases(struct tdm_cutrun_case *c, struct tdm_device_case *dc, unsigned max);
-#define TDM_DEVICE_CASES 9
+#define TDM_DEVICE_CASES 10
 
 /* Free what the cases' runs prepared (the simulated devices and their directories). */
 void tdm_device_cases_free(struct tdm_device_case *dc, unsigned n);

@@ -3,6 +3,7 @@
 #include "domain.h"
 
 #include <setjmp.h>
+#include <stddef.h>
 
 #include "tandem/err.h"
 
@@ -107,5 +108,22 @@ int tdm_sim_domain_lost(struct tdm_sim_domain *d)
     if (d->unwind && !d->powered) {
         longjmp(*d->unwind, 1);
     }
+    d->seen_cuts++;
     return TDM_E_POWER;
+}
+
+int tdm_sim_domain_run(struct tdm_sim_domain *d, int (*fn)(void *arg), void *arg)
+{
+    if (d->unwind) {
+        return fn(arg); /* a runner's point: the cut goes there */
+    }
+    jmp_buf here;
+    d->unwind = &here;
+    if (setjmp(here) != 0) {
+        d->unwind = NULL;
+        return TDM_E_POWER;
+    }
+    int rc = fn(arg);
+    d->unwind = NULL;
+    return rc;
 }

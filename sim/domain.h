@@ -13,8 +13,10 @@
  *
  * A cut stops device code where it stands: when a runner (sim/cutrun.h) has set `unwind`, a lost power
  * never returns to the caller: tdm_sim_domain_lost() (and tick, for a cut before the operation) longjmps
- * there, after the flash model applied the torn part. Without an unwind point (the CLI, the older tests)
- * the port returns TDM_E_POWER and every later call does too, until power-on.
+ * there, after the flash model applied the torn part. Host code that runs device code outside a runner (the
+ * CLI, the scenario tests: tdm_sim_run_once) sets its own point with tdm_sim_domain_run and gets
+ * TDM_E_POWER there. Without any unwind point (the tests of the ports and of the store's error path) the
+ * port returns TDM_E_POWER and every later call does too, until power-on.
  *
  * Time lines: clock_ns is the time of the core that runs now (cur); every flash model and port advances
  * it, so an operation is charged to the core that does it. tdm_sim_domain_switch() hands the host CPU to
@@ -54,6 +56,8 @@ struct tdm_sim_domain {
     void *sync_arg;
     bool syncing;
     jmp_buf *unwind;                 /* a runner's unwind point (NULL: a cut returns TDM_E_POWER) */
+    uint64_t seen_cuts;              /* port calls that returned TDM_E_POWER (no unwind point): code that
+                                        saw a cut instead of stopping (0 wherever device code runs) */
 };
 
 void tdm_sim_domain_init(struct tdm_sim_domain *d);
@@ -67,6 +71,10 @@ void tdm_sim_domain_power_on(struct tdm_sim_domain *d);
 int tdm_sim_domain_tick(struct tdm_sim_domain *d);
 /* The power is off: unwind to the runner's point when one is set, else return TDM_E_POWER. */
 int tdm_sim_domain_lost(struct tdm_sim_domain *d);
+/* Run fn(arg), the device code of one power-on, with an unwind point: a cut inside it stops it where it
+ * stands and this returns TDM_E_POWER to the host code that called (the CLI, the scenario tests), so device
+ * code never sees the cut. Under a runner (an unwind point already set) the cut unwinds to the runner. */
+int tdm_sim_domain_run(struct tdm_sim_domain *d, int (*fn)(void *arg), void *arg);
 /* Make `core` the one that runs now; returns the core that ran before. */
 unsigned tdm_sim_domain_switch(struct tdm_sim_domain *d, unsigned core);
 /* The time line of `core`. */

@@ -171,8 +171,19 @@ static int reset_read_fails(void *ctx, uint32_t *reasons)
     return TDM_E_IO;
 }
 
-int tdm_sim_run_once(struct tdm_sim_device *dev, const struct tdm_sim_run_config *cfg, struct tdm_sim_run *run)
+struct once {
+    struct tdm_sim_device *dev;
+    const struct tdm_sim_run_config *cfg;
+    struct tdm_sim_run *run;
+};
+
+/* Both cores from power-on to the application's part (tdm_sim_run_once, inside the domain's unwind point). */
+static int run_once(void *arg)
 {
+    const struct once *o = arg;
+    struct tdm_sim_device *dev = o->dev;
+    const struct tdm_sim_run_config *cfg = o->cfg;
+    struct tdm_sim_run *run = o->run;
     memset(&run->rep, 0, sizeof run->rep);
     run->app = TDM_SIM_APP_NONE;
     run->app_err = 0;
@@ -222,6 +233,12 @@ int tdm_sim_run_once(struct tdm_sim_device *dev, const struct tdm_sim_run_config
     err = run_app(dev, cfg, run);
     run->app_ns = dev->dom.clock_ns - t0;
     return err;
+}
+
+int tdm_sim_run_once(struct tdm_sim_device *dev, const struct tdm_sim_run_config *cfg, struct tdm_sim_run *run)
+{
+    struct once o = {dev, cfg, run};
+    return tdm_sim_domain_run(&dev->dom, run_once, &o); /* a cut stops both cores where they stand */
 }
 
 int tdm_sim_run_until_stable(struct tdm_sim_device *dev, const struct tdm_sim_run_config *cfg,

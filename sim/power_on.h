@@ -63,8 +63,9 @@ struct tdm_sim_run {
     struct tdm_sim_cpu_port cpu_crypto[2], cpu_flash[2], cpu_nand;
 };
 
-/* One power-on. Returns 0 (rep and app say what happened), TDM_E_POWER (a cut: call
- * tdm_sim_device_power_cycle and run again), TDM_E_BOOT_MIXED_SET (the invariant broke: a failure),
+/* One power-on. Returns 0 (rep and app say what happened), TDM_E_POWER (a cut stopped both cores where
+ * they stood, inside tdm_sim_domain_run: call tdm_sim_device_power_cycle and run again; under a runner the
+ * cut unwinds to the runner instead), TDM_E_BOOT_MIXED_SET (the invariant broke: a failure),
  * TDM_E_BOOT_NO_IMAGE (nothing bootable), or another error. */
 int tdm_sim_run_once(struct tdm_sim_device *dev, const struct tdm_sim_run_config *cfg, struct tdm_sim_run *run);
 

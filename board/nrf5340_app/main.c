@@ -132,6 +132,6 @@ void tdm_board_main(void)
     if (err == TDM_E_BOOT_NO_IMAGE) {
         wait_for_factory(); /* nothing to run and nothing to install */
     }
-    /* TDM_E_POWER (brown-out) or a flash error: reset; the journal resumes the work where it stopped. */
+    /* A flash error: reset; the journal resumes the work where it stopped (a brown-out resets by itself). */
     tdm_board_system_reset();
 }

@@ -110,8 +110,9 @@ _Static_assert(sizeof(struct tdm_boot) <= TDM_BOOT_RAM, "struct tdm_boot grew pa
  * did not just install, it checks both images against the images record unless cfg.skip_boot_verify
  * (docs/BOOT.md, "Verify at boot"): a mismatch is reinstalled from NAND first (rep.repaired).
  * On 0, the caller starts the application (and the network image: the net-boot stage has been told to
- * boot it) and *rep says what happened. Errors: TDM_E_POWER (cut: power on and call again),
- * TDM_E_BOOT_NO_IMAGE (no valid image in internal flash and nothing to install: the device cannot boot),
+ * boot it) and *rep says what happened. A power cut stops it where it stands (no error: on silicon the
+ * supply is gone; the simulator unwinds, sim/domain.h); the next power-on calls it again and the state
+ * record resumes the work. Errors: TDM_E_BOOT_NO_IMAGE (no valid image in internal flash and nothing to install: the device cannot boot),
  * TDM_E_CONFIG. */
 int tdm_boot_run(struct tdm_boot *b, const struct tdm_boot_config *cfg, struct tdm_boot_report *rep);
 

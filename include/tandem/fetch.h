@@ -9,8 +9,8 @@
  * rebuilt by re-reading the durable bytes from NAND), allocates, or talks to the network other than
  * through the transport port (include/tandem/transport_port.h).
  *
- * Power loss. Every call may be cut at any NAND operation (TDM_E_POWER: power on, mount the store,
- * call tdm_fetch_run again with the same URL): the download resumes where the durable data ends, so at
+ * Power loss. Every call may be cut at any NAND operation (the cut stops it where it stands; after
+ * power-on, mount the store and call tdm_fetch_run again with the same URL): the download resumes where the durable data ends, so at
  * most one NAND page of bytes is fetched twice. A package becomes PENDING only through
  * tdm_bootstate_request after tdm_store_commit; a cut in between is finished by the next run.
  *
@@ -201,7 +201,7 @@ _Static_assert(sizeof(struct tdm_fetch) <= TDM_FETCH_RAM, "struct tdm_fetch grew
  *   TDM_E_FETCH_RETRIES    max_attempts consecutive attempts brought no new byte (5xx, drops, timeouts)
  *   TDM_E_FETCH_CANCELLED  cfg.cancelled said so: durable progress is kept, a later run resumes
  *   TDM_E_STATE            an install or trial is under way, or another package is PENDING
- *   TDM_E_POWER and other store errors: mount again and call again
+ *   store errors (a NAND port that failed): mount again and call again
  *   TDM_E_INVAL / TDM_E_CONFIG  bad arguments or config
  * *res (may be NULL) says what happened. The installed slot is never touched. */
 int tdm_fetch_run(struct tdm_fetch *f, const struct tdm_fetch_config *cfg, struct tdm_store *store,

@@ -22,8 +22,9 @@
  * Power loss. A write or an erase is durable only when its call has returned 0. A call interrupted by a
  * power cut may leave its range in any intermediate state: a write has written some words in full, one
  * word partly (a subset of its 1->0 bits) and the rest not at all; an erase leaves its page partly erased,
- * partly holding random bits. The call reports TDM_E_POWER; the caller must treat the range as unknown
- * and erase it again before trusting it. Reads never change the flash.
+ * partly holding random bits. The code that called stops there (a simulated port outside any unwind
+ * point returns TDM_E_POWER); after power-on the range is unknown and is erased again before it is
+ * trusted. Reads never change the flash.
  *
  * Cost (worst case, datasheet): a write costs tWRITE per word (43 us), an erase tERASEPAGE (87.5 ms); the
  * CPU of the writing core is stalled meanwhile. Reads are memory-mapped (about one word per CPU cycle).

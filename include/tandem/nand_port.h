@@ -20,7 +20,9 @@
  *
  * Power loss. A program or erase is durable only when its call has returned 0. A call interrupted by a
  * power cut may leave the page (program) or the block (erase) in any intermediate state: some bits
- * programmed, some not; the driver reports TDM_E_POWER and the caller must treat the target as unstable.
+ * programmed, some not; the code that called never learns of it (on silicon it stops; the simulator
+ * unwinds, sim/domain.h), so after power-on the target is treated as unstable. A simulated port outside
+ * any unwind point (port and error-path tests) returns TDM_E_POWER instead.
  * Reads never change the chip.
  */
 #ifndef TANDEM_NAND_PORT_H

@@ -25,7 +25,7 @@
  *    of the page (it counts against NOP, and with on-die ECC a second program of a page over-writes its
  *    parity: callers program a page once).
  *  - erase: write enable, block erase (D8h), OIP polled; E_FAIL -> TDM_E_NAND_ERASE.
- *  - a chip that stays busy past the part's maximum time -> TDM_E_IO; TDM_E_POWER is passed up.
+ *  - a chip that stays busy past the part's maximum time -> TDM_E_IO; a port error is passed up.
  *
  * Timing: with a clock port the driver first waits the part's typical time, then polls the status
  * register; without one it polls at once, within a budget of polls computed from the bus clock.
@@ -91,7 +91,7 @@ _Static_assert(sizeof(struct tdm_spinand) <= TDM_SPINAND_RAM, "struct tdm_spinan
 /* Reset the chip, read its JEDEC ID, unlock every block, turn on-die ECC on (and BUF on W25N, QE on GD
  * when lines = 4), and read both back. Returns 0; TDM_E_NAND_ID (not in the table); TDM_E_NAND_FEATURE
  * (a block stays locked or ECC stays off); TDM_E_INVAL (bad config); TDM_E_IO (chip stays busy);
- * TDM_E_POWER. After a power cycle of the chip, call it again: the parts power up locked. */
+ * a SPI port error. After a power cycle of the chip, call it again: the parts power up locked. */
 int tdm_spinand_init(struct tdm_spinand *d, const struct tdm_spinand_config *cfg);
 
 /* The NAND port over this driver: ops.ctx = d; its is_marked_bad / mark_bad are the two calls below. */

@@ -91,7 +91,7 @@ struct tdm_xfer {
 
 /* Bind to the window (needs tdm_xfer_window_need(chunk) bytes) and say HELLO: learns the net slot and the
  * page size, checks the protocol version. Returns 0, TDM_E_CONFIG (window too small, chunk not a multiple
- * of the page), TDM_E_BOOT_TIMEOUT (no net-boot stage answers), TDM_E_BOOT_PROTO, TDM_E_POWER. */
+ * of the page), TDM_E_BOOT_TIMEOUT (no net-boot stage answers), TDM_E_BOOT_PROTO. A power cut stops it (no error). */
 int tdm_xfer_open(struct tdm_xfer *x, const struct tdm_ipc_ops *ipc, uint32_t chunk);
 /* Report the CRC work of the client to `cpu` (after each open: open starts with none). */
 void tdm_xfer_set_cpu(struct tdm_xfer *x, const struct tdm_cpu_ops *cpu);
@@ -104,8 +104,8 @@ uint8_t *tdm_xfer_buffer(const struct tdm_xfer *x, unsigned i);
  * then tdm_xfer_finish(). Returns 0 or TDM_E_RANGE / TDM_E_STATE (a command already in flight). */
 int tdm_xfer_write_start(struct tdm_xfer *x, unsigned i, uint32_t addr, uint32_t len);
 /* Wait for the command in flight, retrying it (same sequence number) on a timeout or a damaged response.
- * Returns 0, the server's error (e.g. TDM_E_BOOT_VERIFY, TDM_E_CORRUPT after all retries), TDM_E_BOOT_TIMEOUT,
- * TDM_E_POWER. */
+ * Returns 0, the server's error (e.g. TDM_E_BOOT_VERIFY, TDM_E_CORRUPT after all retries), TDM_E_BOOT_TIMEOUT.
+ * A power cut stops it where it stands (no error; the next power-on opens the channel again). */
 int tdm_xfer_finish(struct tdm_xfer *x);
 
 /* Read [addr, addr+len) (len <= chunk) of the net slot into buffer i, checked with its CRC. Waits. */
@@ -145,7 +145,8 @@ struct tdm_netboot {
 /* Check the config (slot inside the flash, page-aligned, not overlapping... the stage itself lives below the
  * slot and is never in range). Returns 0 or TDM_E_CONFIG. */
 int tdm_netboot_init(struct tdm_netboot *nb, const struct tdm_netboot_config *cfg);
-/* Serve at most one pending command: returns 1 when one was served, 0 when none was pending, TDM_E_POWER.
+/* Serve at most one pending command: returns 1 when one was served, 0 when none was pending, or the IPC
+ * port's error. A power cut stops it inside the command (no answer is written).
  * Malformed commands are answered with TDM_E_BOOT_PROTO (when the block is readable) and never executed. */
 int tdm_netboot_poll(struct tdm_netboot *nb);
 

@@ -2,8 +2,9 @@
  * full plans run in bench/run and make campaign): an update (install -> trial -> confirm) and a rollback
  * (install -> trial -> crash -> restore) cut at every operation of every flash, before and torn; second cuts
  * during the recovery of a seeded sample of first cuts; the same with factory bad blocks, grown bad blocks
- * and bit flips; the whole story from fetch to rollback every 7th operation; an update on every NAND part,
- * and one through the SPI-NAND driver over each part's SPI command model (the device's bus, issue 14).
+ * and bit flips; the whole story from fetch to rollback every 7th operation; an update and a rollback on
+ * every NAND part (the three small parts here, all six with --full), and the same through the SPI-NAND driver
+ * over each small part's SPI command model (the device's bus, issue 14).
  * After the runs, what they add up to: cuts on both sides of the confirmation, cuts inside a trial, the
  * injected faults really happened, no healthy set rejected.
  * Replay one run: --case NAME --part PART --seed S --cut N --torn T [--second M]. */

@@ -168,6 +168,7 @@ static void a_cut_while_the_net_core_programs_is_repaired_by_sending_again(void)
         seeded_image(7 + (uint32_t)n);
         tdm_sim_device_cut_at(&R.dev, R.dev.dom.ops + n, TDM_SIM_CUT_TORN);
         TDM_CHECK_ERR(send_image(&R, img, sizeof img), TDM_E_POWER);
+        TDM_CHECK(R.dev.dom.seen_cuts == 0); /* both cores stopped where they stood: no port said TDM_E_POWER */
         tdm_sim_device_power_cycle(&R.dev); /* both cores restart; the window is random */
         rig_boot_net(&R);
         TDM_CHECK_OK(tdm_xfer_open(&R.x, &R.app_ipc, TDM_XFER_CHUNK_DEFAULT));

@@ -138,10 +138,18 @@ static void rig_close(struct rig *r)
     TDM_CHECK(system(cmd) == 0);
 }
 
-/* Send `len` bytes to the start of the slot, double-buffered; returns the first error. */
-static int send_image(struct rig *r, const uint8_t *img, uint32_t len)
+struct sending {
+    struct rig *r;
+    const uint8_t *img;
+    uint32_t len;
+};
+
+static int send_chunks(void *arg)
 {
-    uint32_t chunk = r->x.chunk, base = r->x.slot_addr;
+    const struct sending *s = arg;
+    struct rig *r = s->r;
+    const uint8_t *img = s->img;
+    uint32_t len = s->len, chunk = r->x.chunk, base = r->x.slot_addr;
     for (uint32_t off = 0, i = 0; off < len; off += chunk, i ^= 1) {
         uint32_t n = len - off < chunk ? len - off : chunk;
         memcpy(tdm_xfer_buffer(&r->x, i), img + off, n);
@@ -155,6 +163,14 @@ static int send_image(struct rig *r, const uint8_t *img, uint32_t len)
         }
     }
     return 0;
+}
+
+/* Send `len` bytes to the start of the slot, double-buffered; returns the first error, or TDM_E_POWER when
+ * a cut stopped both cores where they stood (the domain's unwind point). */
+static int send_image(struct rig *r, const uint8_t *img, uint32_t len)
+{
+    struct sending s = {r, img, len};
+    return tdm_sim_domain_run(&r->dev.dom, send_chunks, &s);
 }
 
 static uint8_t img[40000];

@@ -1,8 +1,10 @@
 /* The fetch agent's power-cut case for the power-cut runner (sim/cutrun.h): a download into a fresh device
- * (a formatted store on the runner's part) is the body; after a cut the device powers on (its RAM holds
- * seeded garbage), mounts and runs the agent again, which must end with the package committed bit-exact,
- * verified with the agent's policy and PENDING, having fetched at most one NAND page twice per cut.
- * Shared by tests/fetch/agent_cut_test.c and bench/bench_fetch_agent.c.
+ * (a formatted store on the runner's part, prepared further by the case: e.g. an installed base set for a
+ * delta) is the body; after a cut the device powers on (its RAM holds seeded garbage, the delta workspace
+ * too), mounts and runs the agent again, which must end with the package committed bit-exact, verified
+ * with the agent's policy and PENDING, having fetched at most one NAND page (a delta: the patch) twice per
+ * cut, resuming at a page boundary. Shared by tests/fetch/agent_cut_test.c, agent_delta_cut_test.c,
+ * agent_delta_test.c, bench/bench_fetch_agent.c and bench/bench_delta.c.
  * Owns: the case and its verdict. Never: starts the rig or hides a failure (every failure is named). */
 #ifndef TANDEM_TESTS_FETCH_AGENT_CUT_H
 #define TANDEM_TESTS_FETCH_AGENT_CUT_H
@@ -17,16 +19,24 @@
 
 /* The case's data: what to download and with which config (set up once by the program). */
 struct afx_cut_case {
-    struct tdm_fetch_config cfg; /* transport, keys, policy; clock and counter are the device's */
+    struct tdm_fetch_config cfg; /* transport, keys, policy; clock and counter are the device's; cfg.delta
+                                    not NULL: each device gets its own delta workspace */
     const char *url;
-    const struct afx_pkg *pkg;
-    /* figures over all runs (bench): bytes fetched twice after the cut, per checked run */
-    uint64_t refetch_sum, refetch_max, checked;
+    const struct afx_pkg *pkg;   /* what must end committed */
+    size_t fetched_len;          /* bytes of the file at url (0: pkg->len; a delta package's length) */
+    uint64_t twice_max;          /* bytes that may be fetched twice per cut (0: one NAND page) */
+    int (*prepare)(struct afx_dev *d, void *arg); /* NULL, or more of the device before the body */
+    void *prepare_arg;
+    /* figures over all runs (bench): bytes fetched twice after the cut, per checked run; the last run's
+     * resume offset and how many checked runs resumed from durable bytes */
+    uint64_t refetch_sum, refetch_max, checked, resumed_runs;
+    uint32_t last_resumed;
 };
 
 /* The world of one run: one device, and the results of every agent run (a cut one keeps what it counted). */
 struct afx_cut_world {
     struct afx_dev dev;
+    struct tdm_fetch_delta work;
     struct tdm_fetch_config cfg;
     struct tdm_fetch_result res[AFX_CUT_RUNS];
     unsigned runs;
@@ -52,10 +62,12 @@ static inline int afx_cut_setup(struct tdm_cutrun *r)
     }
     r->world = w;
     int err = afx_device_new_on(&w->dev, r->part, r->seed);
+    err = err < 0 || !k->prepare ? err : k->prepare(&w->dev, k->prepare_arg);
     if (err < 0) {
         return err;
     }
     w->cfg = k->cfg;
+    w->cfg.delta = k->cfg.delta ? &w->work : NULL;
     w->cfg.clock = tdm_sim_nand_clock(&w->dev.chip);
     w->cfg.counter.ctx = &w->dev.counter;
     r->dom = w->dev.chip.dom;
@@ -86,6 +98,7 @@ static inline void afx_cut_power_on(struct tdm_cutrun *r)
     tdm_rng_fill(&st, &w->dev.store, sizeof w->dev.store);
     tdm_rng_fill(&st, &w->dev.nand, sizeof w->dev.nand);
     tdm_rng_fill(&st, w->dev.page, sizeof w->dev.page);
+    tdm_rng_fill(&st, &w->work, sizeof w->work);
     w->cfg.transport.close(w->cfg.transport.ctx);
     tdm_sim_domain_power_on(r->dom);
 }
@@ -125,18 +138,22 @@ static inline int afx_cut_check(struct tdm_cutrun *r)
     if (err < 0) {
         return tdm_cutrun_fail(r, "stored package does not verify: %s", tdm_errname(err));
     }
-    /* Bytes fetched twice: at most the one page being filled when the power went, per cut. */
+    /* Bytes fetched twice: at most the one page being filled when the power went (a delta: the patch), per
+     * cut; the resume starts at a page boundary. */
     uint64_t got = 0, page = d->chip.geo.page_size, cuts = (r->cut != 0) + (r->second != 0);
+    uint64_t len = k->fetched_len ? k->fetched_len : k->pkg->len, per_cut = k->twice_max ? k->twice_max : page;
     for (unsigned i = 0; i < w->runs; i++) {
         got += w->res[i].received;
     }
     const struct tdm_fetch_result *last = &w->res[w->runs - 1];
-    uint64_t twice = got > k->pkg->len ? got - k->pkg->len : 0;
-    if (r->cut && (twice > cuts * page || last->resumed_at % page != 0)) {
+    uint64_t twice = got > len ? got - len : 0;
+    if (r->cut && (twice > cuts * per_cut || last->resumed_at % page != 0)) {
         return tdm_cutrun_fail(r, "%llu bytes fetched twice (at most %llu), resumed at %u",
-                               (unsigned long long)twice, (unsigned long long)(cuts * page), last->resumed_at);
+                               (unsigned long long)twice, (unsigned long long)(cuts * per_cut), last->resumed_at);
     }
+    k->last_resumed = last->resumed_at;
     if (r->cut && !r->second) {
+        k->resumed_runs += last->resumed_at > 0;
         k->refetch_sum += twice;
         k->refetch_max = twice > k->refetch_max ? twice : k->refetch_max;
         k->checked++;

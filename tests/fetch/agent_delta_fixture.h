@@ -8,12 +8,17 @@
 #define TANDEM_TESTS_FETCH_AGENT_DELTA_FIXTURE_H
 
 #include "../delta/corpus_set.h"
-#include "agent_cut_once.h"
+#include "agent_cut.h"
 #include "delta_build.h"
 #include "mem_transport.h"
 
 #define ADX_DELTA_URL "mem://delta"
 #define ADX_FULL_URL "mem://full"
+/* The delta campaign's case (tests/fetch/agent_delta_cut_test.c, bench_delta): the pair 4.1.0 -> 4.1.1 of
+ * the corpus (its largest delta), first on the W25N-SMALL. */
+#define ADX_CUT_CASE "fetch: a cut at any NAND operation of a delta fetch resumes to the new set"
+#define ADX_CUT_FROM 1u
+#define ADX_CUT_TO 2u
 
 struct adx_pair {
     unsigned from, to;   /* corpus releases (tdm_corpus_versions) */
@@ -103,6 +108,28 @@ static inline int adx_setup(struct adx_rig *r, const struct adx_pair *p, const s
     afx_config(&r->dev, &r->cfg, &ops, (const uint8_t(*)[TDM_P256_PUBKEY_LEN])r->pub);
     r->cfg.delta = &r->work;
     return 0;
+}
+
+static inline int adx_install_base(struct afx_dev *d, void *arg)
+{
+    const struct adx_pair *p = arg;
+    return adx_install(d, &p->base, p->from);
+}
+
+/* The power-cut runner's case of a delta fetch (tests/fetch/agent_cut.h) for pair p, with rig r's agent
+ * config (set up by adx_setup: the corpus key, the in-memory transport): each run's device gets p->from
+ * installed on the runner's part, the body fetches the delta, and after every cut the new set must end
+ * committed bit-exact, verified and PENDING, with at most the patch fetched twice per cut. */
+static inline void adx_cut_case(struct afx_cut_case *k, const struct adx_rig *r, struct adx_pair *p)
+{
+    memset(k, 0, sizeof *k);
+    k->cfg = r->cfg;
+    k->url = ADX_DELTA_URL;
+    k->pkg = &p->full;
+    k->fetched_len = p->delta.len;
+    k->twice_max = p->delta.len;
+    k->prepare = adx_install_base;
+    k->prepare_arg = p;
 }
 
 /* Nothing of the new set is committed or pending: slot B is not committed, the boot state is IDLE on A. */

@@ -3,10 +3,10 @@
  * Scenarios: every pair rebuilt end to end (bit-exact, PENDING, only the delta downloaded); a delta for
  * another base refused before any NAND operation, then the fallback to the full package; corrupt and
  * truncated deltas never commit; drops mid-patch resume; a delta changed under the same validator is not
- * spliced; a power cut mid-rebuild resumes from the durable
- * output; an uncorrectable base page stops the delta (nothing committed, then the fallback); the power-cut
- * campaign (every NAND operation, before and torn; --stride K for a slice).
- * Replay: --case NAME --seed S --fw DIR [--cut N [--torn]] [--stride K]. */
+ * spliced; a power cut mid-rebuild resumes from the durable output (one cut on the power-cut runner; the
+ * campaign of a cut at every NAND operation is tests/fetch/agent_delta_cut_test.c); an uncorrectable base
+ * page stops the delta (nothing committed, then the fallback).
+ * Replay: --case NAME --seed S --fw DIR. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -229,10 +229,10 @@ static void a_delta_changed_under_the_same_validator_is_not_spliced(void)
     adx_pair_free(&p);
 }
 
-/* The pair 4.1.2 -> 4.1.4 and the NAND operations (programs, erases) of its delta fetch. */
+/* The delta campaign's pair and the NAND operations (programs, erases) of its delta fetch. */
 static uint64_t fetch_ops(struct adx_pair *p)
 {
-    pair(p, 3, 4);
+    pair(p, ADX_CUT_FROM, ADX_CUT_TO);
     setup(p, &p->delta);
     uint64_t ops0 = rig.dev.chip.dom->ops;
     struct tdm_fetch_result r;
@@ -240,22 +240,27 @@ static uint64_t fetch_ops(struct adx_pair *p)
     return rig.dev.chip.dom->ops - ops0;
 }
 
+/* One cut, torn, at the middle NAND operation of the campaign's delta fetch, on the power-cut runner
+ * (the case of tests/fetch/agent_delta_cut_test.c, which prints its replay line on a failure): the resume
+ * starts from rebuilt bytes already durable, at a page boundary, and fetches at most the patch again. */
 static void a_power_cut_mid_rebuild_resumes_from_the_durable_output(void)
 {
     struct adx_pair p;
     uint64_t total = fetch_ops(&p);
-    setup(&p, &p.delta);
-    struct afx_cut_out o;
+    static struct afx_cut_case k;
+    adx_cut_case(&k, &rig, &p);
+    struct tdm_cutrun_case c = afx_cut_case_of(ADX_CUT_CASE, &k, NULL);
     uint64_t n = total / 2;
-    tdm_test_replay_extra("--cut %llu", (unsigned long long)n);
-    if (afx_cut_case_on(&rig.dev, &rig.cfg, ADX_DELTA_URL, &p.full, p.delta.len, tdm_test_seed(), n,
-                        TDM_SIM_CUT_TORN, &o) < 0) {
-        tdm_test_fail(__FILE__, __LINE__, "cut case", o.why);
-    }
-    TDM_CHECK(o.reached && o.resumed > 0 && o.resumed % rig.dev.store.page == 0);
-    TDM_CHECK(o.refetched <= p.delta.len); /* at most the patch again, never the full package */
+    struct tdm_cutrun_opts o = {.only = 1, .only_cut = n, .only_torn = 1, .argv0 = "fetch_agent_delta_cuts"};
+    struct tdm_cutrun_result res;
+    TDM_CHECK_OK(tdm_cutrun_run(&c, "W25N-SMALL", tdm_test_seed(), &o, &res));
+    TDM_CHECK_MSG(res.failures == 0 && res.cuts == 1 && k.checked == 1, "failures %llu cuts %llu checked %llu",
+                  (unsigned long long)res.failures, (unsigned long long)res.cuts, (unsigned long long)k.checked);
+    TDM_CHECK(k.last_resumed > 0 && k.last_resumed % rig.dev.store.page == 0);
+    TDM_CHECK(k.refetch_max <= p.delta.len); /* at most the patch again, never the full package */
     printf("    cut at operation %llu of %llu: resumed at rebuilt byte %u of %zu, %llu delta bytes fetched twice\n",
-           (unsigned long long)n, (unsigned long long)total, o.resumed, p.full.len, (unsigned long long)o.refetched);
+           (unsigned long long)n, (unsigned long long)total, k.last_resumed, p.full.len,
+           (unsigned long long)k.refetch_max);
     adx_pair_free(&p);
 }
 
@@ -281,41 +286,6 @@ static void an_uncorrectable_base_page_stops_the_delta_then_the_full_package(voi
     adx_pair_free(&p);
 }
 
-/* The campaign: a cut at every NAND operation of a delta fetch (before it and torn), then power on with
- * scrubbed RAM, mount and run again: committed bit-exact, verified, PENDING, at most the patch fetched
- * twice. --stride K cuts every K-th operation (make check runs a slice; bench_delta all of them). */
-static void a_cut_at_every_nand_operation_of_a_delta_fetch_resumes(void)
-{
-    struct adx_pair p;
-    uint64_t total = fetch_ops(&p);
-    const char *only = tdm_test_option("cut"), *stride_s = tdm_test_option("stride");
-    uint64_t stride = stride_s ? strtoull(stride_s, NULL, 10) : 1;
-    tdm_test_replay_extra("--stride %llu", (unsigned long long)stride);
-    unsigned cases = 0, reached = 0;
-    for (uint64_t n = 1; n <= total + 1; n += stride ? stride : 1) {
-        for (int torn = 0; torn < 2; torn++) {
-            if (only && (strtoull(only, NULL, 10) != n || !!tdm_test_option("torn") != torn)) {
-                continue;
-            }
-            tdm_test_replay_extra("--stride %llu --cut %llu%s", (unsigned long long)stride, (unsigned long long)n,
-                                  torn ? " --torn" : "");
-            setup(&p, &p.delta);
-            struct afx_cut_out o;
-            if (afx_cut_case_on(&rig.dev, &rig.cfg, ADX_DELTA_URL, &p.full, p.delta.len, tdm_test_seed(), n,
-                                torn ? TDM_SIM_CUT_TORN : TDM_SIM_CUT_BEFORE, &o) < 0) {
-                tdm_test_fail(__FILE__, __LINE__, "cut case", o.why);
-            }
-            TDM_CHECK(o.refetched <= p.delta.len);
-            cases++;
-            reached += (unsigned)o.reached;
-        }
-    }
-    printf("    %u cases over %llu NAND operations (stride %llu, %u cuts hit the fetch)\n", cases,
-           (unsigned long long)total, (unsigned long long)stride, reached);
-    TDM_CHECK(only || reached + 2 >= cases); /* every case but the one past the end cut the fetch */
-    adx_pair_free(&p);
-}
-
 int main(int argc, char **argv)
 {
     static const struct tdm_scenario s[] = {
@@ -331,7 +301,6 @@ int main(int argc, char **argv)
          a_power_cut_mid_rebuild_resumes_from_the_durable_output},
         {"an uncorrectable base page stops the delta, then the full package",
          an_uncorrectable_base_page_stops_the_delta_then_the_full_package},
-        {"a cut at every NAND operation of a delta fetch resumes", a_cut_at_every_nand_operation_of_a_delta_fetch_resumes},
     };
     int rc = tdm_test_main(argc, argv, s, sizeof s / sizeof s[0]);
     if (rig.dev.have_chip) {

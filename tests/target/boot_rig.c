@@ -208,8 +208,10 @@ static int run_app(struct rig *r)
     return err;
 }
 
-int rig_run_once(struct rig *r)
+/* Both cores from power-on to the application's part (inside the domain's unwind point). */
+static int run_once(void *arg)
 {
+    struct rig *r = arg;
     memset(&r->rep, 0, sizeof r->rep);
     r->app = RIG_APP_NONE;
     r->app_op = 0;
@@ -243,6 +245,11 @@ int rig_run_once(struct rig *r)
                                  .reset = tdm_sim_device_reset_reason(&r->dev)};
     err = tdm_boot_run(&ram.boot, &bc, &r->rep);
     return err < 0 ? err : run_app(r);
+}
+
+int rig_run_once(struct rig *r)
+{
+    return tdm_sim_domain_run(&r->dev.dom, run_once, r); /* a cut stops both cores where they stand */
 }
 
 int rig_run_until_stable(struct rig *r, unsigned max_boots, unsigned *boots)

@@ -13,7 +13,8 @@
  *    shared window, run in the same image as the host simulator runs it: a cooperative step of the other
  *    core whenever the application core waits on IPC (sim/device_ports.c).
  * All of them share the device's power domain: a cut armed at a mutating operation (NAND program or
- * erase, flash write or erase, OTP write) makes every port return TDM_E_POWER from then on, and
+ * erase, flash write or erase, OTP write) stops both cores where they stand (rig_run_once returns
+ * TDM_E_POWER from the domain's unwind point, sim/domain.h; rig_stage's port calls return it), and
  * tdm_sim_device_power_cycle brings the device back with both cores' RAM lost.
  * The simulator's models allocate from the test image's heap (PSRAM, tests/target/heap.c); the cores'
  * own state (struct tdm_boot, the net-boot stage, the driver, the page buffer) is static, in the 512 KB
