@@ -19,6 +19,7 @@
 #include "tandem/mcuboot.h"
 #include "tandem/otp_counter.h"
 #include "tandem/otp_keys.h"
+#include "tandem/reset_port.h"
 #include "tandem/spinand.h"
 
 #define APP_CORE_HZ 128000000u     /* HFCLK 128 MHz: tdm_board_spim4_init sets CLOCK.HFCLKCTRL = Div1 */
@@ -75,6 +76,25 @@ static uint32_t set_core_mhz(void *ctx, uint32_t mhz)
     return before;
 }
 
+/* The reset-reason port (include/tandem/reset_port.h): RESET.RESETREAS of the application core, offset
+ * 0x400 of the RESET peripheral (PS v1.3 "RESET - Reset control"; the Secure alias shares 0x50005000 with
+ * CLOCK and POWER); a field is cleared by writing 1 to it. Without it the bootloader would count a power
+ * cut during a trial as the new set's failure (docs/BOOT.md, RESETREAS policy). */
+#define RESET_RESETREAS 0x400u
+static int reset_read(void *ctx, uint32_t *reasons)
+{
+    (void)ctx;
+    *reasons = tdm_mmio_read(TDM_NRF_APP_CLOCK_S + RESET_RESETREAS) & TDM_RESET_ALL;
+    return 0;
+}
+
+static int reset_clear(void *ctx, uint32_t reasons)
+{
+    (void)ctx;
+    tdm_mmio_write(TDM_NRF_APP_CLOCK_S + RESET_RESETREAS, reasons & TDM_RESET_ALL);
+    return 0;
+}
+
 /* The application's vector table follows its MCUboot header in the slot. */
 static void start_application(const struct tdm_boot_config *cfg)
 {
@@ -110,6 +130,8 @@ void tdm_board_main(void)
     cfg.counter = tdm_otp_counter_ops(&otp_counter);
     cfg.crypto = tdm_board_crypto();
     cfg.cpu.set_mhz = set_core_mhz;
+    cfg.reset.read = reset_read;
+    cfg.reset.clear = reset_clear;
     cfg.run_mhz = 128; /* the bootloader's hashing at 128 MHz (docs/BOOT.md "The bootloader's clock") */
     cfg.nand = open_nand();
     cfg.nand_page_buf = nand_page;
