@@ -26,10 +26,12 @@ struct afx_cut_case {
     size_t fetched_len;          /* bytes of the file at url (0: pkg->len; a delta package's length) */
     uint64_t twice_max;          /* bytes that may be fetched twice per cut (0: one NAND page) */
     int (*prepare)(struct afx_dev *d, void *arg); /* NULL, or more of the device before the body */
+    uint32_t spi_hz; /* 0: the page-level NAND port; else the SPI-NAND driver over the SPI model (issue 14) */
     void *prepare_arg;
     /* figures over all runs (bench): bytes fetched twice after the cut, per checked run; the last run's
      * resume offset and how many checked runs resumed from durable bytes */
     uint64_t refetch_sum, refetch_max, checked, resumed_runs;
+    uint64_t bus_transactions; /* spi_hz: SPI transactions the checked runs saw (the SPI path really ran) */
     uint32_t last_resumed;
 };
 
@@ -61,6 +63,7 @@ static inline int afx_cut_setup(struct tdm_cutrun *r)
         return TDM_E_BUFFER;
     }
     r->world = w;
+    w->dev.spi_hz = k->spi_hz;
     int err = afx_device_new_on(&w->dev, r->part, r->seed);
     err = err < 0 || !k->prepare ? err : k->prepare(&w->dev, k->prepare_arg);
     if (err < 0) {
@@ -101,6 +104,9 @@ static inline void afx_cut_power_on(struct tdm_cutrun *r)
     tdm_rng_fill(&st, &w->work, sizeof w->work);
     w->cfg.transport.close(w->cfg.transport.ctx);
     tdm_sim_domain_power_on(r->dom);
+    if (w->dev.spi_hz) {
+        (void)tdm_sim_spinand_port_boot(&w->dev.spi); /* the part powers up locked; a failed init shows at mount */
+    }
 }
 
 /* Mount, run the agent again, and check what it left: committed, verified, PENDING, little fetched twice. */
@@ -116,6 +122,15 @@ static inline int afx_cut_check(struct tdm_cutrun *r)
     err = afx_cut_run(w, k);
     if (err < 0) {
         return tdm_cutrun_fail(r, "run after the cut: %s", tdm_errname(err));
+    }
+    if (d->spi_hz && tdm_sim_spinand_misuse(&d->spi.sim)) {
+        return tdm_cutrun_fail(r, "the SPI-NAND driver misused the bus (%llu protocol errors, %llu without write "
+                               "enable, %llu on a locked block)", (unsigned long long)d->spi.sim.stats.proto_errors,
+                               (unsigned long long)d->spi.sim.stats.wel_missing,
+                               (unsigned long long)d->spi.sim.stats.lock_refused);
+    }
+    if (d->spi_hz) {
+        k->bus_transactions += d->spi.sim.stats.transactions;
     }
     struct tdm_bootstate st;
     err = tdm_bootstate_load(&d->store, &st);

@@ -2,7 +2,8 @@
  * the agent's run (before the operation and torn in the middle of it) on every part the simulator knows,
  * followed by power-on, mount and a resume that must end with the package committed bit-exact, verified
  * and PENDING, having fetched at most one NAND page twice per cut; second cuts inside the resume for a
- * seeded sample. The package is served by the rig's nginx.
+ * seeded sample; and the same through the SPI-NAND driver over the SPI command model of the three small
+ * parts (the device's bus, issue 14). The package is served by the rig's nginx.
  * Replay one run: --case NAME --part PART --seed S --cut N --torn T [--second M]. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
@@ -16,6 +17,7 @@
 static const char *const w25n[] = {"W25N-SMALL", NULL};
 static const char *const small[] = {"MT29F-SMALL", "GD5F-SMALL", NULL};
 static const char *const real[] = {"W25N01GV", "MT29F1G01ABAFD", "GD5F1GQ4UA", NULL};
+static const char *const small3[] = {"W25N-SMALL", "MT29F-SMALL", "GD5F-SMALL", NULL};
 
 static uint64_t seed_of(int argc, char **argv)
 {
@@ -50,24 +52,33 @@ int main(int argc, char **argv)
     }
     memcpy(pub[0], key.pub, TDM_P256_PUBKEY_LEN);
     tdm_rig_url(rig.main_port, "cut.bin", url, sizeof url);
-    static struct afx_cut_case k[3];
+    static struct afx_cut_case k[4];
     afx_config(&dev, &k[0].cfg, &ops, (const uint8_t(*)[TDM_P256_PUBKEY_LEN])pub);
     k[0].url = url;
     k[0].pkg = &pkg;
-    k[1] = k[2] = k[0];
-    struct tdm_cutrun_case c[3] = {
+    k[1] = k[2] = k[3] = k[0];
+    k[3].spi_hz = 32000000; /* the device's bus: SPIM4, 32 MHz, one line */
+    struct tdm_cutrun_case c[4] = {
         afx_cut_case_of("fetch: a cut at any NAND operation of a download resumes to a verified package", &k[0], w25n),
         afx_cut_case_of("fetch: a cut at any NAND operation of a download resumes to a verified package (Micron, "
                         "GigaDevice)", &k[1], small),
         afx_cut_case_of("fetch: a cut at any NAND operation of a download resumes to a verified package (1024 blocks)",
                         &k[2], real),
+        afx_cut_case_of("fetch: a cut at any NAND operation of a download through the SPI-NAND driver resumes to a "
+                        "verified package", &k[3], small3),
     };
     /* make check's slice: every operation of the W25N, a stride on the other parts (all in --full) */
     c[1].slice.stride = 4;
     c[2].slice.stride = 9;
-    c[1].slice.seconds = c[2].slice.seconds = 1;
+    c[3].slice.stride = 7;
+    c[1].slice.seconds = c[2].slice.seconds = c[3].slice.seconds = 1;
+    c[3].slice.second_stride = 3;
     c[0].slice.second_stride = c[1].slice.second_stride = c[2].slice.second_stride = 3;
-    int rc = tdm_cutrun_main(argc, argv, c, 3);
+    int rc = tdm_cutrun_main(argc, argv, c, 4);
+    if (rc == 0 && k[3].checked && k[3].bus_transactions == 0) {
+        printf("FAIL  the SPI case checked %llu runs without a bus transaction\n", (unsigned long long)k[3].checked);
+        rc = 1;
+    }
     if (k[0].checked) {
         printf("      at most %llu bytes fetched twice after one cut (%llu runs checked)\n",
                (unsigned long long)k[0].refetch_max, (unsigned long long)k[0].checked);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "nand_sim.h"
+#include "spinand_sim.h"
 #include "pkg_build.h"
 #include "rig.h"
 #include "tandem/err.h"
@@ -25,6 +26,9 @@
 struct afx_dev {
     struct tdm_sim_nand chip;
     int have_chip;
+    uint32_t spi_hz;                 /* 0: the chip's page-level port; else the device's bus: the SPI-NAND
+                                      * driver over the chip's SPI command model at this clock, one line */
+    struct tdm_sim_spinand_port spi; /* spi_hz: the driver and the SPI model in front of chip */
     struct tdm_nand nand;
     struct tdm_nand_ops nand_ops;
     struct tdm_store store;
@@ -65,8 +69,12 @@ static inline int afx_device_new_on(struct afx_dev *d, const char *part, uint64_
         return err;
     }
     d->have_chip = 1;
-    d->nand_ops = tdm_sim_nand_ops(&d->chip);
-    err = tdm_nand_init(&d->nand, &d->nand_ops);
+    if (d->spi_hz) {
+        err = tdm_sim_spinand_port(&d->spi, &d->chip, d->spi_hz, 1, seed, &d->nand_ops);
+    } else {
+        d->nand_ops = tdm_sim_nand_ops(&d->chip);
+    }
+    err = err < 0 ? err : tdm_nand_init(&d->nand, &d->nand_ops);
     if (err < 0) {
         return err;
     }
