@@ -32,6 +32,7 @@ struct afx_cut_case {
      * resume offset and how many checked runs resumed from durable bytes */
     uint64_t refetch_sum, refetch_max, checked, resumed_runs;
     uint64_t bus_transactions; /* spi_hz: SPI transactions the checked runs saw (the SPI path really ran) */
+    uint64_t nand_faults;      /* corrected bit flips, program and erase failures the checked runs' chips saw */
     uint32_t last_resumed;
 };
 
@@ -132,6 +133,7 @@ static inline int afx_cut_check(struct tdm_cutrun *r)
     if (d->spi_hz) {
         k->bus_transactions += d->spi.sim.stats.transactions;
     }
+    k->nand_faults += d->chip.stats.ecc_corrected + d->chip.stats.program_fails + d->chip.stats.erase_fails;
     struct tdm_bootstate st;
     err = tdm_bootstate_load(&d->store, &st);
     if (err < 0 || st.phase != TDM_BS_PENDING || st.cand_slot >= TDM_STORE_SLOTS) {
