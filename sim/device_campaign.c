@@ -238,6 +238,8 @@ static int prepare(struct tdm_camp *c)
     c->dev.nand.faults.bitflip_bits = 1;
     c->dev.nand.faults.program_fail_ppm = o->grown_bad_ppm;
     c->dev.nand.faults.erase_fail_ppm = o->grown_bad_ppm;
+    c->dev.nand.faults.disturb_ppm = o->disturb_ppm;
+    c->dev.nand.faults.retention_ppm = o->retention_ppm;
     tdm_sim_device_power_cycle(&c->dev);
     c->dev.mixed_starts = 0;
     err = tdm_sim_snapshot_take(&c->snap, &c->dev);
@@ -400,6 +402,8 @@ unsigned tdm_device_cases(struct tdm_cutrun_case *c, struct tdm_device_case *dc,
         dc[i].bad_blocks = cases[i].bad;
         dc[i].bitflip_ppm = cases[i].flips;
         dc[i].grown_bad_ppm = cases[i].grown;
+        /* the cases on the device's bus (issue 14) run with every fault kind: read disturb and retention too */
+        dc[i].disturb_ppm = dc[i].retention_ppm = cases[i].spi_hz ? 300 : 0;
         dc[i].nand_spi_hz = cases[i].spi_hz;
         struct tdm_cutrun_case k = {
             .name = cases[i].name, .parts = cases[i].every_part == 2 ? small : cases[i].every_part ? NULL : w25n,

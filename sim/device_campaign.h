@@ -45,6 +45,7 @@ struct tdm_device_case {
     uint32_t grown_bad_ppm;   /* program/erase failures (grown bad blocks) */
     uint32_t app_size, net_size; /* firmware body sizes (0 = 60 000 / 20 000 bytes) */
     uint32_t nand_spi_hz;     /* 0: the page-level NAND port; else the SPI-NAND driver over the SPI model */
+    uint32_t disturb_ppm, retention_ppm; /* bits that flip for good: per read of another page, per power cut */
     struct tdm_campaign_result tot; /* totals over the runs */
     struct tdm_camp *camp;    /* the prepared device (built at the first setup of a part and seed) */
 };
