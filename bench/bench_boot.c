@@ -74,6 +74,20 @@ static uint64_t pages(uint64_t len, uint64_t page)
     return (len + page - 1) / page;
 }
 
+/* One device case on `part` with its full plan (a quick sample under TDM_BENCH_QUICK: the stride, the
+ * second-cut sample and the second-cut stride given, 0 = the plan's). */
+static int run_case(const struct tdm_cutrun_case *c, const char *part, const uint32_t quick[3],
+                    struct tdm_cutrun_result *r)
+{
+    struct tdm_cutrun_opts co = {.plan = c->full, .argv0 = "build/tests/boot/boot_campaign --full", .log = stderr};
+    if (getenv("TDM_BENCH_QUICK") != NULL) {
+        co.plan.stride = quick[0] ? quick[0] : co.plan.stride;
+        co.plan.seconds = quick[1] ? quick[1] : co.plan.seconds;
+        co.plan.second_stride = quick[2] ? quick[2] : co.plan.second_stride;
+    }
+    return tdm_cutrun_run(c, part, 1, &co, r);
+}
+
 int main(void)
 {
     char dir[64];
@@ -246,14 +260,9 @@ int main(void)
     struct tdm_campaign_result total = {0};
     uint64_t cuts = 0, failures = 0;
     for (int sc = 0; sc < 2; sc++) { /* the update and the rollback cases, on the runner with their full plan */
-        struct tdm_cutrun_opts co = {.plan = cases[sc].full, .argv0 = "build/tests/boot/boot_campaign --full",
-                                     .log = stderr};
-        if (quick) {
-            co.plan.seconds = 10;
-            co.plan.second_stride = 7;
-        }
+        static const uint32_t q[3] = {0, 10, 7};
         struct tdm_cutrun_result r;
-        err = tdm_cutrun_run(&cases[sc], "W25N-SMALL", 1, &co, &r);
+        err = run_case(&cases[sc], "W25N-SMALL", q, &r);
         if (err < 0) {
             tdm_device_cases_free(dc, TDM_DEVICE_CASES);
             return fail("campaign", err);
@@ -273,14 +282,10 @@ int main(void)
     /* The update and the rollback on every NAND part the simulator knows, with their full plans. */
     uint64_t part_cuts = 0, part_failures = 0;
     for (int sc = TDM_DEVICE_CASES - 4; sc < TDM_DEVICE_CASES - 2; sc++) { /* the two every-part cases */
-        struct tdm_cutrun_opts co = {.plan = cases[sc].full, .argv0 = "build/tests/boot/boot_campaign", .log = stderr};
-        if (quick) {
-            co.plan.stride = 7;
-            co.plan.seconds = 1;
-        }
+        static const uint32_t q[3] = {7, 1, 0};
         for (unsigned i = 0; tdm_cutrun_part(&cases[sc], i, 0); i++) {
             struct tdm_cutrun_result r;
-            err = tdm_cutrun_run(&cases[sc], tdm_cutrun_part(&cases[sc], i, 0), 1, &co, &r);
+            err = run_case(&cases[sc], tdm_cutrun_part(&cases[sc], i, 0), q, &r);
             if (err < 0) {
                 tdm_device_cases_free(dc, TDM_DEVICE_CASES);
                 return fail("campaign on every part", err);
@@ -292,20 +297,15 @@ int main(void)
         total.bricked += dc[sc].tot.bricked;
     }
     /* Each part on the device's NAND bus: the SPI-NAND driver over the chip's SPI model at SPIM4's 32 MHz,
-     * with factory and grown bad blocks and bit flips; the update and the rollback cases through the SPI
+     * with every fault kind (factory and grown bad blocks, bit flips, read disturb, retention); the update and the rollback cases through the SPI
      * driver (the last two device cases), every first cut. */
     static const char *const parts[3][2] = {{"W25N-SMALL", "w25n"}, {"MT29F-SMALL", "mt29f"}, {"GD5F-SMALL", "gd5f"}};
     for (int i = 0; i < 3; i++) {
         uint64_t pcuts = 0, pfailures = 0;
         for (unsigned k = TDM_DEVICE_CASES - 2; k < TDM_DEVICE_CASES; k++) {
-            struct tdm_cutrun_opts co = {.plan = cases[k].full, .argv0 = "build/tests/boot/boot_campaign --full",
-                                         .log = stderr};
-            if (quick) {
-                co.plan.seconds = 4;
-                co.plan.second_stride = 7;
-            }
+            static const uint32_t q[3] = {0, 4, 7};
             struct tdm_cutrun_result r;
-            err = tdm_cutrun_run(&cases[k], parts[i][0], 1, &co, &r);
+            err = run_case(&cases[k], parts[i][0], q, &r);
             if (err < 0) {
                 tdm_device_cases_free(dc, TDM_DEVICE_CASES);
                 return fail("spi campaign", err);
@@ -314,7 +314,7 @@ int main(void)
             pfailures += r.failures;
         }
         printf("about campaign.boot.%s.cuts update + rollback on %s through the SPI-NAND driver and the SPI model "
-               "(32 MHz), bad blocks, grown bad, bit flips | first + second cuts\n", parts[i][1], parts[i][0]);
+               "(32 MHz), bad blocks, grown bad, bit flips, disturb, retention | first + second cuts\n", parts[i][1], parts[i][0]);
         printf("metric campaign.boot.%s.cuts %llu cuts\n", parts[i][1], (unsigned long long)pcuts);
         printf("about campaign.boot.%s.failures goal 0 | runs that booted a mixed set, bricked, or ended wrong\n",
                parts[i][1]);
