@@ -66,17 +66,22 @@ static void crc_copies_and_a_signature_check_cost_their_measured_instructions(vo
     TDM_CHECK(d.clock_ns - t == 129375000ull);
 }
 
+/* One power-on of the story's device with its run config: the bootloader's simulated time. */
+static uint64_t boot_time(void)
+{
+    tdm_sim_device_power_cycle(&S.dev);
+    TDM_CHECK_OK(tdm_sim_run_once(&S.dev, &S.cfg, &S.run));
+    return S.run.boot_ns;
+}
+
 /* A power-on of the confirmed v2 with the check of the installed set off, then on: returns the difference. */
 static uint64_t verify_cost(uint32_t app_mhz)
 {
     S.cfg.app_mhz = app_mhz;
     S.cfg.skip_boot_verify = 1;
-    tdm_sim_device_power_cycle(&S.dev);
-    TDM_CHECK_OK(tdm_sim_run_once(&S.dev, &S.cfg, &S.run));
-    uint64_t plain = S.run.boot_ns;
+    uint64_t plain = boot_time();
     S.cfg.skip_boot_verify = 0;
-    tdm_sim_device_power_cycle(&S.dev);
-    TDM_CHECK_OK(tdm_sim_run_once(&S.dev, &S.cfg, &S.run));
+    boot_time();
     TDM_CHECK(S.run.rep.verified == 1 && story_runs(&S, "v2"));
     return S.run.boot_ns - plain;
 }
@@ -140,12 +145,9 @@ static void the_bootloader_runs_at_its_clock_and_hands_over_at_the_reset_clock(v
     story_stage_v2(&S, &v2);
     story_reboot(&S);
     TDM_CHECK(story_runs(&S, "v2"));
-    tdm_sim_device_power_cycle(&S.dev);
-    TDM_CHECK_OK(tdm_sim_run_once(&S.dev, &S.cfg, &S.run));
-    uint64_t at_reset = S.run.boot_ns;
+    uint64_t at_reset = boot_time();
     S.cfg.boot_mhz = 128;
-    tdm_sim_device_power_cycle(&S.dev);
-    TDM_CHECK_OK(tdm_sim_run_once(&S.dev, &S.cfg, &S.run));
+    boot_time();
     uint64_t app_sha = cost(TDM_SIM_COST_SHA256_BYTE, v2.app_len) / 64;
     TDM_CHECK_MSG(S.run.rep.verified == 1 && S.run.boot_ns + app_sha / 3 < at_reset,
                   "boot at 128 MHz %llu ns, at the reset clock %llu ns", (unsigned long long)S.run.boot_ns,
