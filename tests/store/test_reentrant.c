@@ -57,29 +57,99 @@ static void latest_record_of_each_type_survives_cuts(void)
 #define LEN 60001u
 #define ID 7u
 
+/* Slot `slot` committed with `len` bytes of content `id`: staged from scratch, resumed from its durable bytes
+ * after a cut, or left alone when a commit already made it durable. */
+static void ensure_committed(unsigned slot, uint32_t id, uint32_t len)
+{
+    struct tdm_store_slot_info si;
+    TDM_CHECK_OK(tdm_store_slot_info(&fx->st, slot, &si));
+    if (si.state == TDM_STORE_COMMITTED) {
+        return;
+    }
+    int from = 0;
+    if (si.state == TDM_STORE_OPEN) {
+        from = tdm_store_resume(&fx->st, slot);
+        TDM_CHECK_OK(from);
+    } else {
+        TDM_CHECK_OK(tdm_store_open(&fx->st, slot));
+    }
+    TDM_CHECK_OK(fx_write(fx, id, (uint32_t)from, len));
+    TDM_CHECK_OK(tdm_store_commit(&fx->st, len, NULL));
+}
+
+static void check_slot(unsigned slot, uint32_t id, uint32_t len)
+{
+    struct tdm_store_slot_info si;
+    uint8_t want[32];
+    fx_sha(id, len, want);
+    TDM_CHECK_OK(tdm_store_slot_info(&fx->st, slot, &si));
+    TDM_CHECK_MSG(si.state == TDM_STORE_COMMITTED && si.length == len && !memcmp(si.sha256, want, 32),
+                  "slot %u: state %u length %u", slot, si.state, si.length);
+    TDM_CHECK_MSG(fx_matches(fx, slot, id, len), "slot %u: bytes differ from content %u", slot, id);
+}
+
 /* A slot staged, resumed after a cut from its durable bytes, and committed once: its digest and bytes. */
 static void a_slot_resumed_after_cuts_commits_the_right_bytes(void)
 {
     mount_or_format();
-    struct tdm_store_slot_info si;
-    TDM_CHECK_OK(tdm_store_slot_info(&fx->st, 0, &si));
-    if (si.state != TDM_STORE_COMMITTED) {
-        int from = 0;
-        if (si.state == TDM_STORE_OPEN) {
-            from = tdm_store_resume(&fx->st, 0);
-            TDM_CHECK_OK(from);
-        } else {
-            TDM_CHECK_OK(tdm_store_open(&fx->st, 0));
-        }
-        TDM_CHECK_OK(fx_write(fx, ID, (uint32_t)from, LEN));
-        TDM_CHECK_OK(tdm_store_commit(&fx->st, LEN, NULL));
-    }
-    uint8_t want[32];
-    fx_sha(ID, LEN, want);
+    ensure_committed(0, ID, LEN);
     TDM_CHECK_OK(tdm_store_mount(&fx->st, &fx->cfg));
-    TDM_CHECK_OK(tdm_store_slot_info(&fx->st, 0, &si));
-    TDM_CHECK(si.state == TDM_STORE_COMMITTED && si.length == LEN && !memcmp(si.sha256, want, 32));
-    TDM_CHECK(fx_matches(fx, 0, ID, LEN));
+    check_slot(0, ID, LEN);
+}
+
+/* The slot life of one update as the bootloader and the agent drive it: A installed, B staged and made the
+ * candidate, B installed, A cleared. Whatever was cut, the end is B installed with its bytes, A empty and
+ * every block that is not B's, a system block or bad, free again. */
+static void an_update_cycle_ends_with_b_installed_and_a_free(void)
+{
+    mount_or_format();
+    unsigned inst, cand;
+    tdm_store_roles(&fx->st, &inst, &cand);
+    if (inst != 1) { /* B not installed yet: the steps before the swap */
+        ensure_committed(0, ID, LEN);
+        if (inst != 0 && cand != 1) {
+            TDM_CHECK_OK(tdm_store_set_roles(&fx->st, 0, TDM_STORE_NONE));
+        }
+        ensure_committed(1, ID + 1, LEN + 4096);
+        TDM_CHECK_OK(tdm_store_set_roles(&fx->st, 0, 1));
+        TDM_CHECK_OK(tdm_store_set_roles(&fx->st, 1, TDM_STORE_NONE));
+    }
+    struct tdm_store_slot_info a;
+    TDM_CHECK_OK(tdm_store_slot_info(&fx->st, 0, &a));
+    if (a.state != TDM_STORE_EMPTY) {
+        TDM_CHECK_OK(tdm_store_clear(&fx->st, 0));
+    }
+    for (int pass = 0; pass < 2; pass++) { /* as left in RAM, then as found by a mount */
+        tdm_store_roles(&fx->st, &inst, &cand);
+        TDM_CHECK_MSG(inst == 1 && cand == TDM_STORE_NONE, "roles: installed %u candidate %u", inst, cand);
+        check_slot(1, ID + 1, LEN + 4096);
+        struct tdm_store_info info;
+        TDM_CHECK_OK(tdm_store_info(&fx->st, &info));
+        TDM_CHECK_MSG(info.slot[0].state == TDM_STORE_EMPTY, "slot A: state %u", info.slot[0].state);
+        uint32_t b_blocks = info.slot[1].blocks;
+        TDM_CHECK_MSG(info.free + info.system + info.bad + b_blocks == info.block_count,
+                      "pass %d: blocks leaked: free %u system %u bad %u B %u of %u", pass, info.free, info.system,
+                      info.bad, b_blocks, info.block_count);
+        TDM_CHECK_OK(tdm_store_mount(&fx->st, &fx->cfg));
+    }
+}
+
+/* A scrub (a corrected bit flip read in slot A, then maintenance) cut anywhere: the slot keeps its bytes,
+ * and the run after the cut scrubs again and finishes. */
+static void a_scrub_cut_anywhere_keeps_the_slot(void)
+{
+    mount_or_format();
+    ensure_committed(0, ID, LEN);
+    uint8_t buf[16];
+    fx->chip.faults.bitflip_bits = fx->st.scrub_bits; /* corrected, and at the scrub threshold */
+    fx->chip.faults.bitflip_at_read = fx->chip.reads_seen + 1;
+    TDM_CHECK_OK(tdm_store_read(&fx->st, 0, 4100, buf, sizeof buf)); /* corrected: the block is noted */
+    fx->chip.faults.bitflip_at_read = 0;
+    int n = tdm_store_maintain(&fx->st);
+    TDM_CHECK_MSG(n == 1, "maintain: %d blocks moved, 1 expected", n);
+    TDM_CHECK(tdm_store_maintain(&fx->st) == 0);
+    TDM_CHECK_OK(tdm_store_mount(&fx->st, &fx->cfg));
+    check_slot(0, ID, LEN);
 }
 
 /* ---- the case glue ---- */
@@ -140,13 +210,16 @@ int main(int argc, char **argv)
         {"store: the latest record of each type survives cuts and compactions",
          latest_record_of_each_type_survives_cuts},
         {"store: a slot resumed after cuts commits the right bytes", a_slot_resumed_after_cuts_commits_the_right_bytes},
+        {"store: an update cycle ends with B installed and A free", an_update_cycle_ends_with_b_installed_and_a_free},
+        {"store: a scrub cut anywhere keeps the slot", a_scrub_cut_anywhere_keeps_the_slot},
     };
-    struct tdm_cutrun_case c[2];
-    for (int i = 0; i < 2; i++) {
+    enum { N = sizeof s / sizeof s[0] };
+    struct tdm_cutrun_case c[N];
+    for (int i = 0; i < N; i++) {
         struct tdm_cutrun_case k = {.name = s[i].name, .parts = parts, .arg = (void *)&s[i], .setup = setup,
                                     .body = run_scenario, .power_on = power_on, .check = run_scenario,
                                     .teardown = teardown, .slice = {3, 2, 3}, .full = {1, 40, 1}};
         c[i] = k;
     }
-    return tdm_cutrun_main(argc, argv, c, 2);
+    return tdm_cutrun_main(argc, argv, c, N);
 }
