@@ -52,6 +52,7 @@ struct rig {
     char why[256];
     uint64_t scrubs;
     uint64_t ram_rng; /* seeded garbage for the store's RAM at every power-on of this run */
+    int booted;       /* what the last power-on returned (the SPI driver booting the part), for the recovery */
 };
 
 /* ---- content ---- */
@@ -431,11 +432,13 @@ static int check_bus(struct rig *r)
     return 0;
 }
 
-/* Recovery after a cut: power on, mount, resume an open slot, maintain. 1 = unformatted (allowed only
- * while the format was in doubt), 0 = mounted, negative = error (a second cut unwinds to the runner). */
+/* Recovery after a cut, on a device just powered on: mount, resume an open slot, maintain. 1 = unformatted
+ * (allowed only while the format was in doubt), 0 = mounted, negative = error (a second cut unwinds to the
+ * runner). */
 static int recover(struct rig *r)
 {
-    int err = power_on(r);
+    int err = r->booted;
+    r->booted = 0;
     err = err < 0 ? err : tdm_store_mount(&r->st, &r->scfg);
     if (err == TDM_E_STORE_UNFORMATTED && r->m.formatted < 2) {
         return 1;
@@ -535,6 +538,7 @@ static int late_boot(struct rig *r)
         tdm_sim_domain_power_on(r->chip.dom);
     }
     tdm_sim_domain_cut_at(r->chip.dom, armed, mode);
+    r->booted = power_on(r);
     if (check_all(r) < 0) {
         size_t n = strlen(r->why);
         snprintf(r->why + n, sizeof r->why - n, " (late boot)");
@@ -587,7 +591,7 @@ static void case_power_on(struct tdm_cutrun *cr)
 {
     struct rig *r = cr->world;
     r->ram_rng = ram_seed(r->cfg, cr->cut, cr->torn, cr->second) ^ 0x51u;
-    (void)power_on(r); /* a driver that cannot init shows in the check (mount fails) */
+    r->booted = power_on(r); /* a driver that cannot init fails the check's recovery */
 }
 
 /* Recover and check; after a torn first cut, the late boot too (only a torn operation leaves weak pages). */
