@@ -12,7 +12,7 @@
 #include "bench_util.h"
 #include "fetch/host/transport_curl.h"
 #include "tandem/err.h"
-#include "tests/fetch/rig.c" /* the one rig.env reader and file helpers of the tests */
+#include "tests/fetch/rig.h" /* the one rig.env reader and file helpers of the tests (tdm_fetch_rig) */
 
 #define FILE_SIZE (8u * 1024u * 1024u)
 #define RUNS 5

@@ -16,7 +16,7 @@
 #include "bench_util.h"
 #include "fetch/host/transport_curl.h"
 #include "tests/fetch/agent_cut.h" /* the fetch case of the power-cut runner */
-#include "tests/fetch/rig.c" /* the one rig.env reader and file helpers of the tests */
+#include "tests/fetch/rig.h" /* the one rig.env reader and file helpers of the tests (tdm_fetch_rig) */
 
 #define RUNS 5
 #define DROPS 24
