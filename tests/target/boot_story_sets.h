@@ -15,10 +15,9 @@
 #define BST_KEY_SEED 77u      /* tdm_key_from_seed: the package key the bootloader trusts */
 #define BST_APP_SIZE 24000u   /* firmware body bytes: 6 app-flash pages with the MCUboot header and TLVs */
 #define BST_NET_SIZE 12000u   /* 6 net-flash pages */
-/* The chip: a part whose tag area (through the SPI-NAND driver) holds the store's page tag today. The
- * W25N01GV's 24 tag bytes do not (the store wants 28 on main; store format 2 needs 16, branch h-merge):
- * once that lands, "W25N-SMALL" here runs the story on the board's part. */
-#define BST_NAND_PART "MT29F1G01ABAFD"
+/* The chip: the board's part (docs/TARGET.md, memory maps), whose 24 free spare bytes hold the store's
+ * 16-byte page tag through the SPI-NAND driver (store format 2). */
+#define BST_NAND_PART "W25N01GV"
 #define BST_KEY_FILE "key.pub"     /* the 65-byte public key */
 /* Per set: <id>.pkg, the signed package of its two MCUboot images. */
 

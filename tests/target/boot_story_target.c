@@ -230,8 +230,8 @@ static void power_cuts_in_the_v2_install_end_on_a_consistent_set(void)
     TDM_CHECK_OK(rig_run_once(&R)); /* without a cut: its operations are boot_op + 1 .. dom.ops */
     TDM_CHECK(R.rep.outcome == TDM_BOOT_RUN_TRIAL && R.app == RIG_APP_CONFIRMED);
     uint64_t first = R.boot_op + 1, n = R.dev.dom.ops - R.boot_op;
-    printf("      %llu operations (%llu before the application starts): NAND %llu, app flash %llu, net flash "
-           "%llu, OTP %llu\n", (unsigned long long)n, (unsigned long long)(R.app_op - R.boot_op),
+    printf("      %llu operations (%llu before the application starts): NAND (%s) %llu, app flash %llu, net "
+           "flash %llu, OTP %llu\n", (unsigned long long)n, (unsigned long long)(R.app_op - R.boot_op), R.dev.nand.part->name,
            (unsigned long long)(nand_ops() - n0), (unsigned long long)(flash_ops(&R.dev.app) - a0),
            (unsigned long long)(flash_ops(&R.dev.net) - w0), (unsigned long long)(R.dev.otp.stats.writes - o0));
     TDM_CHECK(R.app_op > R.boot_op && R.dev.otp.stats.writes > o0 && flash_ops(&R.dev.net) > w0);
