@@ -7,6 +7,7 @@
 
 #include "board.h"
 #include "tandem/otp_port.h"
+#include "tandem/reset_port.h"
 #include "tandem/spi_port.h"
 
 #define TDM_NRF_APP_RAM 0x20000000u      /* application core data RAM: EasyDMA's reach (PS "EasyDMA") */
@@ -31,6 +32,12 @@ struct tdm_board_spim4 {
 /* Set the core clock to 128 MHz, configure the pins and SPIM4 (32 MHz, mode 0, MSB first), enable it. */
 void tdm_board_spim4_init(struct tdm_board_spim4 *s, uint32_t regs, uint32_t gpio, uint32_t clock);
 struct tdm_spi_ops tdm_board_spim4_ops(struct tdm_board_spim4 *s);
+
+/* reset_clock.c: the reset-reason port over RESET.RESETREAS (read the fields, clear by writing 1s), and the
+ * CPU clock port's set_mhz over CLOCK.HFCLKCTRL (64 or 128 MHz; returns the clock before, 0 for another
+ * value, which changes nothing). */
+struct tdm_reset_ops tdm_board_reset_ops(void);
+uint32_t tdm_board_set_core_mhz(void *ctx, uint32_t mhz);
 
 /* UICR.OTP words through the application core's NVMC (counter_otp.c); ops.ctx = nvmc. */
 struct tdm_otp_ops tdm_board_otp_ops(struct tdm_board_nvmc *nvmc);

@@ -19,7 +19,6 @@
 #include "tandem/mcuboot.h"
 #include "tandem/otp_counter.h"
 #include "tandem/otp_keys.h"
-#include "tandem/reset_port.h"
 #include "tandem/spinand.h"
 
 #define APP_CORE_HZ 128000000u     /* HFCLK 128 MHz: tdm_board_spim4_init sets CLOCK.HFCLKCTRL = Div1 */
@@ -62,39 +61,6 @@ static const struct tdm_nand_ops *open_nand(void)
     return &nand_ops;
 }
 
-/* The CPU port's clock: HCLK of the application core is 128 MHz (Div1) or 64 MHz (Div2, the value after
- * reset) (PS v1.3 CLOCK, HFCLKCTRL 0x558). Returns the clock it ran at before. */
-#define CLOCK_HFCLKCTRL 0x558u
-static uint32_t set_core_mhz(void *ctx, uint32_t mhz)
-{
-    (void)ctx;
-    if (mhz != 64 && mhz != 128) {
-        return 0;
-    }
-    uint32_t before = (tdm_mmio_read(TDM_NRF_APP_CLOCK_S + CLOCK_HFCLKCTRL) & 1u) ? 64 : 128;
-    tdm_mmio_write(TDM_NRF_APP_CLOCK_S + CLOCK_HFCLKCTRL, mhz == 128 ? 0 : 1);
-    return before;
-}
-
-/* The reset-reason port (include/tandem/reset_port.h): RESET.RESETREAS of the application core, offset
- * 0x400 of the RESET peripheral (PS v1.3 "RESET - Reset control"; the Secure alias shares 0x50005000 with
- * CLOCK and POWER); a field is cleared by writing 1 to it. Without it the bootloader would count a power
- * cut during a trial as the new set's failure (docs/BOOT.md, RESETREAS policy). */
-#define RESET_RESETREAS 0x400u
-static int reset_read(void *ctx, uint32_t *reasons)
-{
-    (void)ctx;
-    *reasons = tdm_mmio_read(TDM_NRF_APP_CLOCK_S + RESET_RESETREAS) & TDM_RESET_ALL;
-    return 0;
-}
-
-static int reset_clear(void *ctx, uint32_t reasons)
-{
-    (void)ctx;
-    tdm_mmio_write(TDM_NRF_APP_CLOCK_S + RESET_RESETREAS, reasons & TDM_RESET_ALL);
-    return 0;
-}
-
 /* The application's vector table follows its MCUboot header in the slot. */
 static void start_application(const struct tdm_boot_config *cfg)
 {
@@ -129,9 +95,8 @@ void tdm_board_main(void)
                                TDM_OTP_COUNTER_SLOTS_NRF5340);
     cfg.counter = tdm_otp_counter_ops(&otp_counter);
     cfg.crypto = tdm_board_crypto();
-    cfg.cpu.set_mhz = set_core_mhz;
-    cfg.reset.read = reset_read;
-    cfg.reset.clear = reset_clear;
+    cfg.cpu.set_mhz = tdm_board_set_core_mhz; /* reset_clock.c */
+    cfg.reset = tdm_board_reset_ops();
     cfg.run_mhz = 128; /* the bootloader's hashing at 128 MHz (docs/BOOT.md "The bootloader's clock") */
     cfg.nand = open_nand();
     cfg.nand_page_buf = nand_page;
@@ -148,7 +113,7 @@ void tdm_board_main(void)
     struct tdm_boot_report rep;
     int err = tdm_boot_run(&boot, &cfg, &rep);
     if (err >= 0) {
-        (void)set_core_mhz(0, 64); /* the application starts at the clock of a reset (SPIM4 init raised it) */
+        (void)tdm_board_set_core_mhz(0, 64); /* the application starts at the clock of a reset (SPIM4 init raised it) */
         start_application(&cfg);
     }
     if (err == TDM_E_BOOT_NO_IMAGE) {

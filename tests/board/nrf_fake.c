@@ -10,6 +10,7 @@
 #define SPIM 0x5000A000u
 #define P0 0x50842500u
 #define CSN_BIT (1u << 11)
+#define RESETREAS 0x50005400u
 #define RAM_LO 0x20000000u
 #define RAM_HI 0x20080000u
 #define FLASH_BUS 0x00010000u
@@ -218,6 +219,8 @@ void tdm_mmio_write(uint32_t addr, uint32_t value)
         gpio_out(nrf_fake_reg(P0 + 0x504u) | value);
     } else if (addr == P0 + 0x50Cu) {
         gpio_out(nrf_fake_reg(P0 + 0x504u) & ~value);
+    } else if (addr == RESETREAS) {
+        nrf_fake_set_reg(addr, nrf_fake_reg(addr) & ~value); /* PS "RESET": a field is cleared by writing 1 */
     } else {
         nrf_fake_set_reg(addr, value);
     }

@@ -1,6 +1,6 @@
 /* A register-level fake of the nRF5340 peripherals the board drivers touch, for host tests: SPIM4 with
  * EasyDMA in front of a simulated SPI-NAND chip (its SPI port: sim/spinand_sim.h), GPIO P0 (the CSN pin),
- * FICR, RESET, SPU, ACL as plain registers with a log of every write.
+ * FICR, SPU, ACL as plain registers with a log of every write; RESET.RESETREAS cleared by writing 1s.
  *
  * Owns: the modelled behaviour, from the PS v1.3 SPIM and EasyDMA chapters: TASKS_START runs one transfer
  * of TXD.MAXCNT bytes out and RXD.MAXCNT bytes in, sets TXD/RXD.AMOUNT and EVENTS_END; TASKS_STOP sets
