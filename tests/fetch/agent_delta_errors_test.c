@@ -199,6 +199,44 @@ static void a_delta_rebuilding_a_refused_package_never_commits(void)
     free(delta.buf);
 }
 
+/* A server answering the delta's request from byte 0 with a 206 that says it starts at exactly the
+ * rebuilt bytes already accepted (the agent's offset): a piece of a delta file is never the rest of the
+ * rebuilt package, so it is discarded and the delta taken again from byte 0 (a restart); after a drop in
+ * the same run, and after a reboot (the workspace's RAM holds garbage: the decoder was never started). */
+static int lie_armed;
+
+static int lie_open(void *ctx, const struct tdm_transport_request *req, struct tdm_transport_reply *rep)
+{
+    int err = sx_open(ctx, req, rep);
+    if (err == 0 && lie_armed && srv.conn == 2) {
+        rep->status = 206;
+        rep->start = rig.dev.agent.off;
+    }
+    return err;
+}
+
+static void a_206_to_a_delta_request_from_byte_0_is_discarded(void)
+{
+    for (unsigned reboot = 0; reboot < 2; reboot++) {
+        struct sx_answer a = {.edit = SX_CUT, .cut_at = 0, .read_err = TDM_E_FETCH_NET};
+        setup(&a, 1);
+        a.cut_at = (uint32_t)pr.delta.len * 3 / 4;
+        lie_armed = 0;
+        if (reboot) {
+            stop_a_delta_midway(ADX_DELTA_URL);
+            memset(&rig.work, 0xA5, sizeof rig.work);
+            srv.conn = 1;
+        }
+        lie_armed = 1;
+        rig.cfg.transport.open = lie_open;
+        struct tdm_fetch_result r;
+        TDM_CHECK_OK(run(ADX_DELTA_URL, &r));
+        check_pending(&r);
+        TDM_CHECK_MSG(r.restarts == 1 && r.delta == 1, "reboot %u: restarts %u attempts %u", reboot, r.restarts,
+                      r.attempts);
+    }
+}
+
 /* tdm_fetch_run_delta: a delta URL answering 4xx falls back to the full package; one answering 5xx until
  * the attempts run out does not (the server is down, the full URL would not do better); a run stopped
  * in the full package it fell back to goes on with it, the delta URL is not asked again. */
@@ -237,6 +275,7 @@ int main(int argc, char **argv)
          a_resume_after_the_base_changed_is_refused_then_the_full_package},
         {"a delta record without the workspace is not resumed", a_delta_record_without_the_workspace_is_not_resumed},
         {"a delta rebuilding a refused package never commits", a_delta_rebuilding_a_refused_package_never_commits},
+        {"a 206 to a delta request from byte 0 is discarded", a_206_to_a_delta_request_from_byte_0_is_discarded},
         {"the fallback follows the delta URL's answer", the_fallback_follows_the_delta_urls_answer},
     };
     int rc = tdm_test_main(argc, argv, s, sizeof s / sizeof s[0]);
