@@ -264,6 +264,55 @@ static void the_fallback_follows_the_delta_urls_answer(void)
     TDM_CHECK_MSG(r.fell_back == 0 && r.delta_err == 0 && r.resumed_at > 0 && srv.conn == conn + 1,
                   "fell back %u, resumed at %u, %u connections", r.fell_back, r.resumed_at, srv.conn - conn);
     check_pending(&r);
+    TDM_CHECK_OK(run_delta(NULL)); /* pending already: nothing fetched, no result asked for */
+    TDM_CHECK(srv.conn == conn + 1);
+}
+
+/* Between two attempts the delta file changed (another validator, or another size under the same one):
+ * it is taken afresh from byte 0 (a restart; with a size the body then does not have, once more when it
+ * ends short); the same validator with no size announced goes on with the rebuilt bytes accepted. */
+static void a_delta_changed_between_attempts_is_taken_afresh(void)
+{
+    for (unsigned i = 0; i < 3; i++) {
+        struct sx_answer a[2] = {{.edit = SX_CUT, .read_err = TDM_E_FETCH_NET},
+                                 {.edit = i == 0 ? SX_ETAG : SX_TOTAL, .etag = "\"delta-2\""}};
+        setup(a, 2);
+        a[0].cut_at = (uint32_t)pr.delta.len * 3 / 4;
+        a[1].total = i == 1 ? (int64_t)pr.delta.len + 1 : -1;
+        struct tdm_fetch_result r;
+        TDM_CHECK_OK(run(ADX_DELTA_URL, &r));
+        check_pending(&r);
+        unsigned restarts = i == 0 ? 1 : i == 1 ? 2 : 0; /* the body is not the size announced: once more */
+        TDM_CHECK_MSG(r.restarts == restarts && r.attempts == 2 + (i == 1) && r.delta == 1,
+                      "case %u: restarts %u attempts %u", i, r.restarts, r.attempts);
+    }
+}
+
+/* A delta served without a size: complete, it rebuilds the package; ending cleanly short of its end, it is
+ * refused as truncated (the transport says the body is complete); an empty body is no package at all. */
+static void a_delta_without_a_size_is_taken_to_its_end(void)
+{
+    for (unsigned i = 0; i < 3; i++) {
+        struct sx_answer a = {.edit = SX_TOTAL | (i == 1 ? SX_CUT : 0), .total = -1};
+        setup(&a, 1);
+        a.cut_at = (uint32_t)pr.delta.len / 2;
+        struct afx_pkg empty = {pr.delta.buf, 0};
+        if (i == 2) {
+            setup_with(&empty, NULL, 0);
+        }
+        struct tdm_fetch_result r;
+        int err = run(ADX_DELTA_URL, &r);
+        if (i == 0) {
+            TDM_CHECK_OK(err);
+            check_pending(&r);
+            continue;
+        }
+        TDM_CHECK_MSG(i == 1 ? err == TDM_E_DELTA_TRUNCATED : tdm_err_is_pkg(err), "case %u: %s", i, tdm_errname(err));
+        TDM_CHECK(r.attempts == 1 && adx_nothing_committed(&rig.dev));
+        struct tdm_fetch_record rec;
+        TDM_CHECK_OK(tdm_fetch_record_load(&rig.dev.store, &rec));
+        TDM_CHECK(rec.state == TDM_FETCH_FAILED && rec.err == err);
+    }
 }
 
 int main(int argc, char **argv)
@@ -277,6 +326,8 @@ int main(int argc, char **argv)
         {"a delta rebuilding a refused package never commits", a_delta_rebuilding_a_refused_package_never_commits},
         {"a 206 to a delta request from byte 0 is discarded", a_206_to_a_delta_request_from_byte_0_is_discarded},
         {"the fallback follows the delta URL's answer", the_fallback_follows_the_delta_urls_answer},
+        {"a delta changed between attempts is taken afresh", a_delta_changed_between_attempts_is_taken_afresh},
+        {"a delta without a size is taken to its end", a_delta_without_a_size_is_taken_to_its_end},
     };
     int rc = tdm_test_main(argc, argv, s, sizeof s / sizeof s[0]);
     adx_pair_free(&pr);
