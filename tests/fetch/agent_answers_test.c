@@ -106,20 +106,23 @@ static void a_416_that_does_not_end_where_the_record_does_restarts(void)
     }
 }
 
-/* A 206 at the asked offset under the same validator but announcing another size: the server contradicts
- * itself, so nothing of it is placed and the file is fetched again from byte 0. */
-static void the_same_validator_with_another_size_restarts(void)
+/* A 206 at the asked offset under the same validator but announcing another size, or flagged as a
+ * changed file: the server contradicts itself, so nothing of it is placed and the file is fetched again
+ * from byte 0. */
+static void a_206_that_contradicts_the_record_restarts(void)
 {
-    struct sx_answer a[2] = {{.edit = SX_CUT, .cut_at = 7000, .read_err = TDM_E_FETCH_NET}, {.edit = SX_TOTAL}};
-    begin(40, a, 2);
-    a[1].total = (int64_t)pkg.len + 2048;
-    TDM_CHECK_OK(run());
-    check_pending();
-    TDM_CHECK_MSG(res.restarts == 1 && res.attempts == 3 && srv.offsets[1] == 7000 && srv.offsets[2] == 0,
-                  "restarts %u attempts %u", res.restarts, res.attempts);
-    TDM_CHECK(res.received == 7000 + pkg.len); /* the contradicting body was never read */
+    for (unsigned i = 0; i < 2; i++) {
+        struct sx_answer a[2] = {{.edit = SX_CUT, .cut_at = 7000, .read_err = TDM_E_FETCH_NET},
+                                 {.edit = i == 0 ? SX_TOTAL : SX_CHANGED, .changed = 1}};
+        begin(40 + i, a, 2);
+        a[1].total = (int64_t)pkg.len + 2048;
+        TDM_CHECK_OK(run());
+        check_pending();
+        TDM_CHECK_MSG(res.restarts == 1 && res.attempts == 3 && srv.offsets[1] == 7000 && srv.offsets[2] == 0,
+                      "case %u: restarts %u attempts %u", i, res.restarts, res.attempts);
+        TDM_CHECK(res.received == 7000 + pkg.len); /* the contradicting body was never read */
+    }
 }
-
 
 /* Cancelled once a wait before a retry is over (the look between two attempts): the download stops with
  * TDM_E_FETCH_CANCELLED, the record ACTIVE; cancelled during the wait: stops within one slice. */
@@ -143,20 +146,24 @@ static void a_cancel_between_attempts_or_in_a_wait_stops_there(void)
 }
 
 
-/* A server that never says the size (no Content-Length, no Content-Range total): a drop is resumed and
- * the package completes; a body that ends cleanly is the file's end, so a package cut short there is
+/* A server that never says the size (no Content-Length, no Content-Range total), or says it only in the
+ * answer to the resume: a drop is resumed and the package completes; a body that ends cleanly is the file's end, so a package cut short there is
  * refused by the parser (record FAILED), never committed. */
 static void a_server_that_never_says_the_size(void)
 {
     struct sx_answer a[2] = {{.edit = SX_TOTAL | SX_CUT, .total = -1, .cut_at = 9000, .read_err = TDM_E_FETCH_NET},
                              {.edit = SX_TOTAL, .total = -1}};
-    begin(70, a, 2);
-    TDM_CHECK_OK(run());
-    check_pending();
-    TDM_CHECK_MSG(res.range_resumes == 1 && res.range_from == 9000 && res.restarts == 0 && res.attempts == 2,
-                  "range resumes %u from %u restarts %u", res.range_resumes, res.range_from, res.restarts);
+    for (unsigned i = 0; i < 2; i++) { /* the resume's answer: still no size, or the size at last */
+        begin(70 + i, a, 2);
+        a[1].edit = i ? 0 : SX_TOTAL;
+        TDM_CHECK_OK(run());
+        check_pending();
+        TDM_CHECK_MSG(res.range_resumes == 1 && res.range_from == 9000 && res.restarts == 0 && res.attempts == 2,
+                      "case %u: range resumes %u from %u restarts %u", i, res.range_resumes, res.range_from,
+                      res.restarts);
+    }
     a[0].read_err = 0;
-    begin(71, a, 2);
+    begin(72, a, 2);
     int err = run();
     TDM_CHECK_MSG(tdm_err_is_pkg(err) && res.attempts == 1, "%s, attempts %u", tdm_errname(err), res.attempts);
     check_untouched();
@@ -200,7 +207,7 @@ int main(int argc, char **argv)
         {"refusals at open or read are given up", refusals_at_open_or_read_are_given_up},
         {"statuses are retried or given up", statuses_are_retried_or_given_up},
         {"a 416 that does not end where the record does restarts", a_416_that_does_not_end_where_the_record_does_restarts},
-        {"the same validator with another size restarts", the_same_validator_with_another_size_restarts},
+        {"a 206 that contradicts the record restarts", a_206_that_contradicts_the_record_restarts},
         {"a cancel between attempts or in a wait stops there", a_cancel_between_attempts_or_in_a_wait_stops_there},
         {"a server that never says the size", a_server_that_never_says_the_size},
         {"a crypto port failure is no verdict", a_crypto_port_failure_is_no_verdict},

@@ -238,7 +238,8 @@ static void a_206_to_a_delta_request_from_byte_0_is_discarded(void)
 }
 
 /* tdm_fetch_run_delta: a delta URL answering 4xx falls back to the full package; one answering 5xx until
- * the attempts run out does not (the server is down, the full URL would not do better); a run stopped
+ * the attempts run out does not (the server is down, the full URL would not do better), nor one answering
+ * a status that is neither (304, 600); a run stopped
  * in the full package it fell back to goes on with it, the delta URL is not asked again. */
 static void the_fallback_follows_the_delta_urls_answer(void)
 {
@@ -250,6 +251,14 @@ static void the_fallback_follows_the_delta_urls_answer(void)
     struct tdm_fetch_result r;
     TDM_CHECK_ERR(run_delta(&r), TDM_E_FETCH_RETRIES);
     TDM_CHECK(srv.conn == TDM_FETCH_ATTEMPTS_DEFAULT && r.fell_back == 0 && adx_nothing_committed(&rig.dev));
+
+    static const int odd[] = {304, 600}; /* neither a client error nor retried: no fallback either */
+    for (unsigned i = 0; i < 2; i++) {
+        struct sx_answer a = {.open_err = TDM_E_FETCH_HTTP, .status = odd[i]};
+        setup(&a, 1);
+        TDM_CHECK_ERR(run_delta(&r), TDM_E_FETCH_HTTP);
+        TDM_CHECK(srv.conn == 1 && r.fell_back == 0 && r.status == odd[i]);
+    }
 
     struct sx_answer gone = {.open_err = TDM_E_FETCH_HTTP, .status = 410};
     setup(&gone, 1);

@@ -193,6 +193,46 @@ static void every_malformed_progress_record_is_refused(void)
     }
 }
 
+/* The agent's config and arguments are checked before anything else: each missing port, an empty or
+ * oversized key list, a zero slot bound is TDM_E_CONFIG; each NULL argument of tdm_fetch_run and
+ * tdm_fetch_run_delta is TDM_E_INVAL. Nothing is read or fetched. */
+static void a_config_or_argument_missing_is_refused_first(void)
+{
+    begin(120, NULL, 0);
+    struct tdm_fetch_config good = cfg;
+    for (unsigned k = 0; k < 11; k++) {
+        cfg = good;
+        switch (k) {
+        case 0: cfg.transport.open = NULL; break;
+        case 1: cfg.transport.read = NULL; break;
+        case 2: cfg.transport.close = NULL; break;
+        case 3: cfg.clock.now_ns = NULL; break;
+        case 4: cfg.crypto.sha256_start = NULL; break;
+        case 5: cfg.counter.get = NULL; break;
+        case 6: cfg.keys = NULL; break;
+        case 7: cfg.nkeys = 0; break;
+        case 8: cfg.nkeys = TDM_PKG_MAX_KEYS + 1; break;
+        case 9: cfg.app_max = 0; break;
+        default: cfg.net_max = 0; break;
+        }
+        TDM_CHECK_MSG(run() == TDM_E_CONFIG && res.attempts == 0, "config field %u", k);
+    }
+    cfg = good;
+    struct tdm_fetch *f = &dev.agent;
+    struct tdm_store *st = &dev.store;
+    TDM_CHECK_ERR(tdm_fetch_run(NULL, &cfg, st, URL, &res), TDM_E_INVAL);
+    TDM_CHECK_ERR(tdm_fetch_run(f, NULL, st, URL, &res), TDM_E_INVAL);
+    TDM_CHECK_ERR(tdm_fetch_run(f, &cfg, NULL, URL, &res), TDM_E_INVAL);
+    TDM_CHECK_ERR(tdm_fetch_run(f, &cfg, st, NULL, &res), TDM_E_INVAL);
+    TDM_CHECK_ERR(tdm_fetch_run_delta(NULL, &cfg, st, URL, URL, &res), TDM_E_INVAL);
+    TDM_CHECK_ERR(tdm_fetch_run_delta(f, NULL, st, URL, URL, &res), TDM_E_INVAL);
+    TDM_CHECK_ERR(tdm_fetch_run_delta(f, &cfg, NULL, URL, URL, &res), TDM_E_INVAL);
+    TDM_CHECK_ERR(tdm_fetch_run_delta(f, &cfg, st, NULL, URL, &res), TDM_E_INVAL);
+    TDM_CHECK_ERR(tdm_fetch_run_delta(f, &cfg, st, URL, NULL, &res), TDM_E_INVAL);
+    TDM_CHECK(srv.conn == 0);
+    check_untouched();
+}
+
 int main(int argc, char **argv)
 {
     static const struct tdm_scenario s[] = {
@@ -207,6 +247,7 @@ int main(int argc, char **argv)
         {"a pending request that does not match its slot is refused",
          a_pending_request_that_does_not_match_its_slot_is_refused},
         {"every malformed progress record is refused", every_malformed_progress_record_is_refused},
+        {"a config or argument missing is refused first", a_config_or_argument_missing_is_refused_first},
     };
     return asx_main(argc, argv, s, sizeof s / sizeof s[0]);
 }
