@@ -124,6 +124,39 @@ static void a_206_that_contradicts_the_record_restarts(void)
     }
 }
 
+/* Answers that start elsewhere than asked: after a restart (the bytes accepted are void), a 206 that
+ * says it starts where the void bytes ended is discarded, never spliced on (a second restart); a drop
+ * before the first byte, then the file replaced (a new validator): the answer from byte 0 is the new
+ * file, taken whole (a restart). */
+static void replace_etag(void *arg, const struct tdm_fetch_progress *p)
+{
+    (void)arg;
+    if (p->phase == TDM_FETCH_PH_WAIT) {
+        file.etag = "\"v2\"";
+    }
+}
+
+static void an_answer_from_elsewhere_or_of_a_new_file_restarts(void)
+{
+    struct sx_answer a[3] = {{.edit = SX_CUT, .cut_at = 7000, .read_err = TDM_E_FETCH_NET},
+                             {.edit = SX_TOTAL},
+                             {.edit = SX_START, .start = 7000}};
+    begin(45, a, 3);
+    a[1].total = (int64_t)pkg.len + 2048;
+    TDM_CHECK_OK(run());
+    check_pending();
+    TDM_CHECK_MSG(res.restarts == 2 && res.attempts == 4 && srv.offsets[2] == 0 && srv.offsets[3] == 0 &&
+                      res.received == 7000 + pkg.len,
+                  "restarts %u attempts %u", res.restarts, res.attempts);
+    struct sx_answer drop = {.edit = SX_CUT, .cut_at = 0, .read_err = TDM_E_FETCH_NET};
+    begin(46, &drop, 1);
+    cfg.progress = replace_etag;
+    TDM_CHECK_OK(run());
+    check_pending();
+    TDM_CHECK_MSG(res.restarts == 1 && res.attempts == 2 && srv.offsets[1] == 0 && res.received == pkg.len,
+                  "new file: restarts %u attempts %u", res.restarts, res.attempts);
+}
+
 /* Cancelled once a wait before a retry is over (the look between two attempts): the download stops with
  * TDM_E_FETCH_CANCELLED, the record ACTIVE; cancelled during the wait: stops within one slice. */
 static void a_cancel_between_attempts_or_in_a_wait_stops_there(void)
@@ -208,6 +241,7 @@ int main(int argc, char **argv)
         {"statuses are retried or given up", statuses_are_retried_or_given_up},
         {"a 416 that does not end where the record does restarts", a_416_that_does_not_end_where_the_record_does_restarts},
         {"a 206 that contradicts the record restarts", a_206_that_contradicts_the_record_restarts},
+        {"an answer from elsewhere or of a new file restarts", an_answer_from_elsewhere_or_of_a_new_file_restarts},
         {"a cancel between attempts or in a wait stops there", a_cancel_between_attempts_or_in_a_wait_stops_there},
         {"a server that never says the size", a_server_that_never_says_the_size},
         {"a crypto port failure is no verdict", a_crypto_port_failure_is_no_verdict},
