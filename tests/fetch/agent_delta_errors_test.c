@@ -17,14 +17,6 @@ static struct adx_rig rig;
 static struct sx_server srv;
 static struct adx_pair pr;
 
-static const char *fw(void)
-{
-    const char *d = tdm_test_option("fw");
-    d = d ? d : "tests/data/firmware";
-    tdm_test_replay_extra("--fw %.150s", d);
-    return d;
-}
-
 /* Corpus releases 0 -> 1 (the installed one and the delta), served by `script`. */
 static void setup_with(const struct afx_pkg *delta, const struct sx_answer *script, unsigned n)
 {
@@ -35,7 +27,7 @@ static void setup_with(const struct afx_pkg *delta, const struct sx_answer *scri
 static void setup(const struct sx_answer *script, unsigned n)
 {
     adx_pair_free(&pr);
-    TDM_CHECK_OK(adx_pair_make(&pr, fw(), 0, 1));
+    TDM_CHECK_OK(adx_pair_make(&pr, adx_fw(), 0, 1));
     setup_with(&pr.delta, script, n);
 }
 
@@ -56,6 +48,16 @@ static void check_pending(const struct tdm_fetch_result *r)
     struct tdm_bootstate st;
     TDM_CHECK_OK(tdm_bootstate_load(&rig.dev.store, &st));
     TDM_CHECK(st.phase == TDM_BS_PENDING && st.cand_slot == TDM_STORE_SLOT_B);
+}
+
+/* Given up for good with err: nothing of the new set committed or pending, the record FAILED with err. */
+static void check_failed(int err)
+{
+    TDM_CHECK(adx_nothing_committed(&rig.dev));
+    struct tdm_fetch_record rec;
+    TDM_CHECK_OK(tdm_fetch_record_load(&rig.dev.store, &rec));
+    TDM_CHECK_MSG(rec.state == TDM_FETCH_FAILED && rec.err == err, "record state %u err %s", rec.state,
+                  tdm_errname(rec.err));
 }
 
 static void edit_bootstate(int nothing_installed, uint32_t gen_add)
@@ -151,10 +153,7 @@ static void a_resume_after_the_base_changed_is_refused_then_the_full_package(voi
     struct tdm_fetch_result r;
     TDM_CHECK_ERR(run(ADX_DELTA_URL, &r), TDM_E_DELTA_BASE);
     TDM_CHECK(r.resumed_at > 0 && r.resumed_at % rig.dev.store.page == 0);
-    TDM_CHECK(adx_nothing_committed(&rig.dev));
-    struct tdm_fetch_record rec;
-    TDM_CHECK_OK(tdm_fetch_record_load(&rig.dev.store, &rec));
-    TDM_CHECK(rec.state == TDM_FETCH_FAILED && rec.err == TDM_E_DELTA_BASE);
+    check_failed(TDM_E_DELTA_BASE);
     TDM_CHECK_OK(run_delta(&r));
     TDM_CHECK(r.fell_back == 1 && r.delta_err == TDM_E_DELTA_BASE);
     check_pending(&r);
@@ -180,7 +179,7 @@ static void a_delta_record_without_the_workspace_is_not_resumed(void)
 static void a_delta_rebuilding_a_refused_package_never_commits(void)
 {
     adx_pair_free(&pr);
-    TDM_CHECK_OK(adx_pair_make(&pr, fw(), 0, 1));
+    TDM_CHECK_OK(adx_pair_make(&pr, adx_fw(), 0, 1));
     struct afx_pkg bad = {malloc(pr.full.len), pr.full.len}, delta = {0};
     TDM_CHECK(bad.buf != NULL);
     memcpy(bad.buf, pr.full.buf, pr.full.len);
@@ -191,10 +190,8 @@ static void a_delta_rebuilding_a_refused_package_never_commits(void)
     struct tdm_fetch_result r;
     int err = run(ADX_DELTA_URL, &r);
     TDM_CHECK_MSG(tdm_err_is_pkg(err), "%s", tdm_errname(err));
-    TDM_CHECK(r.delta == 1 && adx_nothing_committed(&rig.dev));
-    struct tdm_fetch_record rec;
-    TDM_CHECK_OK(tdm_fetch_record_load(&rig.dev.store, &rec));
-    TDM_CHECK(rec.state == TDM_FETCH_FAILED && rec.err == err);
+    TDM_CHECK(r.delta == 1);
+    check_failed(err);
     free(bad.buf);
     free(delta.buf);
 }
@@ -317,10 +314,8 @@ static void a_delta_without_a_size_is_taken_to_its_end(void)
             continue;
         }
         TDM_CHECK_MSG(i == 1 ? err == TDM_E_DELTA_TRUNCATED : tdm_err_is_pkg(err), "case %u: %s", i, tdm_errname(err));
-        TDM_CHECK(r.attempts == 1 && adx_nothing_committed(&rig.dev));
-        struct tdm_fetch_record rec;
-        TDM_CHECK_OK(tdm_fetch_record_load(&rig.dev.store, &rec));
-        TDM_CHECK(rec.state == TDM_FETCH_FAILED && rec.err == err);
+        TDM_CHECK(r.attempts == 1);
+        check_failed(err);
     }
 }
 

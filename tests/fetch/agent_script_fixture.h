@@ -72,6 +72,16 @@ static void check_untouched(void)
     TDM_CHECK(st.phase == TDM_BS_IDLE);
 }
 
+/* Given up for good with err: nothing committed or pending, the record FAILED with err. */
+static inline void check_failed(int err)
+{
+    check_untouched();
+    struct tdm_fetch_record rec;
+    TDM_CHECK_OK(tdm_fetch_record_load(&dev.store, &rec));
+    TDM_CHECK_MSG(rec.state == TDM_FETCH_FAILED && rec.err == err, "record state %u err %s", rec.state,
+                  tdm_errname(rec.err));
+}
+
 /* Cancel: cancel_when 1 once the first wait before a retry is over (the look between two attempts),
  * 0 inside that wait (within one 50 ms slice of its end); never before the first wait. */
 static uint64_t wait_end;
