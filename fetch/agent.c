@@ -132,7 +132,8 @@ static int choose(struct tdm_fetch *f, enum start *how)
  * returns TDM_E_FETCH_CHANGED with *fresh set. */
 static int place_body(struct tdm_fetch *f, const struct tdm_transport_reply *rep, int *fresh)
 {
-    if (!*fresh && tdm_fetch_x_is_delta(f) && rep->start == 0) {
+    int delta = !*fresh && tdm_fetch_x_is_delta(f); /* its body is never the rest of the rebuilt bytes */
+    if (delta && rep->start == 0) {
         /* A delta is always asked for from byte 0: the same file (validator and size) goes on with the
          * output already accepted (2); another file starts afresh (1). */
         int same = !strcmp(rep->validator, f->rec.validator) && (rep->total <= 0 || rep->total == f->rec.total);
@@ -141,7 +142,7 @@ static int place_body(struct tdm_fetch *f, const struct tdm_transport_reply *rep
     if (rep->start == 0 && (*fresh || !rep->range_honoured || rep->changed)) {
         return 1; /* the whole (possibly new) file from byte 0 */
     }
-    if (!*fresh && rep->start == f->off && !rep->changed) {
+    if (!delta && !*fresh && rep->start == f->off && !rep->changed) {
         f->res->range_resumes++;
         f->res->range_from = f->off;
         return 0; /* the rest of the same file */

@@ -8,6 +8,7 @@
 #define TANDEM_TESTS_FETCH_AGENT_DELTA_FIXTURE_H
 
 #include "../delta/corpus_set.h"
+#include "../harness.h"
 #include "agent_cut.h"
 #include "delta_build.h"
 #include "mem_transport.h"
@@ -35,6 +36,15 @@ struct adx_rig {
     struct tdm_fetch_config cfg;
     uint8_t pub[1][TDM_P256_PUBKEY_LEN];
 };
+
+/* The firmware corpus directory: --fw DIR (default tests/data/firmware), added to the replay line. */
+static inline const char *adx_fw(void)
+{
+    const char *d = tdm_test_option("fw");
+    d = d ? d : "tests/data/firmware";
+    tdm_test_replay_extra("--fw %.150s", d);
+    return d;
+}
 
 static inline void adx_pair_free(struct adx_pair *p)
 {

@@ -16,17 +16,9 @@
 
 static struct adx_rig rig;
 
-static const char *fw(void)
-{
-    const char *d = tdm_test_option("fw");
-    d = d ? d : "tests/data/firmware";
-    tdm_test_replay_extra("--fw %.150s", d);
-    return d;
-}
-
 static void pair(struct adx_pair *p, unsigned from, unsigned to)
 {
-    TDM_CHECK_OK(adx_pair_make(p, fw(), from, to));
+    TDM_CHECK_OK(adx_pair_make(p, adx_fw(), from, to));
 }
 
 static void setup(const struct adx_pair *p, const struct afx_pkg *delta)
