@@ -17,15 +17,17 @@
 struct tdm_counter_ops {
     void *ctx;
 
-    /* Current value into *value (0 on a fresh device). Returns 0; TDM_E_POWER after a cut. */
+    /* Current value into *value (0 on a fresh device). Returns 0 (a simulated port outside an unwind point: TDM_E_POWER
+     * after a cut; on silicon and under the runner a cut stops the caller). */
     int (*get)(void *ctx, uint32_t *value);
 
     /* Raise the counter to `value`. value == current: nothing happens, returns 0 (no slot used).
      * Returns 0; TDM_E_BOOT_COUNTER when value < current (nothing changes); TDM_E_BOOT_COUNTER_FULL when
-     * every slot is used; TDM_E_POWER when power was cut before or during the update. */
+     * every slot is used. A cut before or during the update stops the caller (a simulated port outside an
+     * unwind point returns TDM_E_POWER). */
     int (*advance)(void *ctx, uint32_t value);
 
-    /* Updates left (slots not yet programmed). Returns >= 0; TDM_E_POWER. */
+    /* Updates left (slots not yet programmed). Returns >= 0 (TDM_E_POWER as for get). */
     int (*slots_left)(void *ctx);
 };
 

@@ -32,16 +32,16 @@ struct tdm_ipc_ops {
     uint32_t window_size; /* bytes */
 
     /* Raise `channel` at the peer core. Returns 0; TDM_E_RANGE for a channel >= TDM_IPC_CHANNELS;
-     * TDM_E_POWER after a power cut. */
+     * TDM_E_POWER after a power cut (a simulated port outside an unwind point; otherwise a cut stops the caller). */
     int (*raise)(void *ctx, uint32_t channel);
 
     /* Consume this core's pending flag of `channel`. Returns 1 if it was pending (now cleared), 0 if not;
-     * TDM_E_RANGE; TDM_E_POWER. Never blocks. */
+     * TDM_E_RANGE; TDM_E_POWER (as for raise). Never blocks. */
     int (*take)(void *ctx, uint32_t channel);
 
     /* Wait until one of the channels in `mask` (bit n = channel n) is pending for this core, consume it
      * and return its number (the lowest pending one). Returns TDM_E_BOOT_TIMEOUT when `timeout_ns` passed
-     * first (nothing consumed), TDM_E_INVAL for an empty mask, TDM_E_POWER after a power cut. */
+     * first (nothing consumed), TDM_E_INVAL for an empty mask, TDM_E_POWER (as for raise). */
     int (*wait)(void *ctx, uint32_t mask, uint64_t timeout_ns);
 };
 

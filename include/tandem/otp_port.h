@@ -27,12 +27,14 @@ struct tdm_otp_ops {
     void *ctx;
     uint32_t words; /* OTP words the port reaches: indexes 0 .. words - 1 */
 
-    /* Word `index` into *word. Returns 0; TDM_E_RANGE (index >= words); TDM_E_POWER (power off). */
+    /* Word `index` into *word. Returns 0; TDM_E_RANGE (index >= words); TDM_E_POWER (power off: a simulated port
+     * outside an unwind point). */
     int (*read)(void *ctx, uint32_t index, uint32_t *word);
 
     /* Program word `index` with `word` under the rules above. Returns 0; TDM_E_RANGE;
      * TDM_E_BOOT_FLASH_RULE (a halfword already written, nothing changed); TDM_E_POWER (cut before the
-     * write, or during it: torn); TDM_E_IO (the word does not read back as written: blocked or failed). */
+     * write, or during it: torn; a simulated port outside an unwind point, otherwise the cut stops the
+     * caller); TDM_E_IO (the word does not read back as written: blocked or failed). */
     int (*write)(void *ctx, uint32_t index, uint32_t word);
 };
 
