@@ -16,6 +16,15 @@ static uint32_t first_owned(struct store_fixture *f, int owner)
     return UINT32_MAX;
 }
 
+static uint32_t count_owned(struct store_fixture *f, int owner)
+{
+    uint32_t n = 0;
+    for (uint32_t b = 0; b < 64; b++) {
+        n += tdm_store_block_owner(&f->st, b) == owner;
+    }
+    return n;
+}
+
 /* A committed slot, installed, whose first block was noted for scrubbing (one corrected read). */
 static uint32_t noted_for_scrub(struct store_fixture *f, uint32_t id, uint32_t len)
 {
@@ -76,11 +85,121 @@ static void relocation_frees_its_destination_when_the_source_turns_unreadable(vo
     fx_close(&f);
 }
 
+static uint32_t accounted_blocks(struct store_fixture *f)
+{
+    struct tdm_store_info info;
+    TDM_CHECK_OK(tdm_store_info(&f->st, &info));
+    return info.free + info.bad + info.system + info.slot[0].blocks + info.slot[1].blocks;
+}
+
+/* Page 20 of a block fails its program; while its pages move, read k of the move turns uncorrectable
+ * (k <= 20: a page of the failing block being copied; k = 21: the parked pending page coming back). The
+ * write names the page unreadable; resume recovers the durable pages, no block is lost, and the write
+ * goes on to a commit that reads back after a remount. */
+static void a_program_failure_whose_move_meets_an_unreadable_page(void)
+{
+    uint32_t k = 1 + (uint32_t)(tdm_test_seed() % 21);
+    tdm_test_replay_extra("(read %u of the move unreadable)", k);
+    struct store_fixture f;
+    fx_open(&f, 0, SLOT);
+    TDM_CHECK_OK(tdm_store_format(&f.st, &f.cfg, false));
+    TDM_CHECK_OK(tdm_store_open(&f.st, 0));
+    TDM_CHECK_OK(fx_write(&f, 14, 0, 20 * 2048));
+    f.chip.faults.program_fail_at = f.chip.dom->ops + 1;
+    f.chip.faults.bitflip_bits = 3;
+    f.chip.faults.bitflip_at_read = f.chip.reads_seen + k;
+    uint8_t buf[2048];
+    fx_fill(14, 20 * 2048, buf, sizeof buf);
+    TDM_CHECK_ERR(tdm_store_write(&f.st, buf, sizeof buf), TDM_E_STORE_UNREADABLE);
+    TDM_CHECK(f.chip.stats.program_fails == 1 && f.chip.stats.ecc_uncorrectable == 1);
+    TDM_CHECK(accounted_blocks(&f) == 64);
+    TDM_CHECK(count_owned(&f, TDM_STORE_OWN_A) == 1); /* neither the copy nor the parking block is kept */
+    TDM_CHECK(tdm_store_resume(&f.st, 0) == 20 * 2048);
+    TDM_CHECK(fx_matches(&f, 0, 14, 20 * 2048));
+    TDM_CHECK_OK(fx_write(&f, 14, 20 * 2048, 150000));
+    TDM_CHECK_OK(tdm_store_commit(&f.st, 150000, NULL));
+    TDM_CHECK_OK(tdm_store_mount(&f.st, &f.cfg));
+    TDM_CHECK(accounted_blocks(&f) == 64 && fx_matches(&f, 0, 14, 150000));
+    fx_close(&f);
+}
+
+/* A slot was being written when power failed; a page in the middle of its full first block has since
+ * turned uncorrectable (the survey reads a block's first and last page only). Resume hashes every page
+ * again: it names the page unreadable instead of resuming over it, and the slot can be cleared and
+ * written anew. */
+static void resume_names_a_page_that_turned_unreadable(void)
+{
+    struct store_fixture f;
+    fx_open(&f, 0, SLOT);
+    TDM_CHECK_OK(tdm_store_format(&f.st, &f.cfg, false));
+    TDM_CHECK_OK(tdm_store_open(&f.st, 1));
+    TDM_CHECK_OK(fx_write(&f, 15, 0, 80 * 2048));
+    tdm_sim_domain_cut_now(f.chip.dom);
+    tdm_sim_domain_power_on(f.chip.dom);
+    TDM_CHECK_OK(tdm_store_mount(&f.st, &f.cfg));
+    uint32_t blk = first_owned(&f, TDM_STORE_OWN_B);
+    uint32_t pg = 1 + (uint32_t)(tdm_test_seed() % 62);
+    tdm_test_replay_extra("(page %u of block %u decayed)", pg, blk);
+    TDM_CHECK(blk != UINT32_MAX && tdm_sim_nand_corrupt(&f.chip, blk * 64 + pg, 0, 2048, tdm_test_seed()) >= 0);
+    TDM_CHECK_ERR(tdm_store_resume(&f.st, 1), TDM_E_STORE_UNREADABLE);
+    TDM_CHECK_ERR(tdm_store_write(&f.st, "x", 1), TDM_E_STATE); /* nothing resumed: no write goes on */
+    TDM_CHECK_OK(tdm_store_clear(&f.st, 1));
+    TDM_CHECK_OK(tdm_store_open(&f.st, 1));
+    TDM_CHECK_OK(fx_write(&f, 16, 0, 100000));
+    TDM_CHECK_OK(tdm_store_commit(&f.st, 100000, NULL));
+    TDM_CHECK_OK(tdm_store_mount(&f.st, &f.cfg));
+    TDM_CHECK(accounted_blocks(&f) == 64 && fx_matches(&f, 1, 16, 100000));
+    fx_close(&f);
+}
+
+/* A table copy whose block fails to program: the copy moves to a fresh block and the record is written
+ * again (both copies), so a remount finds the table with both bad blocks in it. */
+static void a_table_copy_that_fails_to_program_moves(void)
+{
+    struct store_fixture f;
+    fx_open(&f, 0, SLOT);
+    TDM_CHECK_OK(tdm_store_format(&f.st, &f.cfg, false));
+    struct tdm_store_info before, after;
+    TDM_CHECK_OK(tdm_store_info(&f.st, &before));
+    int copy = (int)(tdm_test_seed() % 2);
+    tdm_test_replay_extra("(table copy %d fails)", copy);
+    tdm_sim_nand_make_weak(&f.chip, before.bbt_blocks[copy]);
+    TDM_CHECK_OK(tdm_store_open(&f.st, 0));
+    TDM_CHECK_OK(fx_write(&f, 17, 0, 10 * 2048));
+    f.chip.faults.program_fail_at = f.chip.dom->ops + 1; /* a slot page fails: a block retired, a table write */
+    TDM_CHECK_OK(fx_write(&f, 17, 10 * 2048, 30 * 2048));
+    TDM_CHECK_OK(tdm_store_commit(&f.st, 30 * 2048, NULL));
+    TDM_CHECK_OK(tdm_store_mount(&f.st, &f.cfg));
+    TDM_CHECK_OK(tdm_store_info(&f.st, &after));
+    TDM_CHECK(after.bad == 2 && tdm_store_block_owner(&f.st, before.bbt_blocks[copy]) == TDM_STORE_BAD);
+    TDM_CHECK(after.bbt_blocks[copy] != before.bbt_blocks[copy] && after.bbt_blocks[1 - copy] == before.bbt_blocks[1 - copy]);
+    TDM_CHECK(after.bbt_seq > before.bbt_seq + 1); /* the record was written again after the failure */
+    TDM_CHECK(accounted_blocks(&f) == 64 && fx_matches(&f, 0, 17, 30 * 2048));
+    fx_close(&f);
+}
+
+/* More bad blocks than the configured slots leave room for: format names it and writes nothing. */
+static void format_refuses_a_chip_without_room_for_the_slots(void)
+{
+    struct store_fixture f;
+    fx_open(&f, 20, 24u * 64 * 2048); /* two slots of 24 blocks + 5 need 53 good blocks of 64; 44 are */
+    TDM_CHECK_ERR(tdm_store_format(&f.st, &f.cfg, false), TDM_E_STORE_NO_RESERVE);
+    TDM_CHECK(f.chip.stats.programs == 0 && f.chip.stats.erases == 0);
+    TDM_CHECK_ERR(tdm_store_mount(&f.st, &f.cfg), TDM_E_STORE_UNFORMATTED);
+    f.cfg.slot_bytes = 19u * 64 * 2048; /* 43 needed: fits */
+    TDM_CHECK_OK(tdm_store_format(&f.st, &f.cfg, false));
+    fx_close(&f);
+}
+
 int main(int argc, char **argv)
 {
     static const struct tdm_scenario s[] = {
         {"relocation frees its destination when the source turns unreadable",
          relocation_frees_its_destination_when_the_source_turns_unreadable},
+        {"a program failure whose move meets an unreadable page", a_program_failure_whose_move_meets_an_unreadable_page},
+        {"resume names a page that turned unreadable", resume_names_a_page_that_turned_unreadable},
+        {"a table copy that fails to program moves", a_table_copy_that_fails_to_program_moves},
+        {"format refuses a chip without room for the slots", format_refuses_a_chip_without_room_for_the_slots},
     };
     return tdm_test_main(argc, argv, s, sizeof s / sizeof s[0]);
 }
