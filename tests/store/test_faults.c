@@ -191,6 +191,59 @@ static void format_refuses_a_chip_without_room_for_the_slots(void)
     fx_close(&f);
 }
 
+/* One corrected read of slot `slot` at `offset` (the block holding it is noted for scrubbing). */
+static void corrected_read(struct store_fixture *f, unsigned slot, uint32_t offset)
+{
+    uint8_t buf[16];
+    f->chip.faults.bitflip_bits = 1;
+    f->chip.faults.bitflip_at_read = f->chip.reads_seen + 1;
+    TDM_CHECK_OK(tdm_store_read(&f->st, slot, offset, buf, sizeof buf));
+}
+
+/* Corrected reads in five blocks before a maintenance: the list keeps four, the fifth waits for its next
+ * corrected read; a noted block whose slot was cleared meanwhile is not moved; a corrected read of the
+ * journal refreshes the journal (a compaction), and every record stays. */
+static void scrub_notes_beyond_the_list_wait_and_cleared_blocks_are_skipped(void)
+{
+    struct store_fixture f;
+    fx_open(&f, 0, 3 * 64 * 2048);
+    TDM_CHECK_OK(tdm_store_format(&f.st, &f.cfg, false));
+    for (unsigned k = 0; k < 2; k++) {
+        TDM_CHECK_OK(tdm_store_open(&f.st, k));
+        TDM_CHECK_OK(fx_write(&f, 18 + k, 0, 3 * 64 * 2048));
+        TDM_CHECK_OK(tdm_store_commit(&f.st, 3 * 64 * 2048, NULL));
+    }
+    TDM_CHECK_OK(tdm_store_set_roles(&f.st, 0, TDM_STORE_NONE));
+    for (uint32_t lb = 0; lb < 3; lb++) {
+        corrected_read(&f, 0, lb * 64 * 2048 + 4096);
+    }
+    corrected_read(&f, 1, 0);
+    corrected_read(&f, 1, 64 * 2048); /* a fifth block: the list is full */
+    TDM_CHECK(tdm_store_maintain(&f.st) == 4);
+    corrected_read(&f, 1, 64 * 2048 + 2048);
+    TDM_CHECK(tdm_store_maintain(&f.st) == 1);
+    corrected_read(&f, 1, 2 * 64 * 2048);
+    TDM_CHECK_OK(tdm_store_clear(&f.st, 1));
+    uint64_t programs = f.chip.stats.programs;
+    TDM_CHECK(tdm_store_maintain(&f.st) == 0 && f.chip.stats.programs == programs);
+    struct tdm_store_info before, after;
+    TDM_CHECK_OK(tdm_store_info(&f.st, &before));
+    uint8_t rec[8] = {7, 0, 0, 0, 1, 2, 3, 4}, back[8];
+    TDM_CHECK_OK(tdm_store_journal_append(&f.st, 5, rec, sizeof rec));
+    f.chip.faults.bitflip_bits = 1;
+    f.chip.faults.bitflip_at_read = f.chip.reads_seen + 1;
+    TDM_CHECK(tdm_store_journal_latest(&f.st, 5, back, sizeof back, NULL) == 8 && !memcmp(back, rec, 8));
+    TDM_CHECK(tdm_store_maintain(&f.st) == 0);
+    TDM_CHECK_OK(tdm_store_info(&f.st, &after));
+    TDM_CHECK(after.journal_active != before.journal_active); /* compacted into the other block */
+    TDM_CHECK_OK(tdm_store_mount(&f.st, &f.cfg));
+    TDM_CHECK(tdm_store_journal_latest(&f.st, 5, back, sizeof back, NULL) == 8 && !memcmp(back, rec, 8));
+    unsigned inst, cand;
+    tdm_store_roles(&f.st, &inst, &cand);
+    TDM_CHECK(inst == 0 && fx_matches(&f, 0, 18, 3 * 64 * 2048) && accounted_blocks(&f) == 64);
+    fx_close(&f);
+}
+
 int main(int argc, char **argv)
 {
     static const struct tdm_scenario s[] = {
@@ -200,6 +253,8 @@ int main(int argc, char **argv)
         {"resume names a page that turned unreadable", resume_names_a_page_that_turned_unreadable},
         {"a table copy that fails to program moves", a_table_copy_that_fails_to_program_moves},
         {"format refuses a chip without room for the slots", format_refuses_a_chip_without_room_for_the_slots},
+        {"scrub notes beyond the list wait, and cleared blocks are skipped",
+         scrub_notes_beyond_the_list_wait_and_cleared_blocks_are_skipped},
     };
     return tdm_test_main(argc, argv, s, sizeof s / sizeof s[0]);
 }
