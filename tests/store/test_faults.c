@@ -244,6 +244,48 @@ static void scrub_notes_beyond_the_list_wait_and_cleared_blocks_are_skipped(void
     fx_close(&f);
 }
 
+/* A program fails in the middle of a block when every spare block has gone bad too: there is no block to
+ * park the pending page in. The write names it (NO_RESERVE) and every block that failed stays bad, in RAM
+ * and in the table after a remount; no system block is handed to the free list. */
+static void a_program_failure_with_no_block_to_park_in(void)
+{
+    struct store_fixture f;
+    fx_open(&f, 0, SLOT);
+    TDM_CHECK_OK(tdm_store_format(&f.st, &f.cfg, false));
+    TDM_CHECK_OK(tdm_store_open(&f.st, 0));
+    uint32_t pages = 1 + (uint32_t)(tdm_test_seed() % 62);
+    tdm_test_replay_extra("(%u pages written before)", pages);
+    TDM_CHECK_OK(fx_write(&f, 21, 0, pages * 2048));
+    struct tdm_store_info before, after;
+    TDM_CHECK_OK(tdm_store_info(&f.st, &before));
+    uint32_t weak = 0;
+    for (uint32_t b = 0; b < 64; b++) {
+        int o = tdm_store_block_owner(&f.st, b);
+        if (o == TDM_STORE_FREE || o == TDM_STORE_OWN_A) {
+            tdm_sim_nand_make_weak(&f.chip, b);
+            weak++;
+        }
+    }
+    TDM_CHECK_ERR(fx_write(&f, 21, pages * 2048, (pages + 1) * 2048), TDM_E_STORE_NO_RESERVE);
+    TDM_CHECK_OK(tdm_store_info(&f.st, &after));
+    TDM_CHECK_MSG(after.system == before.system && after.free == 0, "system %u free %u", after.system, after.free);
+    for (uint32_t b = 0; b < 64; b++) {
+        int bad = (f.chip.block_flags[b] & TDM_SIM_BLOCK_WEAK) != 0;
+        TDM_CHECK_MSG(bad == (tdm_store_block_owner(&f.st, b) == TDM_STORE_BAD) ||
+                          (bad && tdm_store_block_owner(&f.st, b) == TDM_STORE_OWN_A),
+                      "block %u: owner %d", b, tdm_store_block_owner(&f.st, b));
+    }
+    TDM_CHECK_OK(tdm_store_clear(&f.st, 0));
+    TDM_CHECK(tdm_store_maintain(&f.st) == 0); /* brings the table up to date */
+    TDM_CHECK_OK(tdm_store_mount(&f.st, &f.cfg));
+    TDM_CHECK_OK(tdm_store_info(&f.st, &after));
+    /* every spare block is bad; the slot's failing block was not retired (its pages could not move): freed
+     * by the clear, it is retired when it fails again */
+    TDM_CHECK_MSG(after.system == before.system && after.bad + 1 == weak && accounted_blocks(&f) == 64,
+                  "system %u bad %u of %u", after.system, after.bad, weak);
+    fx_close(&f);
+}
+
 int main(int argc, char **argv)
 {
     static const struct tdm_scenario s[] = {
@@ -253,6 +295,7 @@ int main(int argc, char **argv)
         {"resume names a page that turned unreadable", resume_names_a_page_that_turned_unreadable},
         {"a table copy that fails to program moves", a_table_copy_that_fails_to_program_moves},
         {"format refuses a chip without room for the slots", format_refuses_a_chip_without_room_for_the_slots},
+        {"a program failure with no block to park in", a_program_failure_with_no_block_to_park_in},
         {"scrub notes beyond the list wait, and cleared blocks are skipped",
          scrub_notes_beyond_the_list_wait_and_cleared_blocks_are_skipped},
     };
