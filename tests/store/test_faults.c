@@ -172,7 +172,8 @@ static void a_table_copy_that_fails_to_program_moves(void)
     TDM_CHECK_OK(tdm_store_mount(&f.st, &f.cfg));
     TDM_CHECK_OK(tdm_store_info(&f.st, &after));
     TDM_CHECK(after.bad == 2 && tdm_store_block_owner(&f.st, before.bbt_blocks[copy]) == TDM_STORE_BAD);
-    TDM_CHECK(after.bbt_blocks[copy] != before.bbt_blocks[copy] && after.bbt_blocks[1 - copy] == before.bbt_blocks[1 - copy]);
+    TDM_CHECK(after.bbt_blocks[copy] != before.bbt_blocks[copy]);
+    TDM_CHECK(after.bbt_blocks[1 - copy] == before.bbt_blocks[1 - copy]);
     TDM_CHECK(after.bbt_seq > before.bbt_seq + 1); /* the record was written again after the failure */
     TDM_CHECK(accounted_blocks(&f) == 64 && fx_matches(&f, 0, 17, 30 * 2048));
     fx_close(&f);
@@ -291,7 +292,8 @@ int main(int argc, char **argv)
     static const struct tdm_scenario s[] = {
         {"relocation frees its destination when the source turns unreadable",
          relocation_frees_its_destination_when_the_source_turns_unreadable},
-        {"a program failure whose move meets an unreadable page", a_program_failure_whose_move_meets_an_unreadable_page},
+        {"a program failure whose move meets an unreadable page",
+         a_program_failure_whose_move_meets_an_unreadable_page},
         {"resume names a page that turned unreadable", resume_names_a_page_that_turned_unreadable},
         {"a table copy that fails to program moves", a_table_copy_that_fails_to_program_moves},
         {"format refuses a chip without room for the slots", format_refuses_a_chip_without_room_for_the_slots},
