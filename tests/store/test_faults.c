@@ -92,6 +92,16 @@ static uint32_t accounted_blocks(struct store_fixture *f)
     return info.free + info.bad + info.system + info.slot[0].blocks + info.slot[1].blocks;
 }
 
+/* Write content `id` of slot `slot` on from `from` to `len`, commit, remount: every block is accounted for
+ * and the content reads back. */
+static void commit_and_check(struct store_fixture *f, unsigned slot, uint32_t id, uint32_t from, uint32_t len)
+{
+    TDM_CHECK_OK(fx_write(f, id, from, len));
+    TDM_CHECK_OK(tdm_store_commit(&f->st, len, NULL));
+    TDM_CHECK_OK(tdm_store_mount(&f->st, &f->cfg));
+    TDM_CHECK(accounted_blocks(f) == 64 && fx_matches(f, slot, id, len));
+}
+
 /* Page 20 of a block fails its program; while its pages move, read k of the move turns uncorrectable
  * (k <= 20: a page of the failing block being copied; k = 21: the parked pending page coming back). The
  * write names the page unreadable; resume recovers the durable pages, no block is lost, and the write
@@ -116,10 +126,7 @@ static void a_program_failure_whose_move_meets_an_unreadable_page(void)
     TDM_CHECK(count_owned(&f, TDM_STORE_OWN_A) == 1); /* neither the copy nor the parking block is kept */
     TDM_CHECK(tdm_store_resume(&f.st, 0) == 20 * 2048);
     TDM_CHECK(fx_matches(&f, 0, 14, 20 * 2048));
-    TDM_CHECK_OK(fx_write(&f, 14, 20 * 2048, 150000));
-    TDM_CHECK_OK(tdm_store_commit(&f.st, 150000, NULL));
-    TDM_CHECK_OK(tdm_store_mount(&f.st, &f.cfg));
-    TDM_CHECK(accounted_blocks(&f) == 64 && fx_matches(&f, 0, 14, 150000));
+    commit_and_check(&f, 0, 14, 20 * 2048, 150000);
     fx_close(&f);
 }
 
@@ -145,10 +152,7 @@ static void resume_names_a_page_that_turned_unreadable(void)
     TDM_CHECK_ERR(tdm_store_write(&f.st, "x", 1), TDM_E_STATE); /* nothing resumed: no write goes on */
     TDM_CHECK_OK(tdm_store_clear(&f.st, 1));
     TDM_CHECK_OK(tdm_store_open(&f.st, 1));
-    TDM_CHECK_OK(fx_write(&f, 16, 0, 100000));
-    TDM_CHECK_OK(tdm_store_commit(&f.st, 100000, NULL));
-    TDM_CHECK_OK(tdm_store_mount(&f.st, &f.cfg));
-    TDM_CHECK(accounted_blocks(&f) == 64 && fx_matches(&f, 1, 16, 100000));
+    commit_and_check(&f, 1, 16, 0, 100000);
     fx_close(&f);
 }
 
@@ -167,15 +171,12 @@ static void a_table_copy_that_fails_to_program_moves(void)
     TDM_CHECK_OK(tdm_store_open(&f.st, 0));
     TDM_CHECK_OK(fx_write(&f, 17, 0, 10 * 2048));
     f.chip.faults.program_fail_at = f.chip.dom->ops + 1; /* a slot page fails: a block retired, a table write */
-    TDM_CHECK_OK(fx_write(&f, 17, 10 * 2048, 30 * 2048));
-    TDM_CHECK_OK(tdm_store_commit(&f.st, 30 * 2048, NULL));
-    TDM_CHECK_OK(tdm_store_mount(&f.st, &f.cfg));
+    commit_and_check(&f, 0, 17, 10 * 2048, 30 * 2048);
     TDM_CHECK_OK(tdm_store_info(&f.st, &after));
     TDM_CHECK(after.bad == 2 && tdm_store_block_owner(&f.st, before.bbt_blocks[copy]) == TDM_STORE_BAD);
     TDM_CHECK(after.bbt_blocks[copy] != before.bbt_blocks[copy]);
     TDM_CHECK(after.bbt_blocks[1 - copy] == before.bbt_blocks[1 - copy]);
     TDM_CHECK(after.bbt_seq > before.bbt_seq + 1); /* the record was written again after the failure */
-    TDM_CHECK(accounted_blocks(&f) == 64 && fx_matches(&f, 0, 17, 30 * 2048));
     fx_close(&f);
 }
 
