@@ -267,6 +267,7 @@ static int move_failed(struct tdm_store *s, uint32_t lb, uint32_t pg)
     uint8_t owner = (uint8_t)(TDM_STORE_OWN_A + s->wslot);
     uint32_t old = sl->map[lb], scratch = 0;
     int err = pg ? tdm_store_x_park(s, owner, &scratch) : 0;
+    int parked = pg && err >= 0; /* a failed park holds no block (and the page is still in the buffer) */
     if (err >= 0) {
         uint32_t nb = 0;
         err = tdm_store_x_relocate(s, s->wslot, lb, old, pg, &nb);
@@ -277,7 +278,7 @@ static int move_failed(struct tdm_store *s, uint32_t lb, uint32_t pg)
         }
     }
     s->cached_row = UINT32_MAX;
-    if (pg) {
+    if (parked) {
         int back = tdm_store_x_unpark(s, scratch);
         err = err < 0 ? err : back;
     }
