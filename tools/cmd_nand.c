@@ -1,4 +1,4 @@
-/* `tandem nand create|info|scan FILE`: the simulated SPI NAND chip from the command line.
+/* `tandem nand create|info|scan|exercise FILE`, `tandem nand parts`: the simulated SPI NAND chip from the command line.
  * Owns: option parsing and printing for the chip. Never: changes a chip it was only asked to inspect. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +10,7 @@
 #include "rng.h"
 #include "tandem/err.h"
 #include "tandem/nand.h"
+#include "tandem/spinand.h"
 
 static void nand_usage(FILE *out)
 {
@@ -17,6 +18,7 @@ static void nand_usage(FILE *out)
                  "       tandem nand info FILE [--json]\n"
                  "       tandem nand scan FILE\n"
                  "       tandem nand exercise FILE [--mib N] [--seed S]   write, read back and check N MiB\n"
+                 "       tandem nand parts   the SPI-NAND driver's parts: ID, geometry, tag bytes, timings, sources\n"
                  "parts:");
     for (unsigned i = 0; tdm_sim_part_at(i); i++) {
         fprintf(out, " %s%s", tdm_sim_part_at(i)->name, i == 0 ? " (default)" : "");
@@ -272,6 +274,30 @@ static int nand_exercise(int argc, char **argv)
     return err < 0 ? tdm_cli_fail("nand exercise", "cannot write '%s'", file) : 0;
 }
 
+/* The driver's part table (nand/spinand_parts.c), each figure with where it comes from. */
+static int nand_parts(int argc, char **argv)
+{
+    if (argc > 1) {
+        return tdm_cli_fail("nand parts", "unexpected argument '%s'", argv[1]);
+    }
+    const struct tdm_spinand_part *p;
+    for (unsigned i = 0; (p = tdm_spinand_part_at(i)) != NULL; i++) {
+        printf("%s: ID", p->name);
+        for (unsigned k = 0; k < p->id_len; k++) {
+            printf(" %02X", p->id[k]);
+        }
+        printf(", %u blocks x %u pages x (%u + %u) bytes, tag %u bytes (%u ECC-protected) at spare",
+               p->geo.blocks, p->geo.pages_per_block, p->geo.page_size, p->geo.oob_size, p->geo.tag_size,
+               p->geo.tag_ecc);
+        for (unsigned k = 0; k < p->n_spans; k++) {
+            printf("%s%u-%u", k ? ", " : " ", p->tag[k].off, p->tag[k].off + p->tag[k].len - 1);
+        }
+        printf("; tR %u us, tPROG %u us, tBERS %u us (typical)\n  source: %s\n", p->t_read_ns / 1000,
+               p->t_prog_ns / 1000, p->t_erase_ns / 1000, tdm_spinand_part_source(i));
+    }
+    return 0;
+}
+
 int tdm_cmd_nand(int argc, char **argv)
 {
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
@@ -290,5 +316,8 @@ int tdm_cmd_nand(int argc, char **argv)
     if (!strcmp(argv[1], "exercise")) {
         return nand_exercise(argc - 1, argv + 1);
     }
-    return tdm_cli_fail("nand", "unknown subcommand '%s' (create, info, scan, exercise)", argv[1]);
+    if (!strcmp(argv[1], "parts")) {
+        return nand_parts(argc - 1, argv + 1);
+    }
+    return tdm_cli_fail("nand", "unknown subcommand '%s' (create, info, scan, exercise, parts)", argv[1]);
 }

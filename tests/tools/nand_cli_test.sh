@@ -27,6 +27,12 @@ oob=$("$tandem" nand info "$dir/mt.bin" --json | python3 -c 'import json,sys; pr
   progs=$("$tandem" nand info "$dir/chip.bin" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["ops"]["programs"])') && \
   [ "$progs" = "1024" ] && ok "state survives between processes (1024 programs recorded)" || bad "exercise/info: ${progs:-?}"
 
+parts=$("$tandem" nand parts)
+n=$(printf '%s\n' "$parts" | grep -c '^  source: [A-Z0-9]*: ID ')
+w25=$(printf '%s\n' "$parts" | grep '^W25N01GV: ID EF AA 21, 1024 blocks x 64 pages x (2048 + 64) bytes, tag 24 bytes (16 ECC-protected) at spare 4-7, 20-23, 36-39, 52-55, 2-3' | wc -l)
+for p in W25N01GV MT29F1G01ABAFD GD5F1GQ4UA; do printf '%s\n' "$parts" | grep -q "^$p: ID" || n=0; done
+[ "$n" = 3 ] && [ "$w25" = 1 ] && ok "nand parts lists the driver's three parts, each with its sources" || bad "nand parts: $n sources, W25N line $w25"
+expect_error "nand parts takes no argument" 2 "$tandem" nand parts extra
 expect_error "missing file" 2 "$tandem" nand info "$dir/nope.bin"
 cp "$dir/chip.bin" "$dir/short.bin"; truncate -s 1000000 "$dir/short.bin"
 expect_error "wrong file size" 2 "$tandem" nand info "$dir/short.bin"
