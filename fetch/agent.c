@@ -89,10 +89,17 @@ static int choose(struct tdm_fetch *f, enum start *how)
     if (err < 0) {
         return err;
     }
-    /* The slot to write: the free one; while a package is pending, the candidate's (only to see that
-     * it is this very download, already done). */
+    /* The slot to write: the one the installed set's package is not in, as the boot state (the
+     * bootloader's rollback source) names it, else the store's free one; while a package is pending, the
+     * candidate's (only to see that it is this very download, already done). */
     int pending = f->st.phase == TDM_BS_PENDING;
-    f->slot = pending ? f->st.cand_slot : (uint8_t)tdm_store_free_slot(f->store);
+    if (pending) {
+        f->slot = f->st.cand_slot;
+    } else if (f->st.inst_slot < TDM_STORE_SLOTS) {
+        f->slot = (uint8_t)(1u - f->st.inst_slot);
+    } else {
+        f->slot = (uint8_t)tdm_store_free_slot(f->store);
+    }
     f->res->slot = f->slot;
     struct tdm_store_slot_info si;
     err = tdm_store_slot_info(f->store, f->slot, &si);

@@ -156,6 +156,35 @@ static void a_pending_request_that_does_not_match_its_slot_is_refused(void)
     }
 }
 
+/* The installed set's package is never the slot a download writes, even when the store's roles (written
+ * after the boot state at a confirmation) do not say so yet: the boot state names the rollback source. */
+static void the_installed_sets_slot_is_never_written(void)
+{
+    begin(120, NULL, 0);
+    TDM_CHECK_OK(run()); /* a first package, committed in the free slot */
+    unsigned inst = res.slot;
+    struct tdm_store_slot_info before, after;
+    TDM_CHECK_OK(tdm_store_slot_info(&dev.store, inst, &before));
+    struct tdm_bootstate st = {.phase = TDM_BS_IDLE, .inst_slot = (uint8_t)inst, .inst_gen = before.gen,
+                               .cand_slot = TDM_STORE_NONE};
+    TDM_CHECK_OK(tdm_bootstate_save(&dev.store, &st));
+    /* the roles say nothing (a confirmation cut before its roles record): the store alone would pick A */
+    TDM_CHECK_OK(tdm_store_set_roles(&dev.store, TDM_STORE_NONE, TDM_STORE_NONE));
+    TDM_CHECK(tdm_store_free_slot(&dev.store) == (int)inst);
+    static struct tdm_mem_file next; /* the next package at another address (not the download just done) */
+    next = (struct tdm_mem_file){"mem://next", pkg.buf, pkg.len, "\"v2\""};
+    struct tdm_transport_ops ops = sx_serve(&srv, &next, 1, NULL, 0);
+    afx_config(&dev, &cfg, &ops, (const uint8_t(*)[TDM_P256_PUBKEY_LEN])pub);
+    int err = tdm_fetch_run(&dev.agent, &cfg, &dev.store, "mem://next", &res);
+    TDM_CHECK_OK(tdm_store_slot_info(&dev.store, inst, &after));
+    TDM_CHECK_MSG(after.state == TDM_STORE_COMMITTED && after.gen == before.gen &&
+                      !memcmp(after.sha256, before.sha256, sizeof after.sha256),
+                  "the installed set's package in slot %u was written over (state %u, generation %u -> %u)", inst,
+                  after.state, before.gen, after.gen);
+    TDM_CHECK_OK(err);
+    TDM_CHECK_MSG(res.slot == 1u - inst, "the download went to slot %u, the installed set's is %u", res.slot, inst);
+}
+
 /* The progress record's decoder refuses each malformed field (fails closed: the download starts afresh):
  * a length below the header, another format, a state out of range either way, a slot out of range, a
  * validator or URL length past its bound, a length that does not add up, an unknown flag. */
@@ -240,6 +269,7 @@ int main(int argc, char **argv)
          a_committed_package_is_verified_again_before_its_request},
         {"a pending request that does not match its slot is refused",
          a_pending_request_that_does_not_match_its_slot_is_refused},
+        {"the installed set's slot is never written", the_installed_sets_slot_is_never_written},
         {"every malformed progress record is refused", every_malformed_progress_record_is_refused},
         {"a config or argument missing is refused first", a_config_or_argument_missing_is_refused_first},
     };
