@@ -298,6 +298,7 @@ static int program_raw(struct tdm_sim_nand *c, uint32_t row, uint32_t len)
     spend(c, bus_ns(c, CMD_BYTES_PROGRAM + CMD_BYTES_STATUS, len) + t_prog(c));
     int fail = (c->block_flags[b] & TDM_SIM_BLOCK_WEAK) ||
                (c->faults.program_fail_at && c->dom->ops == c->faults.program_fail_at) ||
+               (c->faults.fail_from && c->dom->ops >= c->faults.fail_from) ||
                chance_ppm(c, c->faults.program_fail_ppm) ||
                ((c->block_flags[b] & TDM_SIM_BLOCK_FACTORY) && (tdm_rng_next(&c->rng) & 1)) ||
                c->erase_count[b] > c->part->endurance;
@@ -388,6 +389,7 @@ static int sim_erase(void *ctx, uint32_t block)
     spend(c, bus_ns(c, CMD_BYTES_ERASE + CMD_BYTES_STATUS, 0) + t_erase(c));
     int fail = (c->block_flags[block] & TDM_SIM_BLOCK_WEAK) ||
                (c->faults.erase_fail_at && c->dom->ops == c->faults.erase_fail_at) ||
+               (c->faults.fail_from && c->dom->ops >= c->faults.fail_from) ||
                chance_ppm(c, c->faults.erase_fail_ppm) || c->erase_count[block] > c->part->endurance;
     if (fail) {
         c->block_flags[block] |= TDM_SIM_BLOCK_WEAK;

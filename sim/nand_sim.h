@@ -56,6 +56,8 @@ enum tdm_sim_timing { TDM_SIM_TYPICAL = 0, TDM_SIM_WORST = 1 };
 struct tdm_sim_faults {
     uint64_t program_fail_at;  /* the mutating op with this number (1-based, see ops) fails if it is a program */
     uint64_t erase_fail_at;    /* ... if it is an erase */
+    uint64_t fail_from;        /* every program and erase from the mutating op with this number on fails
+                                * (a chip that stops taking writes); 0 = never */
     uint32_t program_fail_ppm; /* probability per program, parts per million, of a grown bad block */
     uint32_t erase_fail_ppm;   /* same for erase */
     uint32_t bitflip_ppm;      /* probability per page read of a bit-flip event */

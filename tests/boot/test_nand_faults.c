@@ -56,13 +56,13 @@ static int power_ons(struct span *sp)
 }
 
 /* The installed set's NAND copy: its slot committed with the recorded generation, every byte readable and
- * hashing to the slot's digest; and the record idle (nothing left half done). */
-static void installed_copy_whole(uint64_t k)
+ * hashing to the slot's digest; and when `settled` (the chip takes writes again) the record idle. */
+static void installed_copy_whole(uint64_t k, int settled)
 {
     struct tdm_store *store = story_store(&S);
     struct tdm_bootstate st;
     TDM_CHECK_OK(tdm_bootstate_load(store, &st));
-    TDM_CHECK_MSG(st.phase == TDM_BS_IDLE && st.inst_slot < TDM_STORE_SLOTS, "fault at %llu: phase %u inst %u",
+    TDM_CHECK_MSG((!settled || st.phase == TDM_BS_IDLE) && st.inst_slot < TDM_STORE_SLOTS, "fault at %llu: phase %u inst %u",
                   (unsigned long long)k, st.phase, st.inst_slot);
     TDM_CHECK_MSG(st.last != TDM_BS_LAST_REFUSED || named(-(int)st.refused_err), "refused_err %u", st.refused_err);
     struct tdm_store_slot_info info;
@@ -117,42 +117,67 @@ static void story_done(struct tdm_kit_set *sets, int nsets)
     story_close(&S);
 }
 
-/* A program and an erase failure both armed at operation k (an operation is one or the other, so at most
- * one fires), then the power-ons and the invariants, then one more power-on that must change nothing.
- * Returns 1 when the fault fired (op k was a NAND program or erase of the bootloader). */
-static int fault_at(const struct story_kind *sk, int nsets, uint64_t k)
+/* The fault of a sweep at operation k: ONE, a program and an erase failure both armed at k (an operation is
+ * one or the other, so at most one fires: the block goes bad, the next writes succeed); FROM, every
+ * program and erase from k on fails, for good (a chip that stops taking writes). */
+enum fault { ONE, FROM };
+
+/* The fault at operation k, then the power-ons and the invariants, then one more power-on that must run
+ * the same set (and, for ONE, change nothing). Returns 1 when a NAND write failed. */
+static int fault_at(const struct story_kind *sk, int nsets, enum fault f, uint64_t k)
 {
     struct tdm_kit_set sets[2];
     memset(sets, 0, sizeof sets);
-    tdm_test_replay_extra("--at %llu", (unsigned long long)k);
+    tdm_test_replay_extra("--at %llu%s", (unsigned long long)k, f == FROM ? " --known-bugs 1" : "");
     sk->setup(sets);
-    S.dev.nand.faults.program_fail_at = k;
-    S.dev.nand.faults.erase_fail_at = k;
+    if (f == ONE) {
+        S.dev.nand.faults.program_fail_at = k;
+        S.dev.nand.faults.erase_fail_at = k;
+    } else {
+        S.dev.nand.faults.fail_from = k;
+    }
     struct span sp[MAX_SPANS];
     int n = power_ons(sp);
     TDM_CHECK_MSG(n > 0, "fault at %llu: %s (bricked or mixed)", (unsigned long long)k, tdm_errname(n));
-    int fired = (int)(S.dev.nand.stats.program_fails + S.dev.nand.stats.erase_fails);
+    int fired = S.dev.nand.stats.program_fails + S.dev.nand.stats.erase_fails > 0;
     const char *end = story_runs(&S, sk->ends[0]) ? sk->ends[0] : sk->ends[1];
     TDM_CHECK_MSG(S.dev.mixed_starts == 0 && end && story_runs(&S, end), "fault at %llu: %s runs neither %s nor %s",
                   (unsigned long long)k, S.dev.running_valid ? "the device" : "nothing", sk->ends[0],
                   sk->ends[1] ? sk->ends[1] : "-");
     ended_old += fired && end == sk->ends[0];
-    installed_copy_whole(k);
+    installed_copy_whole(k, f == ONE);
     tdm_sim_device_power_cycle(&S.dev);
-    TDM_CHECK_MSG(power_ons(sp) == 1 && story_runs(&S, end) && S.run.rep.outcome == TDM_BOOT_RUN_INSTALLED,
-                  "fault at %llu: the next power-on does not simply run %s (outcome %d)", (unsigned long long)k, end,
-                  (int)S.run.rep.outcome);
-    installed_copy_whole(k);
+    n = power_ons(sp);
+    TDM_CHECK_MSG(n > 0 && story_runs(&S, end) && (f == FROM || (n == 1 && S.run.rep.outcome == TDM_BOOT_RUN_INSTALLED)),
+                  "fault at %llu: the next power-on does not simply run %s (%s, outcome %d)", (unsigned long long)k,
+                  end, tdm_errname(n), (int)S.run.rep.outcome);
+    installed_copy_whole(k, f == ONE);
     story_done(sets, nsets);
-    return fired > 0;
+    return fired;
 }
 
+/* KNOWN BUG, skipped unless --known-bugs 1: a NAND that stops taking writes during the bootloader's run
+ * makes tdm_boot_run return a store error (TDM_E_STORE_NO_RESERVE once the store has tried every block;
+ * TDM_E_NAND_NOT_ERASED when the journal re-programs the page of an append that failed before) instead of
+ * starting the installed set: the device does not start, against boot.h's contract (errors: NO_IMAGE and
+ * CONFIG only). The first failing operation of each story, seed 1: */
+#define KNOWN_BUG_WRITE_DEAD_NAND_INSTALL                                                                     \
+    "--case 'a chip that stops taking writes during an install still starts one whole set' --seed 1 --at 168"
+#define KNOWN_BUG_WRITE_DEAD_NAND_ROLLBACK                                                                    \
+    "--case 'a chip that stops taking writes during a rollback still starts the old set' --seed 1 --at 323"
+
 /* The clean story's bootloader spans, then a fault at every operation of them (or only --at K). */
-static void sweep(const struct story_kind *sk, int nsets)
+static void sweep(const struct story_kind *sk, int nsets, enum fault f, const char *known_bug)
 {
+    if (known_bug && !tdm_test_option("known-bugs")) {
+        printf("    SKIPPED, known bug (a write-dead NAND stops the device from starting); replay: %s %s "
+               "--known-bugs 1\n", "tests/boot/boot_nand_faults",
+               known_bug);
+        return;
+    }
     const char *one = tdm_test_option("at");
     if (one) {
-        fault_at(sk, nsets, strtoull(one, NULL, 0));
+        fault_at(sk, nsets, f, strtoull(one, NULL, 0));
         return;
     }
     struct tdm_kit_set sets[2];
@@ -168,25 +193,37 @@ static void sweep(const struct story_kind *sk, int nsets)
     for (int i = 0; i < n; i++) {
         for (uint64_t k = sp[i].from + 1; k <= sp[i].to; k++) {
             ops++;
-            fired += (unsigned)fault_at(sk, nsets, k);
+            fired += (unsigned)fault_at(sk, nsets, f, k);
         }
     }
     tdm_test_replay_extra("");
-    printf("    %s: %d power-ons, %u bootloader operations, %u NAND failures injected: %u end on %s, %u refusals\n",
-           sk->name, n, ops, fired, ended_old, sk->ends[0], refusals);
+    printf("    %s, %s: %d power-ons, %u bootloader operations, %u with a NAND write failed: %u end on %s, %u "
+           "refusals\n", sk->name, f == ONE ? "one failure" : "no write from there on", n, ops, fired, ended_old,
+           sk->ends[0], refusals);
     TDM_CHECK(fired >= 8); /* the sweep reached the NAND: captures, records, roles */
 }
 
+static const struct story_kind install = {"install", install_setup, {"v1", "v2"}};
+static const struct story_kind rollback = {"rollback", rollback_setup, {"v2", NULL}};
+
 static void a_nand_failure_at_any_operation_of_an_install_leaves_one_whole_set(void)
 {
-    static const struct story_kind k = {"install", install_setup, {"v1", "v2"}};
-    sweep(&k, 1);
+    sweep(&install, 1, ONE, NULL);
 }
 
 static void a_nand_failure_at_any_operation_of_a_rollback_leaves_the_old_set(void)
 {
-    static const struct story_kind k = {"rollback", rollback_setup, {"v2", NULL}};
-    sweep(&k, 2);
+    sweep(&rollback, 2, ONE, NULL);
+}
+
+static void a_chip_that_stops_taking_writes_during_an_install_still_starts_one_whole_set(void)
+{
+    sweep(&install, 1, FROM, KNOWN_BUG_WRITE_DEAD_NAND_INSTALL);
+}
+
+static void a_chip_that_stops_taking_writes_during_a_rollback_still_starts_the_old_set(void)
+{
+    sweep(&rollback, 2, FROM, KNOWN_BUG_WRITE_DEAD_NAND_ROLLBACK);
 }
 
 int main(int argc, char **argv)
@@ -196,6 +233,10 @@ int main(int argc, char **argv)
          a_nand_failure_at_any_operation_of_an_install_leaves_one_whole_set},
         {"a NAND failure at any operation of a rollback leaves the old set",
          a_nand_failure_at_any_operation_of_a_rollback_leaves_the_old_set},
+        {"a chip that stops taking writes during an install still starts one whole set",
+         a_chip_that_stops_taking_writes_during_an_install_still_starts_one_whole_set},
+        {"a chip that stops taking writes during a rollback still starts the old set",
+         a_chip_that_stops_taking_writes_during_a_rollback_still_starts_the_old_set},
     };
     return tdm_test_main(argc, argv, s, sizeof s / sizeof s[0]);
 }
