@@ -253,8 +253,10 @@ int tdm_store_x_j_append(struct tdm_store *s, uint32_t type, const void *payload
         uint32_t seq = s->jseq + 1;
         err = put(s, s->j_blk[s->j_active], s->j_next, type, seq, payload, len);
         if (tdm_store_x_is_fail(err)) {
-            /* the active block is failing: move everything to the other one, then replace it */
+            /* the active block is failing: move everything to the other one, then replace it. Its failed
+             * page is never programmed again, even when the move fails too (the next append moves first). */
             int old = s->j_active;
+            s->j_next = (uint16_t)s->ppb;
             err = tdm_store_x_j_compact(s);
             if (err < 0) {
                 return err;
@@ -296,6 +298,7 @@ int tdm_store_x_j_confirm(struct tdm_store *s)
     int err = put(s, s->j_blk[s->j_active], s->j_next, type, next, s->work + ST_JREC_HDR, len);
     if (tdm_store_x_is_fail(err)) {
         int old = s->j_active; /* the snapshot carries the record (it is in the index) */
+        s->j_next = (uint16_t)s->ppb; /* the failed page is never programmed again */
         err = tdm_store_x_j_compact(s);
         return err < 0 ? err : replace(s, old);
     }

@@ -288,9 +288,35 @@ static void a_program_failure_with_no_block_to_park_in(void)
     fx_close(&f);
 }
 
+/* The chip stops taking writes: a journal append fails, its move to the other journal block fails too.
+ * Every later append and confirmation fails with a name, and none programs the failed page again (a
+ * second program of a page is a chip rule the simulator counts; it was TDM_E_NAND_NOT_ERASED). */
+static void a_chip_that_stops_taking_writes_never_gets_a_page_programmed_twice(void)
+{
+    struct store_fixture f;
+    fx_open(&f, 0, SLOT);
+    TDM_CHECK_OK(tdm_store_format(&f.st, &f.cfg, false));
+    uint8_t p[8] = {1};
+    TDM_CHECK_OK(tdm_store_journal_append(&f.st, 1, p, sizeof p));
+    f.chip.faults.fail_from = f.chip.dom->ops + 1;
+    for (int i = 0; i < 3; i++) {
+        int err = tdm_store_journal_append(&f.st, 1 + (uint32_t)i % 2, p, sizeof p);
+        TDM_CHECK_MSG(err == TDM_E_STORE_NO_RESERVE, "append %d: %s", i, tdm_errname(err));
+        err = tdm_store_set_roles(&f.st, TDM_STORE_NONE, TDM_STORE_NONE);
+        TDM_CHECK_MSG(err == TDM_E_STORE_NO_RESERVE, "roles %d: %s", i, tdm_errname(err));
+    }
+    f.chip.faults.fail_from = 0;
+    TDM_CHECK_OK(tdm_store_mount(&f.st, &f.cfg)); /* what was durable before is still there */
+    uint8_t got[8];
+    TDM_CHECK(tdm_store_journal_latest(&f.st, 1, got, sizeof got, NULL) == 8 && got[0] == 1);
+    fx_close(&f);
+}
+
 int main(int argc, char **argv)
 {
     static const struct tdm_scenario s[] = {
+        {"a chip that stops taking writes never gets a page programmed twice",
+         a_chip_that_stops_taking_writes_never_gets_a_page_programmed_twice},
         {"relocation frees its destination when the source turns unreadable",
          relocation_frees_its_destination_when_the_source_turns_unreadable},
         {"a program failure whose move meets an unreadable page",
