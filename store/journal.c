@@ -234,6 +234,32 @@ int tdm_store_x_j_compact(struct tdm_store *s)
     return TDM_E_STORE_NO_RESERVE;
 }
 
+/* Program a record at the journal's head (the next page of the active block). A program failure means the
+ * active block is failing: its failed page is never programmed again (the head moves past the block, even
+ * when the move fails too), everything moves to the other block (a snapshot of the index) and the failing
+ * block is replaced. Returns 0 (written), 1 (moved instead, the record not written) or an error. */
+static int put_head(struct tdm_store *s, uint32_t type, const void *payload, uint32_t len)
+{
+    uint32_t seq = s->jseq + 1;
+    int err = put(s, s->j_blk[s->j_active], s->j_next, type, seq, payload, len);
+    if (tdm_store_x_is_fail(err)) {
+        int old = s->j_active;
+        s->j_next = (uint16_t)s->ppb;
+        err = tdm_store_x_j_compact(s);
+        err = err < 0 ? err : replace(s, old);
+        return err < 0 ? err : 1;
+    }
+    if (err < 0) {
+        return err;
+    }
+    s->jseq = seq;
+    if (type != ST_T_SNAP) {
+        index_put(s, (uint16_t)type, s->j_active, s->j_next, seq);
+    }
+    s->j_next++;
+    return 0;
+}
+
 int tdm_store_x_j_append(struct tdm_store *s, uint32_t type, const void *payload, uint32_t len)
 {
     if (len > TDM_STORE_JOURNAL_MAX_PAYLOAD || (len && !payload)) {
@@ -250,32 +276,10 @@ int tdm_store_x_j_append(struct tdm_store *s, uint32_t type, const void *payload
                 return err;
             }
         }
-        uint32_t seq = s->jseq + 1;
-        err = put(s, s->j_blk[s->j_active], s->j_next, type, seq, payload, len);
-        if (tdm_store_x_is_fail(err)) {
-            /* the active block is failing: move everything to the other one, then replace it. Its failed
-             * page is never programmed again, even when the move fails too (the next append moves first). */
-            int old = s->j_active;
-            s->j_next = (uint16_t)s->ppb;
-            err = tdm_store_x_j_compact(s);
-            if (err < 0) {
-                return err;
-            }
-            err = replace(s, old);
-            if (err < 0) {
-                return err;
-            }
-            continue;
-        }
-        if (err < 0) {
+        err = put_head(s, type, payload, len);
+        if (err != 1) {
             return err;
         }
-        s->jseq = seq;
-        if (type != ST_T_SNAP) {
-            index_put(s, (uint16_t)type, s->j_active, s->j_next, seq);
-        }
-        s->j_next++;
-        return 0;
     }
     return TDM_E_STORE_NO_RESERVE;
 }
@@ -293,24 +297,10 @@ int tdm_store_x_j_confirm(struct tdm_store *s)
          * writes the state out */
         return tdm_err_is_access(r) ? r : tdm_store_x_j_compact(s);
     }
-    /* put() rebuilds the record in s->work from the payload already there */
-    uint32_t next = s->jseq + 1;
-    int err = put(s, s->j_blk[s->j_active], s->j_next, type, next, s->work + ST_JREC_HDR, len);
-    if (tdm_store_x_is_fail(err)) {
-        int old = s->j_active; /* the snapshot carries the record (it is in the index) */
-        s->j_next = (uint16_t)s->ppb; /* the failed page is never programmed again */
-        err = tdm_store_x_j_compact(s);
-        return err < 0 ? err : replace(s, old);
-    }
-    if (err < 0) {
-        return err;
-    }
-    s->jseq = next;
-    if (type != ST_T_SNAP) {
-        index_put(s, type, s->j_active, s->j_next, next);
-    }
-    s->j_next++;
-    return 0;
+    /* put() rebuilds the record in s->work from the payload already there; on a failing block the snapshot
+     * carries the record (it is in the index) */
+    int err = put_head(s, type, s->work + ST_JREC_HDR, len);
+    return err < 0 ? err : 0;
 }
 
 int tdm_store_x_j_read(struct tdm_store *s, uint32_t type, uint8_t **payload, uint32_t *seq)
